@@ -1,0 +1,86 @@
+/**
+ * GpuNodePool: a pool of identical GPU systems, its node labels and taints, the Kueue
+ * ResourceFlavor tenants are given quota on, and the NVIDIA driver its nodes run.
+ */
+import { Construct } from 'constructs';
+import { GpuCatalog } from '../catalog/gpus';
+import { NodePool, resolvePool } from '../model/cluster';
+import { build, LABELS, standardLabels } from '../model/kube';
+import { NodePoolSpec } from '../spec/types';
+import { sinkOf } from './object-sink';
+
+/** Props of a GpuNodePool: the spec's `nodePools[]` entry, plus the catalog to read the GPU from. */
+export interface GpuNodePoolProps extends NodePoolSpec {
+  /**
+   * Catalog the `gpu` SKU is looked up in.
+   * @default GpuCatalog.builtIn()
+   */
+  readonly catalog?: GpuCatalog;
+}
+
+/** A node taint, as on `Node.spec.taints`. */
+export interface NodeTaint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
+}
+
+/** A pool of identical GPU systems. Create it inside a ColossusStack. */
+export class GpuNodePool extends Construct {
+  /** Sizes and settings of the pool, defaults applied. */
+  public readonly pool: NodePool;
+  /** Labels every node of the pool carries (block and rack labels come on top, per node). */
+  public readonly nodeLabels: Readonly<Record<string, string>>;
+  /** Taints every node of the pool carries: one when the pool is dedicated to a tenant. */
+  public readonly taints: readonly NodeTaint[];
+  /** Name of the pool's Kueue ResourceFlavor. */
+  public readonly flavorName: string;
+
+  public constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    const pool = resolvePool(props, props.catalog ?? GpuCatalog.builtIn());
+    this.pool = pool;
+    this.flavorName = pool.name;
+    this.nodeLabels = {
+      [LABELS.pool]: pool.name,
+      [LABELS.gpuProduct]: pool.sku.productLabel,
+      ...(pool.migProfile ? { [LABELS.migConfig]: pool.migProfile } : {}),
+    };
+    this.taints = pool.dedicatedTo ? [{ key: LABELS.dedicated, value: pool.dedicatedTo, effect: 'NoSchedule' }] : [];
+    const tolerations = this.taints.map((t) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect }));
+    const labels = standardLabels({ [LABELS.pool]: pool.name });
+    const sink = sinkOf(this);
+
+    sink.addObject(
+      build({
+        apiVersion: 'kueue.x-k8s.io/v1beta2',
+        kind: 'ResourceFlavor',
+        metadata: { name: this.flavorName, labels },
+        spec: {
+          nodeLabels: { [LABELS.pool]: pool.name },
+          nodeTaints: this.taints.length ? this.taints.map((t) => ({ ...t })) : undefined,
+          // Only the dedicated tenant's ClusterQueue references this flavor, so only its pods get the toleration.
+          tolerations: tolerations.length ? tolerations : undefined,
+        },
+      }),
+    );
+    sink.addObject(
+      build({
+        apiVersion: 'nvidia.com/v1alpha1',
+        kind: 'NVIDIADriver',
+        metadata: { name: pool.name, labels },
+        spec: {
+          driverType: 'gpu',
+          default: false,
+          repository: 'nvcr.io/nvidia',
+          image: 'driver',
+          version: pool.driverVersion,
+          // Hopper and newer run NVIDIA's open kernel modules; Blackwell requires them.
+          kernelModuleType: 'open',
+          nodeSelector: { [LABELS.pool]: pool.name },
+          tolerations: tolerations.length ? tolerations : undefined,
+        },
+      }),
+    );
+  }
+}

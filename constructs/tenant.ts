@@ -1,0 +1,281 @@
+/**
+ * Tenant: the whole isolation bundle of one team or partner lab. Its namespaces enforce Pod
+ * Security, deny all traffic but the tenant's own and DNS, cap resources with quotas, bind
+ * only the tenant's groups, and admit GPU work through the tenant's own Kueue ClusterQueue.
+ */
+import { Construct } from 'constructs';
+import type { LimitRange, Namespace, ResourceQuota } from 'kubernetes-types/core/v1';
+import type { NetworkPolicy, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
+import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
+import { NodePool, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
+import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
+import { TenantSpec } from '../spec/types';
+import { sinkOf } from './object-sink';
+
+/** Props of a Tenant: the spec's `tenants[]` entry, plus the pools its quota refers to. */
+export interface TenantProps extends TenantSpec {
+  /** Name of the cluster; names the default cohort. */
+  readonly clusterName: string;
+  /** Kubernetes minor version, for example "1.33"; pins the Pod Security version. */
+  readonly kubernetesVersion: string;
+  /** The cluster's node pools; every key of `gpuQuota` must name one of them. */
+  readonly pools: readonly NodePool[];
+}
+
+/** The extended resource GPUs (and MIG instances, with the single strategy) are requested as. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/** Name of the LocalQueue in each tenant namespace: Kueue sends unlabelled jobs to "default". */
+export const LOCAL_QUEUE = 'default';
+
+/** A tenant of the cluster. Create it inside a ColossusStack of its own. */
+export class Tenant extends Construct {
+  /** The tenant with its defaults applied. */
+  public readonly tenant: TenantModel;
+  /** Name of the tenant's ClusterQueue. */
+  public readonly clusterQueueName: string;
+  private readonly labels: Record<string, string>;
+
+  public constructor(scope: Construct, id: string, props: TenantProps) {
+    super(scope, id);
+    const tenant = resolveTenant(props, props.clusterName);
+    this.tenant = tenant;
+    this.clusterQueueName = tenant.name;
+    this.labels = standardLabels({ [LABELS.tenant]: tenant.name });
+    const quota = quotaOf(tenant, props.pools);
+    for (const namespace of tenant.namespaces) {
+      this.namespaceObjects(namespace, props.kubernetesVersion, quota).forEach((o) => this.add(o));
+    }
+    this.add(this.clusterQueue(quota));
+    this.add(
+      build({
+        apiVersion: 'kueue.x-k8s.io/v1beta2',
+        kind: 'WorkloadPriorityClass',
+        metadata: { name: tenant.name, labels: this.labels },
+        value: PRIORITY_VALUES[tenant.priority],
+        description: `Priority of tenant ${tenant.name} (${tenant.priority})`,
+      }),
+    );
+  }
+
+  /** Adds an object of the tenant's own (an extra NetworkPolicy or Role, say), labelled as the tenant's. */
+  public add(object: KubeObject): void {
+    sinkOf(this).addObject(object);
+  }
+
+  private namespaceObjects(namespace: string, version: string, quota: TenantQuota): KubeObject[] {
+    const { tenant, labels } = this;
+    const meta = (name: string) => ({ name, namespace, labels });
+    const podSecurity = Object.fromEntries(
+      ['enforce', 'audit', 'warn'].flatMap((mode) => [
+        [`pod-security.kubernetes.io/${mode}`, tenant.podSecurity],
+        [`pod-security.kubernetes.io/${mode}-version`, `v${version}`],
+      ]),
+    );
+    const ownNamespaces: NetworkPolicyPeer = {
+      namespaceSelector: {
+        matchExpressions: [{ key: LABELS.namespaceName, operator: 'In', values: [...tenant.namespaces] }],
+      },
+    };
+    const limits = tenant.objectQuota;
+    return [
+      build<Namespace>({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: { ...labels, ...podSecurity } },
+      }),
+      build<ResourceQuota>({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: meta('tenant-quota'),
+        spec: {
+          hard: {
+            [`requests.${GPU_RESOURCE}`]: String(quota.namespaceGpuDevices),
+            'requests.cpu': String(quota.namespaceCpu),
+            'requests.memory': `${quota.namespaceMemoryGiB}Gi`,
+            pods: String(limits.pods),
+            services: String(limits.services),
+            'services.loadbalancers': '0',
+            'services.nodeports': '0',
+            configmaps: String(limits.configMaps),
+            secrets: String(limits.secrets),
+            persistentvolumeclaims: String(limits.persistentVolumeClaims),
+          },
+        },
+      }),
+      build<LimitRange>({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: meta('tenant-defaults'),
+        spec: {
+          // Quota needs requests on every container; these apply to containers that set none.
+          limits: [
+            {
+              type: 'Container',
+              defaultRequest: { cpu: '250m', memory: '1Gi' },
+              default: { cpu: '1', memory: '4Gi' },
+            },
+          ],
+        },
+      }),
+      build<NetworkPolicy>({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('default-deny-all'),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      }),
+      build<NetworkPolicy>({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('allow-same-tenant'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [ownNamespaces] }],
+          egress: [{ to: [ownNamespaces] }],
+        },
+      }),
+      build<NetworkPolicy>({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('allow-dns'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { [LABELS.namespaceName]: 'kube-system' } },
+                  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+                },
+              ],
+              ports: [
+                { protocol: 'UDP', port: 53 },
+                { protocol: 'TCP', port: 53 },
+              ],
+            },
+          ],
+        },
+      }),
+      build<Role>({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: meta('tenant-member'),
+        rules: MEMBER_RULES,
+      }),
+      build<RoleBinding>({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: meta('tenant-member'),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tenant-member' },
+        subjects: tenant.groups.map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
+      }),
+      build({
+        apiVersion: 'kueue.x-k8s.io/v1beta2',
+        kind: 'LocalQueue',
+        metadata: meta(LOCAL_QUEUE),
+        spec: { clusterQueue: this.clusterQueueName },
+      }),
+    ];
+  }
+
+  private clusterQueue(quota: TenantQuota): KubeObject {
+    const { tenant } = this;
+    // In a cohort without borrowing rights the tenant still lends its idle GPUs, but borrows nothing.
+    const borrowingLimit = tenant.cohort && !tenant.canBorrow ? '0' : undefined;
+    return build({
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      kind: 'ClusterQueue',
+      metadata: { name: this.clusterQueueName, labels: this.labels },
+      spec: {
+        cohortName: tenant.cohort,
+        namespaceSelector: {
+          matchExpressions: [{ key: LABELS.namespaceName, operator: 'In', values: [...tenant.namespaces] }],
+        },
+        queueingStrategy: 'BestEffortFIFO',
+        preemption: { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: tenant.cohort ? 'Any' : 'Never' },
+        resourceGroups:
+          quota.flavors.length === 0
+            ? undefined
+            : [
+                {
+                  coveredResources: ['cpu', 'memory', GPU_RESOURCE],
+                  flavors: quota.flavors.map((f) => ({
+                    name: f.flavor,
+                    resources: [
+                      { name: 'cpu', nominalQuota: String(f.cpu), borrowingLimit },
+                      { name: 'memory', nominalQuota: `${f.memoryGiB}Gi`, borrowingLimit },
+                      { name: GPU_RESOURCE, nominalQuota: String(f.gpuDevices), borrowingLimit },
+                    ],
+                  })),
+                },
+              ],
+      },
+    });
+  }
+}
+
+/** What each namespace may request: workload verbs on the tenant's own objects, nothing cluster-wide. */
+const MEMBER_RULES = [
+  {
+    apiGroups: [''],
+    resources: ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'serviceaccounts'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+  },
+  { apiGroups: [''], resources: ['pods/log', 'events'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create'] },
+  {
+    apiGroups: ['apps', 'batch', 'jobset.x-k8s.io', 'kubeflow.org', 'leaderworkerset.x-k8s.io'],
+    resources: ['*'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+  },
+  { apiGroups: ['kueue.x-k8s.io'], resources: ['localqueues', 'workloads'], verbs: ['get', 'list', 'watch'] },
+];
+
+/** A tenant's quota on one pool's flavor. */
+interface FlavorQuota {
+  readonly flavor: string;
+  readonly gpuDevices: number;
+  readonly cpu: number;
+  readonly memoryGiB: number;
+}
+
+/** A tenant's Kueue quota per flavor and the per-namespace ResourceQuota ceilings. */
+interface TenantQuota {
+  readonly flavors: readonly FlavorQuota[];
+  readonly namespaceGpuDevices: number;
+  readonly namespaceCpu: number;
+  readonly namespaceMemoryGiB: number;
+}
+
+/**
+ * CPU and memory follow the GPUs: a tenant with half a node's GPUs gets half its cores and
+ * memory. Each namespace may use the tenant's whole quota (Kueue enforces the sum), and
+ * up to the pools' full size when the tenant may borrow.
+ */
+function quotaOf(tenant: TenantModel, pools: readonly NodePool[]): TenantQuota {
+  const flavors = pools
+    .filter((p) => tenant.gpuQuota[p.name] !== undefined)
+    .map((pool) => {
+      const gpus = tenant.gpuQuota[pool.name];
+      return { pool, ...share(pool, gpus), flavor: pool.name };
+    });
+  const ceiling = flavors.map((f) => (tenant.canBorrow ? { ...share(f.pool, f.pool.gpus) } : f));
+  const sum = (key: 'gpuDevices' | 'cpu' | 'memoryGiB') => ceiling.reduce((n, f) => n + f[key], 0);
+  return {
+    flavors: flavors.map(({ flavor, gpuDevices, cpu, memoryGiB }) => ({ flavor, gpuDevices, cpu, memoryGiB })),
+    namespaceGpuDevices: sum('gpuDevices'),
+    namespaceCpu: sum('cpu'),
+    namespaceMemoryGiB: sum('memoryGiB'),
+  };
+}
+
+function share(pool: NodePool, gpus: number): Omit<FlavorQuota, 'flavor'> {
+  const nodes = gpus / pool.sku.gpusPerNode;
+  return {
+    gpuDevices: gpus * pool.devicesPerGpu,
+    cpu: Math.floor(nodes * pool.sku.cpuCoresPerNode),
+    memoryGiB: Math.floor(nodes * pool.sku.memoryGiBPerNode),
+  };
+}

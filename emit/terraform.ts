@@ -1,0 +1,60 @@
+/**
+ * Terraform emission: one `kubernetes_manifest` per object, addressed by the object's
+ * identity so that moving a construct never replaces a live object.
+ */
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import { apiGroup, KubeObject, MANAGER } from '../model/kube';
+
+/**
+ * The Terraform resource name of an object: `<kind>_<namespace>_<name>`, lower-case, with every
+ * character Terraform does not allow in a name turned into `_`. It depends on the object alone.
+ */
+export function terraformAddress(object: Pick<KubeObject, 'kind' | 'metadata'>): string {
+  const parts = [object.kind, object.metadata.namespace, object.metadata.name].filter((p) => p !== undefined);
+  return parts
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+}
+
+/**
+ * Escapes Terraform template syntax in every string, so `${...}` and `%{...}` written in a spec
+ * reach the cluster literally instead of being evaluated by Terraform.
+ */
+export function escapeTemplates(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  if (Array.isArray(value)) return value.map(escapeTemplates);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [escapeTemplates(k) as string, escapeTemplates(v)]),
+    );
+  }
+  return value;
+}
+
+/** Options of one emitted manifest resource. */
+export interface ManifestOptions {
+  /** Terraform refuses to destroy the resource (`lifecycle.prevent_destroy`). */
+  readonly preventDestroy?: boolean;
+  /** Resources that must exist first (the object's namespace, say). */
+  readonly dependsOn?: readonly Manifest[];
+}
+
+/** Creates the `kubernetes_manifest` resource of `object` directly under `stack`. */
+export function emitManifest(stack: Construct, object: KubeObject, options: ManifestOptions = {}): Manifest {
+  const address = terraformAddress(object);
+  const resource = new Manifest(stack, address, {
+    manifest: escapeTemplates(object) as Record<string, unknown>,
+    fieldManager: { name: MANAGER, forceConflicts: false },
+    dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,
+    lifecycle: options.preventDestroy ? { preventDestroy: true } : undefined,
+  });
+  resource.overrideLogicalId(address);
+  return resource;
+}
+
+/** Whether `object` is a Kubernetes Namespace. */
+export function isNamespace(object: KubeObject): boolean {
+  return object.kind === 'Namespace' && apiGroup(object) === '';
+}

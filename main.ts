@@ -1,0 +1,28 @@
+/**
+ * The cdktf app (`npx cdktf synth`, `cdktf deploy`): builds the stacks of the spec named by
+ * COLOSSUS_SPEC (default: the built-in example) and writes the YAML manifests and reports
+ * beside them.
+ */
+import { App } from 'cdktf';
+import { builtInExample } from './cli/paths';
+import { writeOutputs } from './emit/synthesize';
+import { SpecError } from './spec/errors';
+import { loadSpecFile } from './spec/load';
+import { buildClusterStacks } from './stacks/cluster-stacks';
+
+function main(): void {
+  let loaded;
+  try {
+    loaded = loadSpecFile(process.env.COLOSSUS_SPEC ?? builtInExample());
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  const app = new App({ stackTraces: false });
+  const stacks = buildClusterStacks(app, loaded.cluster);
+  app.synth();
+  writeOutputs(app.outdir, loaded.cluster, stacks);
+}
+
+main();

@@ -1,0 +1,157 @@
+/**
+ * The resolved cluster: the spec with every default applied and every derived figure computed
+ * (GPUs, racks, blocks per pool). Pure data, no cdktf: constructs, reports and checks read it.
+ */
+import { GpuCatalog, GpuSku } from '../catalog/gpus';
+import {
+  BackendSpec,
+  ClusterSpecDocument,
+  NodePoolSpec,
+  ObjectQuotaSpec,
+  PodSecurityLevel,
+  TenantPriority,
+  TenantSpec,
+} from '../spec/types';
+
+/** A node pool with its derived sizes. */
+export interface NodePool {
+  readonly name: string;
+  readonly sku: GpuSku;
+  readonly nodes: number;
+  readonly racks: number;
+  readonly nodesPerRack: number;
+  readonly racksPerBlock: number;
+  readonly blocks: number;
+  readonly gpus: number;
+  readonly driverVersion: string;
+  readonly dedicatedTo?: string;
+  readonly migProfile?: string;
+  /** Schedulable `nvidia.com/gpu` devices per physical GPU: MIG instances, or 1. */
+  readonly devicesPerGpu: number;
+}
+
+/** A tenant with its defaults applied. */
+export interface Tenant {
+  readonly name: string;
+  readonly external: boolean;
+  readonly groups: readonly string[];
+  readonly namespaces: readonly string[];
+  /** GPUs per pool name; pools the tenant has no quota on are absent. */
+  readonly gpuQuota: Readonly<Record<string, number>>;
+  readonly priority: TenantPriority;
+  readonly canBorrow: boolean;
+  readonly cohort?: string;
+  readonly podSecurity: PodSecurityLevel;
+  readonly objectQuota: Required<ObjectQuotaSpec>;
+}
+
+/** The whole resolved cluster. */
+export interface Cluster {
+  readonly name: string;
+  readonly kubernetes: { readonly version: string; readonly context: string; readonly kubeconfig: string };
+  readonly backend: Required<BackendSpec>;
+  readonly site: { readonly name: string; readonly powerBudgetMW: number; readonly maxRackKW: number };
+  readonly pools: readonly NodePool[];
+  readonly tenants: readonly Tenant[];
+  readonly allowOvercommit: boolean;
+}
+
+/** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */
+export const PRIORITY_VALUES: Readonly<Record<TenantPriority, number>> = {
+  low: 1000,
+  normal: 10000,
+  high: 100000,
+  critical: 1000000,
+};
+
+export const DEFAULT_OBJECT_QUOTA: Required<ObjectQuotaSpec> = {
+  pods: 10000,
+  services: 100,
+  configMaps: 1000,
+  secrets: 1000,
+  persistentVolumeClaims: 200,
+};
+
+/** Resolves a pool: sizes follow from `nodes` or `racks` and the catalog. The SKU must exist. */
+export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
+  const sku = catalog.get(spec.gpu);
+  const nodesPerRack = spec.nodesPerRack ?? sku.defaultNodesPerRack;
+  const nodes = spec.nodes ?? (spec.racks ?? 0) * nodesPerRack;
+  const racks = spec.racks ?? Math.ceil(nodes / nodesPerRack);
+  const racksPerBlock = spec.racksPerBlock ?? 8;
+  const devicesPerGpu = spec.migProfile ? (sku.migProfiles[spec.migProfile] ?? 1) : 1;
+  return {
+    name: spec.name,
+    sku,
+    nodes,
+    racks,
+    nodesPerRack,
+    racksPerBlock,
+    blocks: Math.ceil(racks / racksPerBlock),
+    gpus: nodes * sku.gpusPerNode,
+    driverVersion: spec.driverVersion ?? sku.defaultDriverVersion,
+    dedicatedTo: spec.dedicatedTo,
+    migProfile: spec.migProfile,
+    devicesPerGpu,
+  };
+}
+
+/** Resolves a tenant's defaults. `clusterName` names the default cohort. */
+export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
+  const external = spec.external ?? false;
+  const canBorrow = spec.canBorrow ?? !external;
+  return {
+    name: spec.name,
+    external,
+    groups: [...spec.groups],
+    namespaces: [...(spec.namespaces ?? [spec.name])],
+    gpuQuota: Object.fromEntries(Object.entries(spec.gpuQuota).filter(([, n]) => n > 0)),
+    priority: spec.priority ?? 'normal',
+    canBorrow,
+    cohort: spec.cohort ?? (canBorrow ? `${clusterName}-shared` : undefined),
+    podSecurity: spec.podSecurity ?? 'restricted',
+    objectQuota: { ...DEFAULT_OBJECT_QUOTA, ...definedOnly(spec.objectQuota ?? {}) },
+  };
+}
+
+/** Resolves a schema-valid document whose semantic checks passed (see `checkCluster`). */
+export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): Cluster {
+  const { spec } = doc;
+  const name = doc.metadata.name;
+  return {
+    name,
+    kubernetes: {
+      version: spec.kubernetes.version,
+      context: spec.kubernetes.context,
+      kubeconfig: spec.kubernetes.kubeconfig ?? '~/.kube/config',
+    },
+    backend: {
+      kind: spec.backend?.kind ?? 'local',
+      path: spec.backend?.path ?? 'state',
+      namespace: spec.backend?.namespace ?? 'terraform-state',
+    },
+    site: { ...spec.site },
+    pools: spec.nodePools.map((p) => resolvePool(p, catalog)),
+    tenants: spec.tenants.map((t) => resolveTenant(t, name)),
+    allowOvercommit: spec.allowOvercommit ?? false,
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Total GPUs of the cluster. */
+export function totalGpus(cluster: Pick<Cluster, 'pools'>): number {
+  return cluster.pools.reduce((sum, p) => sum + p.gpus, 0);
+}
+
+/** Value of the block label of block `index` (0-based) of a pool: `h100-b007`. */
+export function blockName(pool: Pick<NodePool, 'name'>, index: number): string {
+  return `${pool.name}-b${String(index).padStart(3, '0')}`;
+}
+
+/** Value of the rack label of rack `index` (0-based) of a pool: `h100-r0042`. */
+export function rackName(pool: Pick<NodePool, 'name'>, index: number): string {
+  return `${pool.name}-r${String(index).padStart(4, '0')}`;
+}

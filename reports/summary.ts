@@ -1,0 +1,70 @@
+/**
+ * The synth summary: the cluster in GPU and tenant terms, written to
+ * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
+ */
+import { Cluster, totalGpus } from '../model/cluster';
+
+/** Per-stack figures. */
+export interface StackSummary {
+  readonly terraformResources: number;
+  readonly objects: number;
+}
+
+/** Contents of reports/summary.json. */
+export interface Summary {
+  readonly cluster: string;
+  readonly gpus: number;
+  readonly pools: Record<
+    string,
+    { gpu: string; gpus: number; nodes: number; racks: number; blocks: number; dedicatedTo?: string }
+  >;
+  readonly tenants: Record<
+    string,
+    { external: boolean; namespaces: readonly string[]; gpuQuota: Record<string, number> }
+  >;
+  readonly stacks: Record<string, StackSummary>;
+}
+
+/** Builds the summary of `cluster` given the figures of its synthesized stacks. */
+export function buildSummary(cluster: Cluster, stacks: Record<string, StackSummary>): Summary {
+  return {
+    cluster: cluster.name,
+    gpus: totalGpus(cluster),
+    pools: Object.fromEntries(
+      cluster.pools.map((p) => [
+        p.name,
+        { gpu: p.sku.name, gpus: p.gpus, nodes: p.nodes, racks: p.racks, blocks: p.blocks, dedicatedTo: p.dedicatedTo },
+      ]),
+    ),
+    tenants: Object.fromEntries(
+      cluster.tenants.map((t) => [
+        t.name,
+        { external: t.external, namespaces: t.namespaces, gpuQuota: { ...t.gpuQuota } },
+      ]),
+    ),
+    stacks,
+  };
+}
+
+/** A few lines for the terminal. */
+export function formatSummary(summary: Summary): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const lines = [`${summary.cluster}: ${n(summary.gpus)} GPUs in ${Object.keys(summary.pools).length} pools`];
+  for (const [name, p] of Object.entries(summary.pools)) {
+    const owner = p.dedicatedTo ? `, dedicated to ${p.dedicatedTo}` : '';
+    lines.push(
+      `  pool ${name}: ${n(p.gpus)} x ${p.gpu} on ${n(p.nodes)} nodes, ${n(p.racks)} racks, ${n(p.blocks)} blocks${owner}`,
+    );
+  }
+  for (const [name, t] of Object.entries(summary.tenants)) {
+    const quota =
+      Object.entries(t.gpuQuota)
+        .map(([pool, g]) => `${pool} ${n(g)}`)
+        .join(', ') || 'no GPUs';
+    lines.push(`  tenant ${name}${t.external ? ' (external)' : ''}: ${quota}`);
+  }
+  for (const [name, s] of Object.entries(summary.stacks)) {
+    lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);
+  }
+  return lines.join('\n');
+}

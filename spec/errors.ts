@@ -1,0 +1,61 @@
+/**
+ * Problems found in a spec, and the one error type that carries them to the user.
+ */
+
+/** A path into the spec document: keys and list indexes from the root. */
+export type SpecPath = readonly (string | number)[];
+
+/** One problem with a spec, located by its field path (and by file position once loaded). */
+export interface SpecIssue {
+  /** Stable, documented code (for example `quota-exceeds-pool`); tests and tools match on it. */
+  readonly code: string;
+  /** Where in the document: keys and indexes from the root. */
+  readonly path: SpecPath;
+  /** What is wrong, with the offending value and the numbers involved. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** 1-based line and column in the spec file, when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Renders a path the way users write it: `spec.tenants[1].gpuQuota.h100`. */
+export function formatPath(path: SpecPath): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join('')
+    .replace(/^$/, '(document)');
+}
+
+/** Shows a value in an error message: short, on one line, with control characters escaped. */
+export function showValue(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'number' && !Number.isFinite(value)) text = String(value);
+  else if (value === undefined) text = 'nothing';
+  else text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The error thrown when a spec cannot be used; it carries every issue found. */
+export class SpecError extends Error {
+  public constructor(
+    /** The spec file as the user named it (relative paths stay relative). */
+    public readonly file: string,
+    public readonly issues: readonly SpecIssue[],
+  ) {
+    super(formatIssues(file, issues));
+    this.name = 'SpecError';
+  }
+}
+
+/** `file:line:col: error[code] path: message` then the fix, one block per issue. */
+export function formatIssues(file: string, issues: readonly SpecIssue[]): string {
+  const lines = issues.map((issue) => {
+    const where = issue.line ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
+    return `${where}: error[${issue.code}] ${formatPath(issue.path)}: ${issue.message}\n  fix: ${issue.fix}`;
+  });
+  const n = issues.length;
+  return `${lines.join('\n')}\n${n} error${n === 1 ? '' : 's'} in ${file}; nothing was written.`;
+}

@@ -1,0 +1,143 @@
+/**
+ * Reads a spec file, validates it completely (syntax, schema, semantics) and resolves it.
+ * Every problem found is reported at once, located at file:line:column; nothing downstream
+ * runs on a spec that has any.
+ */
+import * as fs from 'fs';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { GpuCatalog } from '../catalog/gpus';
+import { Cluster, resolveCluster } from '../model/cluster';
+import { checkCluster } from './check';
+import { SpecError, SpecIssue, SpecPath } from './errors';
+import { CLUSTER_SCHEMA } from './schema';
+import { ClusterSpecDocument } from './types';
+import { validateSchema } from './validate-schema';
+
+/** Spec files larger than this are refused before parsing. */
+export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
+
+/** A loaded, valid spec. */
+export interface LoadedSpec {
+  readonly document: ClusterSpecDocument;
+  readonly cluster: Cluster;
+}
+
+/** Loads `file`; throws `SpecError` listing every problem. */
+export function loadSpecFile(file: string, catalog: GpuCatalog = GpuCatalog.builtIn()): LoadedSpec {
+  return parseSpec(readSpecText(file), file, catalog);
+}
+
+/** Validates and resolves spec text; `file` names it in messages. Throws `SpecError`. */
+export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuCatalog.builtIn()): LoadedSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    stringKeys: true,
+  });
+  const fail = (issues: SpecIssue[]): never => {
+    throw new SpecError(
+      file,
+      issues.map((i) => locate(i, doc, lineCounter)),
+    );
+  };
+  if (doc.errors.length > 0) {
+    fail(
+      doc.errors.map((e) => {
+        const [start] = e.linePos ?? [];
+        return {
+          code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+          path: [],
+          message: e.message.split('\n')[0],
+          fix:
+            e.code === 'DUPLICATE_KEY' ? 'keep one of the repeated keys' : 'correct the YAML syntax at this position',
+          line: start?.line,
+          column: start?.col,
+        };
+      }),
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    fail([
+      {
+        code: 'yaml-aliases',
+        path: [],
+        message: (e as Error).message,
+        fix: 'write the values out instead of using many nested aliases',
+      },
+    ]);
+  }
+  if (value === null || value === undefined) {
+    fail([
+      {
+        code: 'empty-spec',
+        path: [],
+        message: 'the file holds no document',
+        fix: 'start from examples/lab.yaml',
+        line: 1,
+        column: 1,
+      },
+    ]);
+  }
+  const structural = validateSchema(value, CLUSTER_SCHEMA);
+  if (structural.length > 0) fail(structural);
+  const document = value as ClusterSpecDocument;
+  const semantic = checkCluster(document.spec, catalog);
+  if (semantic.length > 0) fail(semantic);
+  return { document, cluster: resolveCluster(document, catalog) };
+}
+
+/** Reads a spec file, refusing what cannot be a spec with a clear message. */
+export function readSpecText(file: string): string {
+  const refuse = (message: string, fix: string): never => {
+    throw new SpecError(file, [{ code: 'unreadable-file', path: [], message, fix }]);
+  };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return refuse('no such file', 'check the path passed to --spec (or COLOSSUS_SPEC)');
+  }
+  if (stat.isDirectory()) refuse('is a directory, not a spec file', 'name the YAML file inside it');
+  if (stat.size > MAX_SPEC_BYTES) {
+    refuse(
+      `is ${stat.size} bytes, more than the ${MAX_SPEC_BYTES} a spec may have`,
+      'split generated content out of the spec',
+    );
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** Adds line and column to an issue from the YAML node its path points at. */
+function locate(issue: SpecIssue, doc: Document, lines: LineCounter): SpecIssue {
+  if (issue.line !== undefined) return issue;
+  const range = rangeOf(doc.contents as Node | null, issue.path);
+  if (!range) return issue;
+  const { line, col } = lines.linePos(range);
+  return { ...issue, line, column: col };
+}
+
+/** Offset of the deepest node on `path`: the key for a mapping entry, so errors point at the field. */
+function rangeOf(root: Node | null, path: SpecPath): number | undefined {
+  let node: unknown = root;
+  let offset = (root as Node | null)?.range?.[0];
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment];
+      offset = (node as Node).range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}

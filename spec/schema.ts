@@ -1,0 +1,266 @@
+/**
+ * The JSON Schema of a cluster spec: the one source of truth for the spec's structure.
+ *
+ * `validateSchema` (spec/validate.ts) interprets it to report structural errors with their
+ * fixes; `npm run schema` writes it to schema/cluster.schema.json for editors. The `x-fix`
+ * keyword carries the hint shown when a value does not match.
+ */
+
+/** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
+export interface JsonSchema {
+  readonly $schema?: string;
+  readonly $id?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly propertyNames?: JsonSchema;
+  readonly items?: JsonSchema;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly enum?: readonly (string | number | boolean)[];
+  readonly const?: string;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly default?: unknown;
+  /** How to fix a value that does not match (shown with the error). */
+  readonly 'x-fix'?: string;
+}
+
+/** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
+export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+const dnsLabel = (description: string, maxLength = 63): JsonSchema => ({
+  type: 'string',
+  description,
+  pattern: DNS_LABEL,
+  minLength: 1,
+  maxLength,
+  'x-fix': `use lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
+});
+
+const count = (description: string, maximum: number): JsonSchema => ({
+  type: 'integer',
+  description,
+  minimum: 1,
+  maximum,
+  'x-fix': `use a whole number from 1 to ${maximum}`,
+});
+
+const positive = (description: string, maximum: number): JsonSchema => ({
+  type: 'number',
+  description,
+  exclusiveMinimum: 0,
+  maximum,
+  'x-fix': `use a number above 0 and at most ${maximum}`,
+});
+
+const objectOf = (
+  description: string,
+  properties: Record<string, JsonSchema>,
+  required: string[] = [],
+): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false });
+
+const objectQuota = objectOf('Object count limits per tenant namespace (ResourceQuota count/*).', {
+  pods: { ...count('Pods per namespace.', 1_000_000), default: 10000 },
+  services: { ...count('Services per namespace.', 100_000), default: 100 },
+  configMaps: { ...count('ConfigMaps per namespace.', 100_000), default: 1000 },
+  secrets: { ...count('Secrets per namespace.', 100_000), default: 1000 },
+  persistentVolumeClaims: { ...count('PersistentVolumeClaims per namespace.', 100_000), default: 200 },
+});
+
+const nodePool = objectOf(
+  'A pool of identical GPU systems.',
+  {
+    name: dnsLabel('Pool name; also the Kueue ResourceFlavor name.', 40),
+    gpu: {
+      type: 'string',
+      description:
+        'GPU system from the catalog (H100-SXM5-80GB, H200-SXM-141GB, B200-SXM-180GB, GB200-NVL72, GB300-NVL72).',
+      minLength: 1,
+    },
+    nodes: count('Number of nodes (HGX systems). Exactly one of nodes and racks.', 1_000_000),
+    racks: count('Number of racks (required for NVL72 systems). Exactly one of nodes and racks.', 100_000),
+    nodesPerRack: count('Nodes per rack. Default: the catalog figure (8 for HGX, 18 trays for NVL72).', 64),
+    racksPerBlock: { ...count('Racks per block, the unit of rollout and scheduling locality.', 1024), default: 8 },
+    driverVersion: {
+      type: 'string',
+      description: "NVIDIA driver version for the pool's nodes. Default: the catalog's driver for the SKU.",
+      pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+      'x-fix': 'use a driver version like "580.95.05"',
+    },
+    dedicatedTo: dnsLabel('Tenant owning the pool exclusively; its nodes are tainted for that tenant.', 40),
+    migProfile: {
+      type: 'string',
+      description: 'MIG layout for every GPU of the pool (mig-parted config such as all-1g.10gb). Default: MIG off.',
+      pattern: '^all-[0-9]g\\.[0-9]+gb$',
+      'x-fix': 'use a layout like "all-1g.10gb" from the catalog entry of the pool\'s GPU',
+    },
+  },
+  ['name', 'gpu'],
+);
+
+const tenant = objectOf(
+  'A tenant: a team or external lab with hard isolation from the others.',
+  {
+    name: dnsLabel('Tenant name.', 40),
+    external: {
+      type: 'boolean',
+      description: 'An external party: never granted anything cluster-scoped.',
+      default: false,
+    },
+    groups: {
+      type: 'array',
+      description: "Identity-provider groups bound to the tenant's role in its namespaces.",
+      items: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+        pattern: '^[^\\s]+$',
+        'x-fix': 'use the group name as the identity provider sends it, without spaces',
+      },
+      minItems: 1,
+      uniqueItems: true,
+    },
+    namespaces: {
+      type: 'array',
+      description: 'Namespaces owned by the tenant. Default: one namespace named after the tenant.',
+      items: dnsLabel('Namespace name.'),
+      minItems: 1,
+      maxItems: 100,
+      uniqueItems: true,
+    },
+    gpuQuota: {
+      type: 'object',
+      description: 'GPUs per node pool (pool name to GPU count).',
+      propertyNames: dnsLabel('Pool name.', 40),
+      additionalProperties: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 100_000_000,
+        'x-fix': 'use a whole number of GPUs from 0 to 100000000',
+      },
+    },
+    priority: {
+      type: 'string',
+      description: "Priority of the tenant's workloads.",
+      enum: ['low', 'normal', 'high', 'critical'],
+      default: 'normal',
+    },
+    canBorrow: {
+      type: 'boolean',
+      description: 'May borrow idle GPUs from its cohort. Default: true for internal tenants, false for external ones.',
+    },
+    cohort: dnsLabel('Kueue cohort. Default: "<cluster>-shared" for tenants that can borrow, none otherwise.'),
+    podSecurity: {
+      type: 'string',
+      description:
+        "Pod Security level enforced on the tenant's namespaces; other than restricted is reported by the audit.",
+      enum: ['restricted', 'baseline', 'privileged'],
+      default: 'restricted',
+    },
+    objectQuota,
+  },
+  ['name', 'groups', 'gpuQuota'],
+);
+
+/** The JSON Schema of a cluster spec file. */
+export const CLUSTER_SCHEMA: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://colossus.dev/schema/cluster.schema.json',
+  title: 'colossus-cdktf Cluster',
+  ...objectOf(
+    'A GPU cluster declared for colossus-cdktf.',
+    {
+      apiVersion: {
+        type: 'string',
+        const: 'colossus.dev/v1alpha1',
+        'x-fix': 'write apiVersion: colossus.dev/v1alpha1',
+      },
+      kind: { type: 'string', const: 'Cluster', 'x-fix': 'write kind: Cluster' },
+      metadata: objectOf('Cluster identity.', { name: dnsLabel('Cluster name; prefixes every stack name.', 30) }, [
+        'name',
+      ]),
+      spec: objectOf(
+        'The declared cluster.',
+        {
+          kubernetes: objectOf(
+            'The Kubernetes API of the workload cluster.',
+            {
+              version: {
+                type: 'string',
+                description: 'Kubernetes minor version, for example "1.33".',
+                pattern: '^1\\.[0-9]{2}$',
+                'x-fix': 'quote the minor version, for example version: "1.33"',
+              },
+              context: {
+                type: 'string',
+                description: 'kubeconfig context the Terraform providers use.',
+                minLength: 1,
+                maxLength: 253,
+                pattern: '^[^\\s]+$',
+                'x-fix': 'use the context name from your kubeconfig, without spaces',
+              },
+              kubeconfig: {
+                type: 'string',
+                description: 'kubeconfig file the providers read (never copied into the output).',
+                minLength: 1,
+                default: '~/.kube/config',
+              },
+            },
+            ['version', 'context'],
+          ),
+          backend: objectOf(
+            "Where Terraform keeps each stack's state. Default: local files.",
+            {
+              kind: { type: 'string', enum: ['local', 'kubernetes'], default: 'local' },
+              path: {
+                type: 'string',
+                description: 'Directory of local state files, relative to where cdktf runs.',
+                pattern: '^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]+$',
+                default: 'state',
+                'x-fix': 'use a relative path without "..", for example "state"',
+              },
+              namespace: {
+                ...dnsLabel('Namespace of the state Secrets (kubernetes backend).'),
+                default: 'terraform-state',
+              },
+            },
+            ['kind'],
+          ),
+          site: objectOf(
+            'The physical site and its power envelope.',
+            {
+              name: dnsLabel('Site name.'),
+              powerBudgetMW: positive('Power available to the site, MW.', 100_000),
+              maxRackKW: positive('Power one rack may draw, kW.', 10_000),
+            },
+            ['name', 'powerBudgetMW', 'maxRackKW'],
+          ),
+          nodePools: { type: 'array', description: 'GPU node pools.', items: nodePool, minItems: 1, maxItems: 256 },
+          tenants: {
+            type: 'array',
+            description: 'Tenants sharing the cluster.',
+            items: tenant,
+            minItems: 1,
+            maxItems: 256,
+          },
+          allowOvercommit: {
+            type: 'boolean',
+            description: "Allow the tenants' GPU quota on a pool to exceed the pool's GPUs.",
+            default: false,
+          },
+        },
+        ['kubernetes', 'site', 'nodePools', 'tenants'],
+      ),
+    },
+    ['apiVersion', 'kind', 'metadata', 'spec'],
+  ),
+};

@@ -1,0 +1,118 @@
+/**
+ * ColossusStack: a Terraform stack with its own state that collects Kubernetes objects once
+ * and emits them as `kubernetes_manifest` resources; the YAML emitter reads the same objects.
+ */
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { LocalBackend, TerraformStack } from 'cdktf';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import { EmitOptions, ObjectSink } from '../constructs/object-sink';
+import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
+import { KubeObject, objectKey } from '../model/kube';
+import { KubernetesBackend } from './kubernetes-backend';
+
+/** Where a stack keeps its Terraform state. */
+export type StackBackend =
+  | {
+      readonly kind: 'local';
+      /** State file path, relative to the stack's synthesized directory. */ readonly path: string;
+    }
+  | { readonly kind: 'kubernetes'; readonly namespace: string };
+
+/** Props of a ColossusStack. */
+export interface ColossusStackProps {
+  /** kubeconfig context the kubernetes provider (and a kubernetes backend) use. */
+  readonly kubeContext: string;
+  /**
+   * kubeconfig file the provider reads; only its path is written, never its content.
+   * @default "~/.kube/config"
+   */
+  readonly kubeconfig?: string;
+  /**
+   * Where the stack's state lives.
+   * @default - local, `terraform.<stack>.tfstate` in the stack's synthesized directory
+   */
+  readonly backend?: StackBackend;
+  /**
+   * Create Terraform resources for the objects; false emits the objects to YAML only.
+   * @default true
+   */
+  readonly terraform?: boolean;
+}
+
+/** An object and how it is emitted. */
+export interface StackObject {
+  readonly object: KubeObject;
+  readonly options: EmitOptions;
+}
+
+/** A Terraform stack of Kubernetes objects. Constructs inside it add objects with `addObject`. */
+export class ColossusStack extends TerraformStack implements ObjectSink {
+  private readonly entries = new Map<string, StackObject>();
+  private readonly resources = new Map<string, Manifest>();
+  private readonly addresses = new Map<string, string>();
+  private readonly emitTerraform: boolean;
+
+  public constructor(scope: Construct, name: string, props: ColossusStackProps) {
+    super(scope, name);
+    this.emitTerraform = props.terraform ?? true;
+    const kubeconfig = props.kubeconfig ?? '~/.kube/config';
+    const backend = props.backend ?? { kind: 'local', path: `terraform.${name}.tfstate` };
+    if (backend.kind === 'kubernetes') {
+      new KubernetesBackend(this, {
+        secretSuffix: name,
+        namespace: backend.namespace,
+        configPath: kubeconfig,
+        configContext: props.kubeContext,
+      });
+    } else {
+      // Declared explicitly: cdktf's default local backend writes an absolute path.
+      new LocalBackend(this, { path: backend.path });
+    }
+    new KubernetesProvider(this, 'kubernetes', { configPath: kubeconfig, configContext: props.kubeContext });
+  }
+
+  /** Takes an object; the same kind, namespace and name twice in one stack is an error. */
+  public addObject(object: KubeObject, options: EmitOptions = {}): void {
+    const key = objectKey(object);
+    if (this.entries.has(key)) {
+      throw new Error(
+        `${this.node.path}: ${key} is declared twice; every object needs its own kind, namespace and name`,
+      );
+    }
+    const address = terraformAddress(object);
+    const clash = this.addresses.get(address);
+    if (clash !== undefined) {
+      throw new Error(
+        `${this.node.path}: ${key} and ${clash} map to the same Terraform address "${address}"; rename one`,
+      );
+    }
+    this.entries.set(key, { object, options });
+    this.addresses.set(address, key);
+    if (!this.emitTerraform) return;
+    const ns = object.metadata.namespace;
+    const namespaceResource = ns === undefined ? undefined : this.resources.get(`Namespace/${ns}`);
+    const resource = emitManifest(this, object, {
+      preventDestroy: options.protectData,
+      dependsOn: namespaceResource ? [namespaceResource] : [],
+    });
+    this.resources.set(key, resource);
+    if (isNamespace(object)) {
+      // Objects of this namespace added before it still wait for it.
+      for (const [otherKey, entry] of this.entries) {
+        const other = this.resources.get(otherKey);
+        if (entry.object.metadata.namespace === object.metadata.name && other) other.dependsOn = [resource.fqn];
+      }
+    }
+  }
+
+  /** The stack's objects with their options, in insertion order. */
+  public get stackObjects(): readonly StackObject[] {
+    return [...this.entries.values()];
+  }
+
+  /** The stack's objects, in insertion order. */
+  public get objects(): readonly KubeObject[] {
+    return this.stackObjects.map((e) => e.object);
+  }
+}
