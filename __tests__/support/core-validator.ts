@@ -1,0 +1,67 @@
+/**
+ * Validates core Kubernetes objects against the kubernetes-types definitions (generated from
+ * the Kubernetes OpenAPI): each object is written as a typed TypeScript literal and compiled,
+ * so unknown fields (excess properties) and wrong types are rejected by the compiler.
+ */
+import * as path from 'path';
+import * as ts from 'typescript';
+import { KubeObject } from '../../model/kube';
+
+/** kubernetes-types module of an apiVersion: `networking.k8s.io/v1` -> `networking/v1`. */
+function moduleOf(apiVersion: string): string {
+  if (!apiVersion.includes('/')) return `core/${apiVersion}`;
+  const [group, version] = apiVersion.split('/');
+  return `${group.split('.')[0]}/${version}`;
+}
+
+const CORE_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'policy',
+]);
+
+/** Whether an apiVersion belongs to Kubernetes itself (not a CRD). */
+export function isCoreApi(apiVersion: string): boolean {
+  return CORE_GROUPS.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+}
+
+/** Compiler errors of the objects as typed literals; empty when all are valid. */
+export function validateCoreObjects(objects: readonly KubeObject[]): string[] {
+  const root = path.resolve(__dirname, '..', '..');
+  const file = path.join(root, '__core_check__.ts');
+  const lines: string[] = [];
+  const owner: string[] = [];
+  objects.forEach((o, i) => {
+    const text = `const o${i}: import('kubernetes-types/${moduleOf(o.apiVersion)}').${o.kind} = ${JSON.stringify(o)};`;
+    lines.push(text);
+    owner.push(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+  });
+  lines.push('export {};');
+  const source = lines.join('\n');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    types: [],
+    skipLibCheck: true,
+    module: ts.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2022,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    baseUrl: root,
+  };
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, ...rest) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, source, lang) : read(name, lang, ...rest);
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
+  const program = ts.createProgram([file], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
+    return `${owner[line] ?? '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+}
