@@ -46,15 +46,15 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
   if (doc.errors.length > 0) {
     fail(
       doc.errors.map((e) => {
-        const [start] = e.linePos ?? [];
+        const start = lineCounter.linePos(e.pos[0]);
         return {
           code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
           path: [],
           message: e.message.split('\n')[0],
           fix:
             e.code === 'DUPLICATE_KEY' ? 'keep one of the repeated keys' : 'correct the YAML syntax at this position',
-          line: start?.line,
-          column: start?.col,
+          line: start.line,
+          column: start.col,
         };
       }),
     );
