@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
+import { unsafeOutputReason } from '../emit/output-guard';
 import { synthesize } from '../emit/synthesize';
 import { formatSummary } from '../reports/summary';
 import { builtInExample } from './paths';
@@ -55,6 +56,8 @@ export function run(args: readonly string[], io: Io = stdio): number {
         const spec = flags.spec ?? builtInExample();
         const { cluster } = loadSpecFile(spec);
         const outdir = flags.out ?? 'cdktf.out';
+        const unsafe = unsafeOutputReason(outdir);
+        if (unsafe) throw new UsageError(unsafe);
         const summary = synthesize(cluster, { outdir });
         io.out(formatSummary(summary));
         io.out(
@@ -87,8 +90,8 @@ export function run(args: readonly string[], io: Io = stdio): number {
       io.err(`colossus: ${e.message}\n${USAGE}`);
       return EXIT.usage;
     }
-    io.err(`colossus: ${(e as Error).message ?? String(e)}`);
-    if (process.env.COLOSSUS_DEBUG) io.err((e as Error).stack ?? '');
+    io.err(`colossus: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.COLOSSUS_DEBUG) io.err((e as Error | undefined)?.stack ?? '');
     return e instanceof Error && e.name === 'ValidationError' ? EXIT.invalid : EXIT.internal;
   }
 }

@@ -6,6 +6,7 @@ import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import {
   BackendSpec,
   ClusterSpecDocument,
+  ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
   PodSecurityLevel,
@@ -28,7 +29,23 @@ export interface NodePool {
   readonly migProfile?: string;
   /** Schedulable `nvidia.com/gpu` devices per physical GPU: MIG instances, or 1. */
   readonly devicesPerGpu: number;
+  /** Site the pool stands in; set by `resolveCluster` (the cluster's only site when the spec names none). */
+  readonly site?: string;
+  /** Nodes of one block a rollout or remediation may take down at once. */
+  readonly maxUnavailable: number;
 }
+
+/** A site with its defaults applied. */
+export interface Site {
+  readonly name: string;
+  readonly powerBudgetMW: number;
+  readonly maxRackKW: number;
+  /** Multiplier on GPU-rack draw for CPU, storage and network racks and cooling. */
+  readonly overheadFactor: number;
+}
+
+/** Default of `site.overheadFactor`: CPU, storage and network racks and cooling add about 20% to the GPU racks. */
+export const DEFAULT_OVERHEAD_FACTOR = 1.2;
 
 /** A tenant with its defaults applied. */
 export interface Tenant {
@@ -50,7 +67,12 @@ export interface Cluster {
   readonly name: string;
   readonly kubernetes: { readonly version: string; readonly context: string; readonly kubeconfig: string };
   readonly backend: Required<BackendSpec>;
-  readonly site: { readonly name: string; readonly powerBudgetMW: number; readonly maxRackKW: number };
+  /** The first (usually the only) site. */
+  readonly site: Site;
+  /** Every site, in spec order. */
+  readonly sites: readonly Site[];
+  /** The management cluster that provisions the nodes, as in the spec; absent when none is declared. */
+  readonly management?: ManagementSpec;
   readonly pools: readonly NodePool[];
   readonly tenants: readonly Tenant[];
   readonly allowOvercommit: boolean;
@@ -93,6 +115,8 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     dedicatedTo: spec.dedicatedTo,
     migProfile: spec.migProfile,
     devicesPerGpu,
+    site: spec.site,
+    maxUnavailable: spec.maxUnavailable ?? 1,
   };
 }
 
@@ -118,6 +142,11 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
 export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): Cluster {
   const { spec } = doc;
   const name = doc.metadata.name;
+  // The semantic checks guarantee exactly one of site and sites.
+  const sites = (spec.sites ?? (spec.site ? [spec.site] : [])).map((s) => ({
+    ...s,
+    overheadFactor: s.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR,
+  }));
   return {
     name,
     kubernetes: {
@@ -130,8 +159,10 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
       path: spec.backend?.path ?? 'state',
       namespace: spec.backend?.namespace ?? 'terraform-state',
     },
-    site: { ...spec.site },
-    pools: spec.nodePools.map((p) => resolvePool(p, catalog)),
+    site: sites[0],
+    sites,
+    management: spec.management,
+    pools: spec.nodePools.map((p) => resolvePool({ ...p, site: p.site ?? sites[0].name }, catalog)),
     tenants: spec.tenants.map((t) => resolveTenant(t, name)),
     allowOvercommit: spec.allowOvercommit ?? false,
   };

@@ -23,9 +23,25 @@ export interface SpecIssue {
 /** Renders a path the way users write it: `spec.tenants[1].gpuQuota.h100`. */
 export function formatPath(path: SpecPath): string {
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .map((p, i) =>
+      typeof p === 'number'
+        ? `[${p}]`
+        : !PLAIN_KEY.test(p)
+          ? `[${escapeInvisible(JSON.stringify(p))}]`
+          : i === 0
+            ? p
+            : `.${p}`,
+    )
     .join('')
     .replace(/^$/, '(document)');
+}
+
+/** Keys shown bare in a path; any other key (a hostile one, say) is shown quoted and escaped. */
+const PLAIN_KEY = /^[A-Za-z0-9_./-]+$/;
+
+/** JSON leaves DEL, C1 controls and invisible format characters (bidi overrides) as they are. */
+function escapeInvisible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
 
 /** Shows a value in an error message: short, on one line, with control characters escaped. */
@@ -35,6 +51,7 @@ export function showValue(value: unknown): string {
   else if (typeof value === 'number' && !Number.isFinite(value)) text = String(value);
   else if (value === undefined) text = 'nothing';
   else text = JSON.stringify(value) ?? String(value);
+  text = escapeInvisible(text);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -8,6 +8,7 @@ import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocum
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
 import { checkCluster } from './check';
+import { checkReserved, checkStrings } from './hostile';
 import { SpecError, SpecIssue, SpecPath } from './errors';
 import { CLUSTER_SCHEMA } from './schema';
 import { ClusterSpecDocument } from './types';
@@ -85,9 +86,11 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
     ]);
   }
   const structural = validateSchema(value, CLUSTER_SCHEMA);
+  const reported = new Set(structural.map((i) => JSON.stringify(i.path)));
+  structural.push(...checkStrings(value).filter((i) => !reported.has(JSON.stringify(i.path))));
   if (structural.length > 0) fail(structural);
   const document = value as ClusterSpecDocument;
-  const semantic = checkCluster(document.spec, catalog);
+  const semantic = [...checkCluster(document.spec, catalog), ...checkReserved(document.spec)];
   if (semantic.length > 0) fail(semantic);
   return { document, cluster: resolveCluster(document, catalog) };
 }
@@ -104,20 +107,26 @@ export function readSpecText(file: string): string {
     return refuse('no such file', 'check the path passed to --spec (or COLOSSUS_SPEC)');
   }
   if (stat.isDirectory()) refuse('is a directory, not a spec file', 'name the YAML file inside it');
+  // Devices and pipes report no size and may never end (/dev/zero): only regular files are read.
+  if (!stat.isFile()) refuse('is not a regular file', 'save the spec to a file and pass its path');
   if (stat.size > MAX_SPEC_BYTES) {
     refuse(
       `is ${stat.size} bytes, more than the ${MAX_SPEC_BYTES} a spec may have`,
       'split generated content out of the spec',
     );
   }
-  return fs.readFileSync(file, 'utf8');
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return refuse(`cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'check the file permissions');
+  }
 }
 
 /** Adds line and column to an issue from the YAML node its path points at. */
 function locate(issue: SpecIssue, doc: Document, lines: LineCounter): SpecIssue {
   if (issue.line !== undefined) return issue;
   const range = rangeOf(doc.contents as Node | null, issue.path);
-  if (!range) return issue;
+  if (range === undefined) return issue;
   const { line, col } = lines.linePos(range);
   return { ...issue, line, column: col };
 }

@@ -103,6 +103,11 @@ const nodePool = objectOf(
       pattern: '^all-[0-9]g\\.[0-9]+gb$',
       'x-fix': 'use a layout like "all-1g.10gb" from the catalog entry of the pool\'s GPU',
     },
+    site: dnsLabel("Site the pool stands in (a name from spec.sites). Default: the cluster's only site."),
+    maxUnavailable: {
+      ...count('Nodes of one block a rollout or a remediation may take down at once.', 10_000),
+      default: 1,
+    },
   },
   ['name', 'gpu'],
 );
@@ -171,6 +176,93 @@ const tenant = objectOf(
   ['name', 'groups', 'gpuQuota'],
 );
 
+const site = objectOf(
+  'A physical site and its power envelope.',
+  {
+    name: dnsLabel('Site name.'),
+    powerBudgetMW: positive('Power available to the site, MW.', 100_000),
+    maxRackKW: positive('Power one rack may draw, kW.', 10_000),
+    overheadFactor: {
+      type: 'number',
+      description: "Multiplier on the GPU racks' draw for CPU, storage and network racks and cooling.",
+      minimum: 1,
+      maximum: 3,
+      default: 1.2,
+      'x-fix': 'use a factor from 1 (GPU racks only) to 3, for example 1.2',
+    },
+  },
+  ['name', 'powerBudgetMW', 'maxRackKW'],
+);
+
+const management = objectOf(
+  'The management cluster (Cluster API and Metal3) that provisions the nodes. Default: no management stack.',
+  {
+    context: {
+      type: 'string',
+      description: 'kubeconfig context of the management cluster.',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[^\\s]+$',
+      'x-fix': 'use the context name from your kubeconfig, without spaces',
+    },
+    kubeconfig: {
+      type: 'string',
+      description: "kubeconfig file holding the context. Default: the workload cluster's kubeconfig.",
+      minLength: 1,
+    },
+    namespace: dnsLabel('Namespace of the Cluster API objects and BareMetalHosts. Default: the cluster name.'),
+    kubernetesVersion: {
+      type: 'string',
+      description: 'Full Kubernetes version of the machines, for example "v1.33.4".',
+      pattern: '^v1\\.[0-9]{2}\\.[0-9]+$',
+      'x-fix': 'write the full version with its patch, for example "v1.33.4"',
+    },
+    controlPlaneEndpoint: objectOf(
+      'API endpoint of the workload cluster (VIP or load balancer).',
+      {
+        host: {
+          type: 'string',
+          description: 'Host name or IP address.',
+          minLength: 1,
+          maxLength: 253,
+          pattern: '^[A-Za-z0-9.:-]+$',
+          'x-fix': 'use a host name or an IP address',
+        },
+        port: { type: 'integer', minimum: 1, maximum: 65535, default: 6443, 'x-fix': 'use a port from 1 to 65535' },
+      },
+      ['host'],
+    ),
+    controlPlaneReplicas: {
+      type: 'integer',
+      description: 'Control-plane machines (odd, for etcd quorum).',
+      enum: [1, 3, 5],
+      default: 3,
+    },
+    image: objectOf(
+      'OS image Ironic writes to every host.',
+      {
+        url: {
+          type: 'string',
+          description: 'Where Ironic downloads the image.',
+          pattern: '^https?://[^\\s]+$',
+          'x-fix': 'use an http(s) URL',
+        },
+        checksum: {
+          type: 'string',
+          description: 'Checksum of the image, or the URL of a checksum file.',
+          minLength: 1,
+          pattern: '^[^\\s]+$',
+          'x-fix': 'write the checksum (hex) or the URL of the checksum file',
+        },
+        checksumType: { type: 'string', enum: ['sha256', 'sha512'], default: 'sha256' },
+        diskFormat: { type: 'string', enum: ['raw', 'qcow2'], default: 'raw' },
+      },
+      ['url', 'checksum'],
+    ),
+  },
+  ['context', 'kubernetesVersion', 'controlPlaneEndpoint', 'image'],
+);
+
 /** The JSON Schema of a cluster spec file. */
 export const CLUSTER_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -235,15 +327,16 @@ export const CLUSTER_SCHEMA: JsonSchema = {
             },
             ['kind'],
           ),
-          site: objectOf(
-            'The physical site and its power envelope.',
-            {
-              name: dnsLabel('Site name.'),
-              powerBudgetMW: positive('Power available to the site, MW.', 100_000),
-              maxRackKW: positive('Power one rack may draw, kW.', 10_000),
-            },
-            ['name', 'powerBudgetMW', 'maxRackKW'],
-          ),
+          site: { ...site, description: 'The physical site and its power envelope. Exactly one of site and sites.' },
+          sites: {
+            type: 'array',
+            description:
+              'The sites of a cluster spanning several; each pool names its own. Exactly one of site and sites.',
+            items: site,
+            minItems: 1,
+            maxItems: 64,
+          },
+          management,
           nodePools: { type: 'array', description: 'GPU node pools.', items: nodePool, minItems: 1, maxItems: 256 },
           tenants: {
             type: 'array',
@@ -258,7 +351,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
             default: false,
           },
         },
-        ['kubernetes', 'site', 'nodePools', 'tenants'],
+        ['kubernetes', 'nodePools', 'tenants'],
       ),
     },
     ['apiVersion', 'kind', 'metadata', 'spec'],

@@ -19,7 +19,15 @@ export interface ClusterSpec {
   readonly kubernetes: KubernetesSpec;
   /** @default - local backend, state under `terraform.<stack>.tfstate` relative to the working directory */
   readonly backend?: BackendSpec;
-  readonly site: SiteSpec;
+  /** The site, when the cluster has one. Exactly one of `site` and `sites`. */
+  readonly site?: SiteSpec;
+  /** The sites, when the cluster spans several; each pool names its own with `site`. Exactly one of `site` and `sites`. */
+  readonly sites?: readonly SiteSpec[];
+  /**
+   * The management cluster that provisions the nodes with Cluster API and Metal3.
+   * @default - no management stack: the nodes are provisioned outside colossus-cdktf
+   */
+  readonly management?: ManagementSpec;
   readonly nodePools: readonly NodePoolSpec[];
   readonly tenants: readonly TenantSpec[];
   /**
@@ -27,6 +35,16 @@ export interface ClusterSpec {
    * @default false
    */
   readonly allowOvercommit?: boolean;
+  /**
+   * Filesystems the cluster offers (parallel filesystems, NFS, local NVMe scratch), one StorageClass each.
+   * @default - none
+   */
+  readonly storage?: readonly FilesystemSpec[];
+  /**
+   * The checkpoint bandwidth model checked against each filesystem's throughput.
+   * @default - 4 GB of state per GPU written within 120 seconds, reported as a warning
+   */
+  readonly checkpoint?: CheckpointSpec;
 }
 
 /** The workload cluster's Kubernetes API. */
@@ -65,6 +83,50 @@ export interface SiteSpec {
   readonly powerBudgetMW: number;
   /** Power a single rack may draw, kilowatts. */
   readonly maxRackKW: number;
+  /**
+   * Multiplier on the GPU racks' draw for the CPU, storage and network racks and cooling.
+   * @default 1.2
+   */
+  readonly overheadFactor?: number;
+}
+
+/** The management cluster (Cluster API v1.14 with Metal3 CAPM3 v1.13 installed) that provisions the nodes. */
+export interface ManagementSpec {
+  /** kubeconfig context of the management cluster. */
+  readonly context: string;
+  /**
+   * kubeconfig file holding that context. Never copied into the output.
+   * @default - the workload cluster's `kubernetes.kubeconfig`
+   */
+  readonly kubeconfig?: string;
+  /**
+   * Namespace of the Cluster API objects; the BareMetalHosts must be registered in it.
+   * @default - the cluster name
+   */
+  readonly namespace?: string;
+  /** Full Kubernetes version the machines run, for example "v1.33.4"; its minor must match `kubernetes.version`. */
+  readonly kubernetesVersion: string;
+  /** The workload cluster's API endpoint (a VIP or load balancer in front of the control plane). */
+  readonly controlPlaneEndpoint: { readonly host: string; /** @default 6443 */ readonly port?: number };
+  /**
+   * Control-plane machines.
+   * @default 3
+   */
+  readonly controlPlaneReplicas?: number;
+  /** OS image written to every host by Ironic. */
+  readonly image: OsImageSpec;
+}
+
+/** A disk image Metal3 writes to a host. */
+export interface OsImageSpec {
+  /** Where Ironic downloads the image. */
+  readonly url: string;
+  /** Checksum of the image, or the URL of a checksum file. */
+  readonly checksum: string;
+  /** @default "sha256" */
+  readonly checksumType?: 'sha256' | 'sha512';
+  /** @default "raw" */
+  readonly diskFormat?: 'raw' | 'qcow2';
 }
 
 /** A pool of identical GPU systems. */
@@ -99,6 +161,16 @@ export interface NodePoolSpec {
    * @default - MIG disabled
    */
   readonly migProfile?: string;
+  /**
+   * Site the pool stands in (a name from `spec.sites`).
+   * @default - the cluster's only site
+   */
+  readonly site?: string;
+  /**
+   * Nodes of one block that a rollout or a remediation may take down at once.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
 }
 
 /** Relative scheduling priority of a tenant's workloads. */
@@ -144,6 +216,11 @@ export interface TenantSpec {
   readonly podSecurity?: PodSecurityLevel;
   /** Per-namespace object count limits. */
   readonly objectQuota?: ObjectQuotaSpec;
+  /**
+   * The tenant's shares of the cluster's filesystems and the volumes it keeps on them.
+   * @default - no share: the tenant's namespaces may not claim any declared filesystem
+   */
+  readonly storage?: readonly TenantStorageSpec[];
 }
 
 /** Object count limits per namespace (ResourceQuota `count/...`). */
@@ -158,4 +235,88 @@ export interface ObjectQuotaSpec {
   readonly secrets?: number;
   /** @default 200 */
   readonly persistentVolumeClaims?: number;
+}
+
+/** What a filesystem is; decides its StorageClass's binding mode and reclaim policy. */
+export type FilesystemKind = 'parallel-filesystem' | 'nfs' | 'local-nvme';
+
+/** A filesystem the cluster offers, emitted as one StorageClass of the same name. */
+export interface FilesystemSpec {
+  /** DNS-1123 label; also the StorageClass (and VolumeSnapshotClass) name. */
+  readonly name: string;
+  readonly kind: FilesystemKind;
+  /** CSI driver provisioning the volumes (the StorageClass provisioner), for example `csi.vastdata.com`. */
+  readonly csiDriver: string;
+  /**
+   * Driver parameters, passed to the StorageClass unchanged.
+   * @default - none
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Usable capacity, TiB (for local NVMe: the sum over all nodes). */
+  readonly capacityTiB: number;
+  /** Aggregate write throughput, GB/s (decimal gigabytes per second). */
+  readonly throughputGBps: number;
+  /**
+   * The driver takes CSI snapshots: a VolumeSnapshotClass (deletionPolicy Retain) is emitted.
+   * @default false
+   */
+  readonly snapshots?: boolean;
+}
+
+/**
+ * The checkpoint bandwidth model: a tenant checkpointing all its GPUs at once needs
+ * GPUs x stateGBPerGpu / targetSeconds GB/s from the filesystems holding its checkpoint volumes.
+ */
+export interface CheckpointSpec {
+  /**
+   * Checkpoint state each GPU writes, GB (its shard of weights and optimizer state).
+   * @default 4
+   */
+  readonly stateGBPerGpu?: number;
+  /**
+   * Seconds a checkpoint may take.
+   * @default 120
+   */
+  readonly targetSeconds?: number;
+  /**
+   * Fail synthesis when a filesystem's checkpoint demand exceeds its throughput (otherwise a summary warning).
+   * @default false
+   */
+  readonly enforce?: boolean;
+}
+
+/** What a tenant volume holds; decides its access modes. */
+export type VolumePurpose = 'datasets' | 'checkpoints';
+
+/** A tenant's share of one filesystem in one of its namespaces. */
+export interface TenantStorageSpec {
+  /** Name of a filesystem in `spec.storage`. */
+  readonly filesystem: string;
+  /** The share, TiB: the namespace's ResourceQuota on the filesystem's StorageClass. */
+  readonly capacityTiB: number;
+  /**
+   * Namespace the share and the volumes belong to.
+   * @default - the tenant's first namespace
+   */
+  readonly namespace?: string;
+  /**
+   * PersistentVolumeClaims created on the share; protected from deletion.
+   * @default - none
+   */
+  readonly volumes?: readonly TenantVolumeSpec[];
+}
+
+/** A tenant volume: one PersistentVolumeClaim. */
+export interface TenantVolumeSpec {
+  /** DNS-1123 label; the PersistentVolumeClaim name. */
+  readonly name: string;
+  readonly purpose: VolumePurpose;
+  readonly capacityTiB: number;
+  /**
+   * Lift the protection: without it Terraform refuses to destroy the volume, GitOps tools never prune
+   * it, and removing it from the spec only makes Terraform forget it. Set it (and apply) before removing
+   * a volume whose data may go.
+   * @default false
+   */
+  readonly allowDataDeletion?: boolean;
 }

@@ -144,7 +144,7 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: S
       out.push({
         code: 'unknown-field',
         path: childPath,
-        message: `unknown field "${key}"`,
+        message: `unknown field ${showValue(key)}`,
         fix: near ? `did you mean "${near}"?` : `remove it; known fields: ${known.join(', ')}`,
       });
     }
