@@ -8,6 +8,8 @@ import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocum
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
 import { checkCluster } from './check';
+import { checkManagement } from './check-management';
+import { checkPower } from './check-power';
 import { checkReserved, checkStrings } from './hostile';
 import { SpecError, SpecIssue, SpecPath } from './errors';
 import { CLUSTER_SCHEMA } from './schema';
@@ -90,7 +92,12 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
   structural.push(...checkStrings(value).filter((i) => !reported.has(JSON.stringify(i.path))));
   if (structural.length > 0) fail(structural);
   const document = value as ClusterSpecDocument;
-  const semantic = [...checkCluster(document.spec, catalog), ...checkReserved(document.spec)];
+  const semantic = [
+    ...checkCluster(document.spec, catalog),
+    ...checkReserved(document.spec),
+    ...checkPower(document.spec, catalog),
+    ...checkManagement(document.spec),
+  ];
   if (semantic.length > 0) fail(semantic);
   return { document, cluster: resolveCluster(document, catalog) };
 }
