@@ -23,7 +23,8 @@ export function terraformAddress(object: Pick<KubeObject, 'kind' | 'metadata'>):
  * reach the cluster literally instead of being evaluated by Terraform.
  */
 export function escapeTemplates(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacer functions: in a replacement string "$$" would itself mean a single "$".
+  if (typeof value === 'string') return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   if (Array.isArray(value)) return value.map(escapeTemplates);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
