@@ -5,6 +5,7 @@ import { CLUSTER_SCHEMA } from '../spec/schema';
 import { SpecError, SpecIssue } from '../spec/errors';
 import { loadSpecFile, parseSpec } from '../spec/load';
 import { renderSchema } from '../scripts/gen-schema';
+import { withSpecReference } from '../scripts/gen-spec-docs';
 import { ROOT, tempDir, writeSpec } from './support/synth';
 
 const LAB = fs.readFileSync(path.join(ROOT, 'examples', 'lab.yaml'), 'utf8');
@@ -200,5 +201,13 @@ describe('the published JSON Schema', () => {
       expect([f, validate(parse(fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8')))]).toEqual([f, true]);
     }
     expect(validate(parse(edit('racksPerBlock: 1', 'racksPerBlok: 1')))).toBe(false);
+  });
+});
+
+describe('the README spec reference', () => {
+  it('documents every field of the schema (run `npm run schema` after changing it)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(withSpecReference(readme)).toBe(readme);
+    expect(readme).toContain('| `spec.nodePools[].racksPerBlock` | integer | `8` |');
   });
 });
