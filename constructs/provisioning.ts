@@ -1,0 +1,31 @@
+/**
+ * ClusterProvisioning: the Cluster API and Metal3 objects that provision the cluster's machines,
+ * for a stack that targets the management cluster.
+ */
+import { Construct } from 'constructs';
+import { Cluster } from '../model/cluster';
+import { clusterApiObjects } from '../provisioning/cluster-api';
+import { sinkOf } from './object-sink';
+
+/** Props of ClusterProvisioning. */
+export interface ClusterProvisioningProps {
+  /** The resolved cluster; it must declare `management`. */
+  readonly cluster: Cluster;
+}
+
+/** Machines of every pool, one MachineDeployment per block. Create it inside the management stack. */
+export class ClusterProvisioning extends Construct {
+  /** MachineDeployments per pool name. */
+  public readonly machineDeployments: Readonly<Record<string, number>>;
+
+  public constructor(scope: Construct, id: string, props: ClusterProvisioningProps) {
+    super(scope, id);
+    if (!props.cluster.management) {
+      throw new Error(`${this.node.path}: cluster "${props.cluster.name}" declares no spec.management`);
+    }
+    const objects = clusterApiObjects(props.cluster);
+    const sink = sinkOf(this);
+    objects.forEach((o) => sink.addObject(o));
+    this.machineDeployments = Object.fromEntries(props.cluster.pools.map((p) => [p.name, p.blocks]));
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The operators every Colossus cluster runs, at pinned chart versions, with values derived from
+ * the spec. One list feeds both the Terraform Helm releases and helmfile.yaml, so the two paths
+ * install exactly the same thing.
+ */
+import { Cluster } from '../model/cluster';
+import { registeredTaints } from '../provisioning/cluster-api';
+
+/** Where a chart comes from: an HTTP Helm repository or an OCI registry path. */
+export interface ChartSource {
+  /** Short repository name (helmfile's `repositories[].name`). */
+  readonly repoName: string;
+  /** `https://...` index URL, or `oci://registry/path` holding the chart. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version: never a range, so a plan never drifts. */
+  readonly version: string;
+}
+
+/** One Helm release of an operator. */
+export interface OperatorRelease extends ChartSource {
+  /** Release name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Chart values; keys sorted when serialized. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Releases installed before this one (their CRDs or labels are needed). */
+  readonly needs: readonly string[];
+}
+
+/** The pinned charts. NVIDIA's NGC repository versions the GPU Operator chart with a `v`, the others without. */
+export const CHARTS = {
+  nodeFeatureDiscovery: {
+    repoName: 'nfd',
+    repository: 'https://kubernetes-sigs.github.io/node-feature-discovery/charts',
+    chart: 'node-feature-discovery',
+    version: '0.19.0',
+  },
+  gpuOperator: {
+    repoName: 'nvidia',
+    repository: 'https://helm.ngc.nvidia.com/nvidia',
+    chart: 'gpu-operator',
+    version: 'v26.7.0',
+  },
+  networkOperator: {
+    repoName: 'nvidia',
+    repository: 'https://helm.ngc.nvidia.com/nvidia',
+    chart: 'network-operator',
+    version: '26.4.1',
+  },
+  kueue: {
+    repoName: 'kueue',
+    repository: 'oci://registry.k8s.io/kueue/charts',
+    chart: 'kueue',
+    version: '0.19.2',
+  },
+} as const satisfies Record<string, ChartSource>;
+
+/** Release settings shared by the Terraform releases and helmfile's helmDefaults. */
+export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5, createNamespace: true } as const;
+
+/**
+ * GPUDirect RDMA (`driver.rdma.enabled`): on when the pools have RDMA NICs on the compute
+ * fabric (every catalog system does). The NICs' driver comes from the Network Operator, so the
+ * host's MOFED is not used.
+ */
+export function rdmaEnabled(cluster: Pick<Cluster, 'pools'>): boolean {
+  return cluster.pools.some((p) => p.sku.rdmaNicsPerNode > 0);
+}
+
+/**
+ * `mig.strategy`: `single` exposes MIG instances as `nvidia.com/gpu`, which is what tenant
+ * quotas count; it needs every GPU of a node to share one layout, which `all-*` layouts give.
+ * Any other layout needs `mixed` (per-profile resources).
+ */
+export function migStrategy(cluster: Pick<Cluster, 'pools'>): 'single' | 'mixed' {
+  return cluster.pools.every((p) => p.migProfile === undefined || p.migProfile.startsWith('all-')) ? 'single' : 'mixed';
+}
+
+/** Tolerations node agents (NFD worker, GPU Operator operands) need on GPU nodes, pool taints included. */
+export function nodeAgentTolerations(cluster: Pick<Cluster, 'pools'>): Record<string, string>[] {
+  const keys = [...new Set(cluster.pools.flatMap((p) => registeredTaints(p).map((t) => t.key)))].sort();
+  return [
+    { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ...keys.map((key) => ({ key, operator: 'Exists', effect: 'NoSchedule' })),
+  ];
+}
+
+/** The releases of `cluster`, in install order. */
+export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelease[] {
+  const tolerations = nodeAgentTolerations(cluster);
+  const nfd = 'node-feature-discovery';
+  return [
+    {
+      ...CHARTS.nodeFeatureDiscovery,
+      name: nfd,
+      namespace: nfd,
+      needs: [],
+      values: {
+        // One NFD for both NVIDIA operators: label GPUs (03xx) and NICs (02xx) by vendor.
+        master: { config: { extraLabelNs: ['nvidia.com'] } },
+        worker: {
+          tolerations: [
+            { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+            ...tolerations,
+          ],
+          config: {
+            sources: {
+              pci: { deviceClassWhitelist: ['02', '0200', '0207', '0300', '0302'], deviceLabelFields: ['vendor'] },
+            },
+          },
+        },
+      },
+    },
+    {
+      ...CHARTS.networkOperator,
+      name: 'network-operator',
+      namespace: 'nvidia-network-operator',
+      needs: [nfd],
+      values: {
+        nfd: { enabled: false, deployNodeFeatureRules: true },
+      },
+    },
+    {
+      ...CHARTS.gpuOperator,
+      name: 'gpu-operator',
+      namespace: 'gpu-operator',
+      needs: [nfd, 'network-operator'],
+      values: {
+        nfd: { enabled: false },
+        driver: {
+          enabled: true,
+          // Hopper and newer run NVIDIA's open kernel modules (Blackwell requires them).
+          kernelModuleType: 'open',
+          // Each pool's driver comes from its own NVIDIADriver (GpuNodePool); no cluster-wide default.
+          nvidiaDriverCRD: { enabled: true, deployDefaultCR: false },
+          rdma: { enabled: rdmaEnabled(cluster), useHostMofed: false },
+        },
+        mig: { strategy: migStrategy(cluster) },
+        // Standalone DCGM: the GPU health agent (NVSentinel) reads it to set the Node conditions
+        // the MachineHealthChecks act on.
+        dcgm: { enabled: true },
+        daemonsets: { tolerations },
+      },
+    },
+    {
+      ...CHARTS.kueue,
+      name: 'kueue',
+      namespace: 'kueue-system',
+      needs: [],
+      values: {
+        // Admission stops while Kueue is down: two replicas and a PDB keep it through node drains.
+        controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+      },
+    },
+  ];
+}
