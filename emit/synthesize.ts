@@ -10,8 +10,12 @@ import { Cluster } from '../model/cluster';
 import { buildSummary, StackSummary, Summary } from '../reports/summary';
 import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
+import { addPolicy, ObjectPolicy } from '../stacks/policy';
 import { writeAtomically, writeFile } from './output';
-import { renderManifests } from './yaml';
+import { writeManifests } from './write-manifests';
+
+/** Which emitters a synth runs: Terraform JSON (`stacks/`), YAML manifests (`manifests/`) or both. */
+export type EmitTarget = 'terraform' | 'yaml' | 'both';
 
 /** Options of a synth. */
 export interface SynthOptions {
@@ -22,25 +26,45 @@ export interface SynthOptions {
    * @default GpuCatalog.builtIn()
    */
   readonly catalog?: GpuCatalog;
+  /**
+   * Outputs to write; `reports/` is always written.
+   * @default "both"
+   */
+  readonly emit?: EmitTarget;
+  /**
+   * Policies every object must pass (see `addPolicy`); a violation fails the synth and writes nothing.
+   * @default - none
+   */
+  readonly policies?: readonly ObjectPolicy[];
 }
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
 export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
   return writeAtomically(options.outdir, (tmp) => {
     const app = new App({ outdir: tmp, stackTraces: false });
-    const stacks = buildClusterStacks(app, cluster, { catalog: options.catalog });
+    const emit = options.emit ?? 'both';
+    for (const policy of options.policies ?? []) addPolicy(app, policy);
+    const stacks = buildClusterStacks(app, cluster, { catalog: options.catalog, terraform: emit !== 'yaml' });
     app.synth();
-    return writeOutputs(tmp, cluster, stacks);
+    if (emit === 'yaml') {
+      // The stacks still synthesize (provider and backend only); a YAML-only output holds no Terraform.
+      fs.rmSync(path.join(tmp, 'stacks'), { recursive: true, force: true });
+      fs.rmSync(path.join(tmp, 'manifest.json'), { force: true });
+    }
+    return writeOutputs(tmp, cluster, stacks, { yaml: emit !== 'terraform' });
   });
 }
 
-/** Writes the YAML manifests and reports of synthesized `stacks` into `outdir`. */
-export function writeOutputs(outdir: string, cluster: Cluster, stacks: ClusterStacks): Summary {
+/** Writes the YAML manifests (unless `yaml` is false) and reports of synthesized `stacks` into `outdir`. */
+export function writeOutputs(
+  outdir: string,
+  cluster: Cluster,
+  stacks: ClusterStacks,
+  { yaml = true }: { readonly yaml?: boolean } = {},
+): Summary {
+  if (yaml) writeManifests(outdir, stacks.all);
   const figures: Record<string, StackSummary> = {};
   for (const stack of stacks.all) {
-    for (const [file, content] of renderManifests(stack.objects)) {
-      writeFile(path.join(outdir, 'manifests', stackName(stack), file), content);
-    }
     figures[stackName(stack)] = { terraformResources: countResources(outdir, stack), objects: stack.objects.length };
   }
   const summary = buildSummary(cluster, figures);

@@ -50,8 +50,9 @@ export function buildClusterStacks(
     });
 
   const platform = stack(`${cluster.name}-platform`);
-  for (const pool of cluster.pools)
-    new GpuNodePool(platform, pool.name, { ...poolSpec(pool), catalog: options.catalog });
+  // The resolved pools carry the SKUs they were loaded with, so a partner's added SKU needs no second mention.
+  const catalog = cluster.pools.reduce((c, p) => c.withSku(p.sku), options.catalog ?? GpuCatalog.builtIn());
+  for (const pool of cluster.pools) new GpuNodePool(platform, pool.name, { ...poolSpec(pool), catalog });
   for (const priority of Object.keys(PRIORITY_VALUES) as TenantPriority[]) {
     platform.addObject(priorityClass(priority));
   }

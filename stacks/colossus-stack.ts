@@ -10,6 +10,7 @@ import { EmitOptions, ObjectSink } from '../constructs/object-sink';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
 import { KubernetesBackend } from './kubernetes-backend';
+import { policyValidation } from './policy';
 
 /** Where a stack keeps its Terraform state. */
 export type StackBackend =
@@ -70,6 +71,8 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
       new LocalBackend(this, { path: backend.path });
     }
     new KubernetesProvider(this, 'kubernetes', { configPath: kubeconfig, configContext: props.kubeContext });
+    // Policies registered with addPolicy (on this stack or above it) check every object at synth.
+    this.node.addValidation(policyValidation(this));
   }
 
   /** Takes an object; the same kind, namespace and name twice in one stack is an error. */

@@ -1,0 +1,67 @@
+import { App } from 'cdktf';
+import { addPolicy, ColossusStack, GpuCatalog, GpuNodePool, Tenant, writeManifests } from 'colossus-cdktf';
+
+// A GPU the built-in catalog does not know: added, not forked.
+const catalog = GpuCatalog.builtIn().withSku({
+  name: 'RTX-PRO-6000-96GB',
+  productLabel: 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition',
+  gpusPerNode: 8,
+  gpuMemoryGB: 96,
+  rdmaNicsPerNode: 4,
+  nvlinkDomainGpus: 1,
+  rackScale: false,
+  defaultNodesPerRack: 4,
+  kWPerNode: 7.2,
+  cpuCoresPerNode: 128,
+  memoryGiBPerNode: 1536,
+  defaultDriverVersion: '580.95.05',
+  migProfiles: { 'all-1g.24gb': 4, 'all-2g.48gb': 2, 'all-4g.96gb': 1 },
+});
+
+const app = new App({ outdir: 'cdktf.out' });
+const platform = new ColossusStack(app, 'acme-platform', { kubeContext: 'acme-lab' });
+const pool = new GpuNodePool(platform, 'rtx', {
+  name: 'acme-rtx',
+  gpu: 'RTX-PRO-6000-96GB',
+  nodes: 4,
+  dedicatedTo: 'acme',
+  catalog,
+});
+
+const tenantStack = new ColossusStack(app, 'acme-tenant-acme', { kubeContext: 'acme-lab' });
+tenantStack.addDependency(platform);
+const tenant = new Tenant(tenantStack, 'tenant', {
+  name: 'acme',
+  external: true,
+  groups: ['acme:researchers'],
+  gpuQuota: { 'acme-rtx': 32 },
+  clusterName: 'acme-lab',
+  kubernetesVersion: '1.33',
+  pools: [pool.pool],
+});
+
+// An object of our own next to the tenant's isolation bundle: egress to our model mirror.
+tenant.add({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'allow-model-mirror', namespace: 'acme' },
+  spec: {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [{ to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+  },
+});
+
+// Our site rule, checked on every object at synth: nothing of ours outside acme's namespaces.
+addPolicy(app, {
+  name: 'acme-namespaces-only',
+  check: (object) => {
+    const namespace = object.metadata.namespace;
+    return namespace === undefined || namespace.startsWith('acme')
+      ? undefined
+      : `namespace "${namespace}" is not acme's`;
+  },
+});
+
+app.synth();
+writeManifests(app.outdir, [platform, tenantStack]);

@@ -1,0 +1,60 @@
+/**
+ * colossus-cdktf: declare a multi-tenant GPU cluster as code, from a YAML spec or by composing
+ * the constructs in your own cdktf app.
+ *
+ * This file is the whole public API (`import ... from 'colossus-cdktf'`); everything not exported
+ * here is internal and may change in any release. `api/public-api.txt` lists it, and a test fails
+ * when the two differ.
+ * @packageDocumentation
+ */
+
+// Constructs: compose a cluster in code, without the YAML spec.
+export { GpuNodePool } from './constructs/gpu-node-pool';
+export type { GpuNodePoolProps, NodeTaint } from './constructs/gpu-node-pool';
+export { Tenant } from './constructs/tenant';
+export type { TenantProps } from './constructs/tenant';
+export { sinkOf } from './constructs/object-sink';
+export type { EmitOptions, ObjectSink } from './constructs/object-sink';
+export { ColossusStack } from './stacks/colossus-stack';
+export type { ColossusStackProps, StackBackend, StackObject } from './stacks/colossus-stack';
+export { buildClusterStacks } from './stacks/cluster-stacks';
+export type { ClusterStacks, ClusterStacksOptions } from './stacks/cluster-stacks';
+
+// Policy hook: reject synthesized objects with a clear message.
+export { addPolicy } from './stacks/policy';
+export type { ObjectPolicy } from './stacks/policy';
+
+// Spec loader: the YAML contract, its validation and the resolved model.
+export { loadSpecFile, parseSpec } from './spec/load';
+export type { LoadedSpec } from './spec/load';
+export { SpecError } from './spec/errors';
+export type { SpecIssue, SpecPath } from './spec/errors';
+export type {
+  BackendSpec,
+  ClusterSpec,
+  ClusterSpecDocument,
+  KubernetesSpec,
+  NodePoolSpec,
+  ObjectQuotaSpec,
+  PodSecurityLevel,
+  SiteSpec,
+  TenantPriority,
+  TenantSpec,
+} from './spec/types';
+export type { Cluster, NodePool, Tenant as ResolvedTenant } from './model/cluster';
+
+// Kubernetes objects, as every construct produces and every emitter consumes them.
+export { build, LABELS } from './model/kube';
+export type { KubeObject, ObjectMeta } from './model/kube';
+
+// GPU catalog: add a SKU with `GpuCatalog.builtIn().withSku(...)`.
+export { GpuCatalog } from './catalog/gpus';
+export type { GpuSku } from './catalog/gpus';
+
+// Emitters: Terraform JSON, YAML manifests or both.
+export { synthesize } from './emit/synthesize';
+export type { EmitTarget, SynthOptions } from './emit/synthesize';
+export { renderManifests } from './emit/yaml';
+export { writeManifests } from './emit/write-manifests';
+export { terraformAddress } from './emit/terraform';
+export type { StackSummary, Summary } from './reports/summary';
