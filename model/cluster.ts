@@ -6,6 +6,7 @@ import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import {
   BackendSpec,
   ClusterSpecDocument,
+  FabricSpec,
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
@@ -60,12 +61,20 @@ export interface Tenant {
   readonly cohort?: string;
   readonly podSecurity: PodSecurityLevel;
   readonly objectQuota: Required<ObjectQuotaSpec>;
+  /** The partition the spec pins; see fabric/partitions.ts for the assigned one. */
+  readonly fabricPartition?: number;
 }
 
 /** The whole resolved cluster. */
 export interface Cluster {
   readonly name: string;
-  readonly kubernetes: { readonly version: string; readonly context: string; readonly kubeconfig: string };
+  readonly kubernetes: {
+    readonly version: string;
+    readonly context: string;
+    readonly kubeconfig: string;
+    readonly podCIDR?: string;
+    readonly serviceCIDR?: string;
+  };
   readonly backend: Required<BackendSpec>;
   /** The first (usually the only) site. */
   readonly site: Site;
@@ -76,6 +85,8 @@ export interface Cluster {
   readonly pools: readonly NodePool[];
   readonly tenants: readonly Tenant[];
   readonly allowOvercommit: boolean;
+  /** The compute fabric as in the spec (defaults are applied by fabric/plan.ts); absent when none is declared. */
+  readonly fabric?: FabricSpec;
 }
 
 /** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */
@@ -135,6 +146,7 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
     cohort: spec.cohort ?? (canBorrow ? `${clusterName}-shared` : undefined),
     podSecurity: spec.podSecurity ?? 'restricted',
     objectQuota: { ...DEFAULT_OBJECT_QUOTA, ...definedOnly(spec.objectQuota ?? {}) },
+    fabricPartition: spec.fabricPartition,
   };
 }
 
@@ -153,6 +165,8 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
       version: spec.kubernetes.version,
       context: spec.kubernetes.context,
       kubeconfig: spec.kubernetes.kubeconfig ?? '~/.kube/config',
+      podCIDR: spec.kubernetes.podCIDR,
+      serviceCIDR: spec.kubernetes.serviceCIDR,
     },
     backend: {
       kind: spec.backend?.kind ?? 'local',
@@ -165,6 +179,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     pools: spec.nodePools.map((p) => resolvePool({ ...p, site: p.site ?? sites[0].name }, catalog)),
     tenants: spec.tenants.map((t) => resolveTenant(t, name)),
     allowOvercommit: spec.allowOvercommit ?? false,
+    fabric: spec.fabric,
   };
 }
 

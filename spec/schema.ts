@@ -5,6 +5,7 @@
  * fixes; `npm run schema` writes it to schema/cluster.schema.json for editors. The `x-fix`
  * keyword carries the hint shown when a value does not match.
  */
+import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 
 /** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
 export interface JsonSchema {
@@ -172,6 +173,7 @@ const tenant = objectOf(
       default: 'restricted',
     },
     objectQuota,
+    fabricPartition: fabricPartitionSchema,
   },
   ['name', 'groups', 'gpuQuota'],
 );
@@ -306,6 +308,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
                 minLength: 1,
                 default: '~/.kube/config',
               },
+              ...clusterCidrSchemas,
             },
             ['version', 'context'],
           ),
@@ -350,6 +353,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
             description: "Allow the tenants' GPU quota on a pool to exceed the pool's GPUs.",
             default: false,
           },
+          fabric: fabricSchema,
         },
         ['kubernetes', 'nodePools', 'tenants'],
       ),

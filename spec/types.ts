@@ -45,6 +45,12 @@ export interface ClusterSpec {
    * @default - 4 GB of state per GPU written within 120 seconds, reported as a warning
    */
   readonly checkpoint?: CheckpointSpec;
+  /**
+   * The RDMA compute fabric: sized, address-planned and configured (Network Operator, nv-ipam, SR-IOV),
+   * with a partition per tenant.
+   * @default - no compute fabric objects, no Kueue Topology
+   */
+  readonly fabric?: FabricSpec;
 }
 
 /** The workload cluster's Kubernetes API. */
@@ -58,6 +64,16 @@ export interface KubernetesSpec {
    * @default "~/.kube/config"
    */
   readonly kubeconfig?: string;
+  /**
+   * The pod network range (IPv4 CIDR); the fabric's rail ranges must not overlap it.
+   * @default - unknown; required when `fabric` is declared
+   */
+  readonly podCIDR?: string;
+  /**
+   * The Service range (IPv4 CIDR); the fabric's rail ranges must not overlap it.
+   * @default - unknown; required when `fabric` is declared
+   */
+  readonly serviceCIDR?: string;
 }
 
 /** Where Terraform keeps each stack's state. */
@@ -221,6 +237,12 @@ export interface TenantSpec {
    * @default - no share: the tenant's namespaces may not claim any declared filesystem
    */
   readonly storage?: readonly TenantStorageSpec[];
+  /**
+   * The tenant's compute-fabric partition: an InfiniBand partition key (0x0001-0x7FFE) or an Ethernet
+   * VLAN (1-4094). Never shared with another tenant.
+   * @default - derived from the tenant name, avoiding the others' partitions
+   */
+  readonly fabricPartition?: number;
 }
 
 /** Object count limits per namespace (ResourceQuota `count/...`). */
@@ -319,4 +341,54 @@ export interface TenantVolumeSpec {
    * @default false
    */
   readonly allowDataDeletion?: boolean;
+}
+
+/** Compute fabric technology. */
+export type FabricKind = 'spectrum-x' | 'infiniband';
+
+/** A switch model of the compute fabric. */
+export interface FabricSwitchSpec {
+  /** Model name, for the report (`SN5600`, `QM9700`). */
+  readonly model: string;
+  /** Ports at `portGbps` (an SN5600 is 128 x 400G; a QM9700 64 x 400G). */
+  readonly ports: number;
+  /** Speed of one port, Gb/s; must equal the GPU NIC `linkGbps`. */
+  readonly portGbps: number;
+}
+
+/** The rail-optimized RDMA compute fabric: one NIC per GPU, one rail per NIC index. */
+export interface FabricSpec {
+  readonly kind: FabricKind;
+  /** Speed of each GPU NIC, Gb/s. */
+  readonly linkGbps: number;
+  readonly switch: FabricSwitchSpec;
+  /**
+   * Leaf downlinks per uplink; 1 is non-blocking.
+   * @default 1
+   */
+  readonly oversubscription?: number;
+  /**
+   * Most switch tiers (leaf, spine, core) the design may use.
+   * @default 3
+   */
+  readonly maxTiers?: number;
+  /**
+   * Nodes whose rail-k NICs share leaf switches. When set, every pool's block
+   * (racksPerBlock x nodesPerRack nodes) must hold exactly this many nodes.
+   * @default - each pool's block is its scalable unit
+   */
+  readonly nodesPerScalableUnit?: number;
+  /** IPv4 range split into one equal range per rail. */
+  readonly railCIDR: string;
+  /**
+   * Pods per node that attach to the fabric; nv-ipam reserves this many addresses per node and rail,
+   * and SR-IOV creates this many virtual functions per rail NIC.
+   * @default - the GPUs per node of the pool (one pod per GPU)
+   */
+  readonly rdmaPodsPerNode?: number;
+  /**
+   * Names of the rail NICs (physical functions) on every node, rail 0 first.
+   * @default - "rail0", "rail1", ...: names the provisioning gives the rail NICs
+   */
+  readonly railInterfaces?: readonly string[];
 }
