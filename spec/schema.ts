@@ -113,6 +113,100 @@ const nodePool = objectOf(
   ['name', 'gpu'],
 );
 
+const capacityTiB = (description: string): JsonSchema => positive(`${description}, TiB.`, 10_000_000);
+
+const filesystem = objectOf(
+  'A filesystem the cluster offers, emitted as one StorageClass of the same name.',
+  {
+    name: dnsLabel('Filesystem name; also the StorageClass (and VolumeSnapshotClass) name.'),
+    kind: {
+      type: 'string',
+      description:
+        'parallel-filesystem and nfs: shared, reclaimPolicy Retain; local-nvme: node-local scratch, WaitForFirstConsumer.',
+      enum: ['parallel-filesystem', 'nfs', 'local-nvme'],
+    },
+    csiDriver: {
+      type: 'string',
+      description: 'CSI driver provisioning the volumes (the StorageClass provisioner), for example csi.vastdata.com.',
+      pattern: '^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$',
+      minLength: 1,
+      maxLength: 63,
+      'x-fix': 'use the CSI driver name as the driver registers it, for example "csi.vastdata.com"',
+    },
+    parameters: {
+      type: 'object',
+      description: 'Driver parameters, passed to the StorageClass unchanged.',
+      propertyNames: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9][-A-Za-z0-9_./]*$',
+        maxLength: 253,
+        'x-fix': "use the parameter name the driver documents (letters, digits, '-', '_', '.', '/')",
+      },
+      additionalProperties: {
+        type: 'string',
+        maxLength: 1024,
+        'x-fix': 'quote the value: StorageClass parameters are strings',
+      },
+    },
+    capacityTiB: capacityTiB('Usable capacity (for local NVMe: the sum over all nodes)'),
+    throughputGBps: positive('Aggregate write throughput, GB/s.', 10_000_000),
+    snapshots: {
+      type: 'boolean',
+      description: 'The driver takes CSI snapshots: emit a VolumeSnapshotClass with deletionPolicy Retain.',
+      default: false,
+    },
+  },
+  ['name', 'kind', 'csiDriver', 'capacityTiB', 'throughputGBps'],
+);
+
+const checkpoint = objectOf(
+  'Checkpoint bandwidth model: GPUs x stateGBPerGpu / targetSeconds GB/s per tenant, on its checkpoint filesystems.',
+  {
+    stateGBPerGpu: { ...positive('Checkpoint state each GPU writes, GB.', 10_000), default: 4 },
+    targetSeconds: { ...positive('Seconds a checkpoint may take.', 86_400), default: 120 },
+    enforce: {
+      type: 'boolean',
+      description: "Fail synthesis when a filesystem's checkpoint demand exceeds its throughput (else a warning).",
+      default: false,
+    },
+  },
+);
+
+const tenantVolume = objectOf(
+  'A tenant volume: one PersistentVolumeClaim, protected from deletion.',
+  {
+    name: dnsLabel('Volume name; the PersistentVolumeClaim name.'),
+    purpose: {
+      type: 'string',
+      description: 'What the volume holds: datasets (read-mostly, shared) or checkpoints.',
+      enum: ['datasets', 'checkpoints'],
+    },
+    capacityTiB: capacityTiB('Size of the volume'),
+    allowDataDeletion: {
+      type: 'boolean',
+      description: 'Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec).',
+      default: false,
+    },
+  },
+  ['name', 'purpose', 'capacityTiB'],
+);
+
+const tenantStorage = objectOf(
+  "A tenant's share of one filesystem in one of its namespaces.",
+  {
+    filesystem: dnsLabel('Name of a filesystem in spec.storage.'),
+    capacityTiB: capacityTiB("The share: the namespace's ResourceQuota on the filesystem's StorageClass"),
+    namespace: dnsLabel("Namespace of the share and its volumes. Default: the tenant's first namespace."),
+    volumes: {
+      type: 'array',
+      description: 'PersistentVolumeClaims created on the share.',
+      items: tenantVolume,
+      maxItems: 100,
+    },
+  },
+  ['filesystem', 'capacityTiB'],
+);
+
 const tenant = objectOf(
   'A tenant: a team or external lab with hard isolation from the others.',
   {
@@ -173,6 +267,12 @@ const tenant = objectOf(
       default: 'restricted',
     },
     objectQuota,
+    storage: {
+      type: 'array',
+      description: "The tenant's filesystem shares and volumes. Default: none (no declared filesystem may be claimed).",
+      items: tenantStorage,
+      maxItems: 100,
+    },
     fabricPartition: fabricPartitionSchema,
   },
   ['name', 'groups', 'gpuQuota'],
@@ -353,6 +453,13 @@ export const CLUSTER_SCHEMA: JsonSchema = {
             description: "Allow the tenants' GPU quota on a pool to exceed the pool's GPUs.",
             default: false,
           },
+          storage: {
+            type: 'array',
+            description: 'Filesystems the cluster offers (parallel filesystems, NFS, local NVMe scratch).',
+            items: filesystem,
+            maxItems: 64,
+          },
+          checkpoint,
           fabric: fabricSchema,
         },
         ['kubernetes', 'nodePools', 'tenants'],

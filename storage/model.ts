@@ -1,0 +1,120 @@
+/**
+ * The resolved storage of a cluster: filesystems, tenant shares and volumes with their defaults
+ * applied. Pure data, no cdktf: constructs, checks and reports read it.
+ */
+import { CheckpointSpec, ClusterSpec, FilesystemKind, TenantSpec, VolumePurpose } from '../spec/types';
+
+/** Checkpoint state each GPU writes, GB, when the spec does not say. */
+export const DEFAULT_STATE_GB_PER_GPU = 4;
+/** Seconds a checkpoint may take when the spec does not say. */
+export const DEFAULT_CHECKPOINT_SECONDS = 120;
+
+/** Label naming the filesystem of a StorageClass, VolumeSnapshotClass or PersistentVolumeClaim. */
+export const FILESYSTEM_LABEL = 'colossus.dev/filesystem';
+/** Label naming the purpose of a tenant volume. */
+export const PURPOSE_LABEL = 'colossus.dev/volume-purpose';
+
+/** A filesystem with its defaults applied. */
+export interface Filesystem {
+  readonly name: string;
+  readonly kind: FilesystemKind;
+  readonly csiDriver: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly capacityTiB: number;
+  readonly throughputGBps: number;
+  readonly snapshots: boolean;
+}
+
+/** A tenant volume: one PersistentVolumeClaim. */
+export interface Volume {
+  readonly tenant: string;
+  readonly filesystem: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly purpose: VolumePurpose;
+  readonly capacityTiB: number;
+  /** Terraform refuses to destroy it, GitOps never prunes it, and removing it from the spec keeps it. */
+  readonly protected: boolean;
+}
+
+/** A tenant's share of one filesystem in one namespace. */
+export interface StorageShare {
+  readonly tenant: string;
+  readonly filesystem: string;
+  readonly namespace: string;
+  readonly capacityTiB: number;
+  readonly volumes: readonly Volume[];
+}
+
+/** The cluster's storage. */
+export interface ClusterStorage {
+  readonly filesystems: readonly Filesystem[];
+  /** Every tenant's shares, in spec order. */
+  readonly shares: readonly StorageShare[];
+  readonly checkpoint: Required<CheckpointSpec>;
+}
+
+/** Resolves the storage parts of a spec whose checks passed. */
+export function resolveStorage(spec: Pick<ClusterSpec, 'storage' | 'checkpoint' | 'tenants'>): ClusterStorage {
+  return {
+    filesystems: (spec.storage ?? []).map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      csiDriver: f.csiDriver,
+      parameters: { ...(f.parameters ?? {}) },
+      capacityTiB: f.capacityTiB,
+      throughputGBps: f.throughputGBps,
+      snapshots: f.snapshots ?? false,
+    })),
+    shares: spec.tenants.flatMap(resolveShares),
+    checkpoint: {
+      stateGBPerGpu: spec.checkpoint?.stateGBPerGpu ?? DEFAULT_STATE_GB_PER_GPU,
+      targetSeconds: spec.checkpoint?.targetSeconds ?? DEFAULT_CHECKPOINT_SECONDS,
+      enforce: spec.checkpoint?.enforce ?? false,
+    },
+  };
+}
+
+/** A tenant's shares; a share without a namespace belongs to the tenant's first namespace. */
+export function resolveShares(tenant: Pick<TenantSpec, 'name' | 'namespaces' | 'storage'>): StorageShare[] {
+  const firstNamespace = (tenant.namespaces ?? [tenant.name])[0];
+  return (tenant.storage ?? []).map((s) => {
+    const namespace = s.namespace ?? firstNamespace;
+    return {
+      tenant: tenant.name,
+      filesystem: s.filesystem,
+      namespace,
+      capacityTiB: s.capacityTiB,
+      volumes: (s.volumes ?? []).map((v) => ({
+        tenant: tenant.name,
+        filesystem: s.filesystem,
+        namespace,
+        name: v.name,
+        purpose: v.purpose,
+        capacityTiB: v.capacityTiB,
+        protected: !(v.allowDataDeletion ?? false),
+      })),
+    };
+  });
+}
+
+/** Every volume of the cluster (or of one tenant). */
+export function volumesOf(storage: Pick<ClusterStorage, 'shares'>, tenant?: string): Volume[] {
+  return storage.shares.filter((s) => tenant === undefined || s.tenant === tenant).flatMap((s) => s.volumes);
+}
+
+/** Sum of `capacityTiB` over `items`. */
+export function sumTiB(items: readonly { readonly capacityTiB: number }[]): number {
+  return items.reduce((sum, i) => sum + i.capacityTiB, 0);
+}
+
+/** A Kubernetes quantity of `tib` TiB: `20000Ti`, `0.5Ti`. */
+export function tibQuantity(tib: number): string {
+  // A fraction of a TiB is written in whole GiB so the quantity stays exact.
+  return Number.isInteger(tib) ? `${tib}Ti` : `${Math.round(tib * 1024)}Gi`;
+}
+
+/** `1,000,000 TiB`. */
+export function tib(value: number): string {
+  return `${value.toLocaleString('en-US')} TiB`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Reads what the previous synth protected from `<out>/reports/summary.json`. It must be read before
+ * the new output replaces the old one (emit/synthesize.ts swaps the directory atomically).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DataRecord } from './retention';
+
+/** Where a synth records its protected objects, relative to the output directory. */
+export const SUMMARY_FILE = path.join('reports', 'summary.json');
+
+/**
+ * The protected and retained objects recorded by the synth that wrote `outdir`; none when it holds
+ * no summary. A summary that cannot be read is an error: guessing "nothing was protected" could
+ * let Terraform destroy a volume.
+ */
+export function readPreviousDataRecords(outdir: string): DataRecord[] {
+  const file = path.join(outdir, SUMMARY_FILE);
+  if (!fs.existsSync(file)) return [];
+  const fail = (why: string): never => {
+    throw new Error(
+      `${file}: ${why}; it records the volumes the last synth protected. Restore it (from version control or the last synth), or delete it if that output was never applied`,
+    );
+  };
+  let summary: unknown;
+  try {
+    summary = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    return fail(`cannot be read (${(e as Error).message})`);
+  }
+  const storage = (summary as { storage?: unknown } | null)?.storage;
+  if (storage === undefined) return [];
+  const records: DataRecord[] = [];
+  for (const list of ['protected', 'retained'] as const) {
+    const items = (storage as Record<string, unknown>)[list] ?? [];
+    if (!Array.isArray(items)) fail(`storage.${list} is not a list`);
+    (items as unknown[]).forEach((item, i) => {
+      if (!isRecord(item)) fail(`storage.${list}[${i}] is not a record of stack, kind, name and terraformAddress`);
+      records.push(item as DataRecord);
+    });
+  }
+  return records;
+}
+
+function isRecord(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  const r = x as Record<string, unknown>;
+  const optional = (v: unknown) => v === undefined || typeof v === 'string';
+  return (
+    ['stack', 'kind', 'name', 'terraformAddress'].every((k) => typeof r[k] === 'string') &&
+    optional(r.namespace) &&
+    optional(r.tenant)
+  );
+}
