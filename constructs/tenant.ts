@@ -8,7 +8,7 @@ import type { LimitRange, Namespace, ResourceQuota } from 'kubernetes-types/core
 import type { NetworkPolicy, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
 import { NodePool, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
-import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
+import { build, finalize, KubeObject, LABELS, objectKey, standardLabels } from '../model/kube';
 import { TenantSpec } from '../spec/types';
 import { sinkOf } from './object-sink';
 
@@ -58,9 +58,22 @@ export class Tenant extends Construct {
     );
   }
 
-  /** Adds an object of the tenant's own (an extra NetworkPolicy or Role, say), labelled as the tenant's. */
+  /**
+   * Adds an object of the tenant's own (an extra NetworkPolicy or Role, say) to the tenant's stack,
+   * labelled as the tenant's and normalized like every built-in object.
+   * @throws when the object names a namespace that is not one of the tenant's
+   */
   public add(object: KubeObject): void {
-    sinkOf(this).addObject(object);
+    const namespace = object.metadata.namespace;
+    if (namespace !== undefined && !this.tenant.namespaces.includes(namespace)) {
+      throw new Error(
+        `${this.node.path}: ${objectKey(object)} is in namespace "${namespace}", which tenant "${this.tenant.name}" does not own; ` +
+          `use one of ${this.tenant.namespaces.map((n) => `"${n}"`).join(', ')}`,
+      );
+    }
+    // The tenant label is set last so that an added object can never pass for another tenant's.
+    const labels = { ...object.metadata.labels, ...this.labels };
+    sinkOf(this).addObject(finalize({ ...object, metadata: { ...object.metadata, labels } }));
   }
 
   private namespaceObjects(namespace: string, version: string, quota: TenantQuota): KubeObject[] {
