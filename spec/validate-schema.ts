@@ -134,7 +134,8 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: S
   for (const [key, child] of Object.entries(value)) {
     const childPath = [...path, key];
     if (schema.propertyNames) check(key, schema.propertyNames, childPath, out);
-    const fieldSchema = schema.properties?.[key];
+    // Own properties only: a key such as "__proto__" or "constructor" must not find Object.prototype's.
+    const fieldSchema = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     if (fieldSchema) {
       if (child !== null && child !== undefined) check(child, fieldSchema, childPath, out);
     } else if (typeof schema.additionalProperties === 'object') {
