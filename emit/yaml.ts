@@ -33,6 +33,15 @@ const KIND_ORDER: readonly string[] = [
   'Role',
   'RoleBinding',
   'LocalQueue',
+  // Management cluster: templates before what refers to them, health checks last.
+  'Metal3MachineTemplate',
+  'KubeadmConfigTemplate',
+  'Metal3RemediationTemplate',
+  'Metal3Cluster',
+  'KubeadmControlPlane',
+  'Cluster',
+  'MachineDeployment',
+  'MachineHealthCheck',
 ];
 
 /** Rank of a kind in apply order; kinds not listed go last, in name order. */

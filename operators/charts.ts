@@ -3,7 +3,9 @@
  * the spec. One list feeds both the Terraform Helm releases and helmfile.yaml, so the two paths
  * install exactly the same thing.
  */
+import type { Namespace } from 'kubernetes-types/core/v1';
 import { Cluster } from '../model/cluster';
+import { build, KubeObject, standardLabels } from '../model/kube';
 import { registeredTaints } from '../provisioning/cluster-api';
 
 /** Where a chart comes from: an HTTP Helm repository or an OCI registry path. */
@@ -22,6 +24,11 @@ export interface OperatorRelease extends ChartSource {
   /** Release name. */
   readonly name: string;
   readonly namespace: string;
+  /**
+   * Pod Security level of the release's namespace: `privileged` for operators whose node agents
+   * load kernel modules and mount host paths, `restricted` otherwise.
+   */
+  readonly podSecurity: 'privileged' | 'restricted';
   /** Chart values; keys sorted when serialized. */
   readonly values: Readonly<Record<string, unknown>>;
   /** Releases installed before this one (their CRDs or labels are needed). */
@@ -56,8 +63,16 @@ export const CHARTS = {
   },
 } as const satisfies Record<string, ChartSource>;
 
+/** Namespaces of the operators, created by the operators stack; other stacks put their objects in them. */
+export const OPERATOR_NAMESPACES = {
+  nodeFeatureDiscovery: 'node-feature-discovery',
+  networkOperator: 'nvidia-network-operator',
+  gpuOperator: 'gpu-operator',
+  kueue: 'kueue-system',
+} as const;
+
 /** Release settings shared by the Terraform releases and helmfile's helmDefaults. */
-export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5, createNamespace: true } as const;
+export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5 } as const;
 
 /**
  * GPUDirect RDMA (`driver.rdma.enabled`): on when the pools have RDMA NICs on the compute
@@ -94,7 +109,8 @@ export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelea
     {
       ...CHARTS.nodeFeatureDiscovery,
       name: nfd,
-      namespace: nfd,
+      namespace: OPERATOR_NAMESPACES.nodeFeatureDiscovery,
+      podSecurity: 'privileged',
       needs: [],
       values: {
         // One NFD for both NVIDIA operators: label GPUs (03xx) and NICs (02xx) by vendor.
@@ -115,7 +131,8 @@ export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelea
     {
       ...CHARTS.networkOperator,
       name: 'network-operator',
-      namespace: 'nvidia-network-operator',
+      namespace: OPERATOR_NAMESPACES.networkOperator,
+      podSecurity: 'privileged',
       needs: [nfd],
       values: {
         nfd: { enabled: false, deployNodeFeatureRules: true },
@@ -124,7 +141,8 @@ export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelea
     {
       ...CHARTS.gpuOperator,
       name: 'gpu-operator',
-      namespace: 'gpu-operator',
+      namespace: OPERATOR_NAMESPACES.gpuOperator,
+      podSecurity: 'privileged',
       needs: [nfd, 'network-operator'],
       values: {
         nfd: { enabled: false },
@@ -146,7 +164,8 @@ export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelea
     {
       ...CHARTS.kueue,
       name: 'kueue',
-      namespace: 'kueue-system',
+      namespace: OPERATOR_NAMESPACES.kueue,
+      podSecurity: 'restricted',
       needs: [],
       values: {
         // Admission stops while Kueue is down: two replicas and a PDB keep it through node drains.
@@ -154,4 +173,29 @@ export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelea
       },
     },
   ];
+}
+
+/**
+ * The namespaces of the releases, created by the operators stack (not by Helm) so that their Pod
+ * Security level is declared and reviewed: only the operators that need it run privileged.
+ */
+export function operatorNamespaces(releases: readonly OperatorRelease[], kubernetesVersion: string): KubeObject[] {
+  const levels = new Map(releases.map((r) => [r.namespace, r.podSecurity]));
+  return [...levels].map(([name, level]) =>
+    build<Namespace>({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: standardLabels(
+          Object.fromEntries(
+            ['enforce', 'audit', 'warn'].flatMap((mode) => [
+              [`pod-security.kubernetes.io/${mode}`, level],
+              [`pod-security.kubernetes.io/${mode}-version`, `v${kubernetesVersion}`],
+            ]),
+          ),
+        ),
+      },
+    }),
+  );
 }

@@ -1,13 +1,16 @@
 /**
  * OperatorReleases: the operators as Terraform `helm_release` resources, through a Helm provider
- * that uses the workload cluster's kubeconfig context (only the file's path is written).
+ * that uses the workload cluster's kubeconfig context (only the file's path is written), plus
+ * the releases' namespaces with their Pod Security level.
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { escapeTemplates } from '../emit/terraform';
-import { OperatorRelease, RELEASE_DEFAULTS } from './charts';
+import { ObjectSink } from '../constructs/object-sink';
+import { escapeTemplates, terraformAddress } from '../emit/terraform';
+import { operatorNamespaces, OperatorRelease, RELEASE_DEFAULTS } from './charts';
 
 /** Props of OperatorReleases. */
 export interface OperatorReleasesProps {
@@ -19,21 +22,45 @@ export interface OperatorReleasesProps {
    * @default "~/.kube/config"
    */
   readonly kubeconfig?: string;
+  /** Kubernetes minor version, for example "1.33"; pins the namespaces' Pod Security version. */
+  readonly kubernetesVersion: string;
+  /** The stack that takes the releases' namespaces (the operators stack). */
+  readonly sink: ObjectSink & Construct;
+  /**
+   * Create the Helm provider and releases; false adds the namespaces only (YAML output).
+   * @default true
+   */
+  readonly terraform?: boolean;
 }
 
-/** Helm releases of the operators; a release waits for the ones it needs. */
+/** Helm releases of the operators; a release waits for its namespace and for the releases it needs. */
 export class OperatorReleases extends Construct {
-  /** The Terraform releases by release name. */
+  /** The Terraform releases by release name (empty when `terraform` is false). */
   public readonly releases: ReadonlyMap<string, Release>;
 
   public constructor(scope: Construct, id: string, props: OperatorReleasesProps) {
     super(scope, id);
+    operatorNamespaces(props.releases, props.kubernetesVersion).forEach((ns) => props.sink.addObject(ns));
+    const releases = new Map<string, Release>();
+    this.releases = releases;
+    if (props.terraform === false) return;
+    // The stack emits each object as a resource named by its address (see emitManifest).
+    const namespaceResource = (name: string): TerraformResource[] => {
+      const found = props.sink.node.tryFindChild(terraformAddress({ kind: 'Namespace', metadata: { name } }));
+      return found instanceof TerraformResource ? [found] : [];
+    };
     const provider = new HelmProvider(this, 'helm', {
       kubernetes: { configPath: props.kubeconfig ?? '~/.kube/config', configContext: props.kubeContext },
     });
-    const releases = new Map<string, Release>();
     for (const r of props.releases) {
       const address = r.name.replace(/[^a-z0-9_]/g, '_');
+      const needs = r.needs.map((n) => {
+        const needed = releases.get(n);
+        if (!needed) {
+          throw new Error(`${this.node.path}: release "${r.name}" needs "${n}", which is not declared before it`);
+        }
+        return needed;
+      });
       const release = new Release(this, address, {
         provider,
         name: r.name,
@@ -42,21 +69,15 @@ export class OperatorReleases extends Construct {
         chart: r.chart,
         version: r.version,
         values: [escapeTemplates(valuesYaml(r.values)) as string],
-        createNamespace: RELEASE_DEFAULTS.createNamespace,
+        createNamespace: false,
         wait: RELEASE_DEFAULTS.wait,
         timeout: RELEASE_DEFAULTS.timeoutSeconds,
         maxHistory: RELEASE_DEFAULTS.maxHistory,
-        dependsOn: r.needs.map((n) => {
-          const needed = releases.get(n);
-          if (!needed)
-            throw new Error(`${this.node.path}: release "${r.name}" needs "${n}", which is not declared before it`);
-          return needed;
-        }),
+        dependsOn: [...namespaceResource(r.namespace), ...needs],
       });
       release.overrideLogicalId(address);
       releases.set(r.name, release);
     }
-    this.releases = releases;
   }
 }
 

@@ -157,7 +157,6 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
         },
         // No spare control-plane host is assumed: replace one machine at a time, in place.
         rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0 } } },
-        kubeadmConfigSpec: {},
       },
     }),
   ];

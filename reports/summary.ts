@@ -3,6 +3,14 @@
  * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
  */
 import { Cluster, totalGpus } from '../model/cluster';
+import { formatStorageSummary, StorageSummary } from '../storage/summary';
+import {
+  formatPowerLines,
+  PowerSummary,
+  powerSummary,
+  ProvisioningSummary,
+  provisioningSummary,
+} from '../power/summary';
 
 /** Per-stack figures. */
 export interface StackSummary {
@@ -13,6 +21,8 @@ export interface StackSummary {
 /** Contents of reports/summary.json. */
 export interface Summary {
   readonly cluster: string;
+  /** The site the cluster stands in, and its power envelope. */
+  readonly site: { readonly name: string; readonly powerBudgetMW: number };
   readonly gpus: number;
   readonly pools: Record<
     string,
@@ -20,15 +30,28 @@ export interface Summary {
   >;
   readonly tenants: Record<
     string,
-    { external: boolean; namespaces: readonly string[]; gpuQuota: Record<string, number> }
+    {
+      external: boolean;
+      namespaces: readonly string[];
+      /** Identity-provider groups bound in the tenant's namespaces; the audit checks bindings against them. */
+      groups: readonly string[];
+      gpuQuota: Record<string, number>;
+    }
   >;
   readonly stacks: Record<string, StackSummary>;
+  /** Filesystems, tenant claims, checkpoint demand, and the protected and retained data (absent without storage). */
+  readonly storage?: StorageSummary;
+  /** Draw per pool and per site against the site budgets. */
+  readonly power?: PowerSummary;
+  /** MachineDeployments per pool (absent without `spec.management`). */
+  readonly provisioning?: ProvisioningSummary;
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
 export function buildSummary(cluster: Cluster, stacks: Record<string, StackSummary>): Summary {
   return {
     cluster: cluster.name,
+    site: { name: cluster.site.name, powerBudgetMW: cluster.site.powerBudgetMW },
     gpus: totalGpus(cluster),
     pools: Object.fromEntries(
       cluster.pools.map((p) => [
@@ -39,10 +62,12 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     tenants: Object.fromEntries(
       cluster.tenants.map((t) => [
         t.name,
-        { external: t.external, namespaces: t.namespaces, gpuQuota: { ...t.gpuQuota } },
+        { external: t.external, namespaces: t.namespaces, groups: t.groups, gpuQuota: { ...t.gpuQuota } },
       ]),
     ),
     stacks,
+    power: powerSummary(cluster),
+    provisioning: provisioningSummary(cluster),
   };
 }
 
@@ -66,5 +91,7 @@ export function formatSummary(summary: Summary): string {
   for (const [name, s] of Object.entries(summary.stacks)) {
     lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);
   }
+  lines.push(...formatPowerLines(summary.power, summary.provisioning));
+  if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
 }

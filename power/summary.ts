@@ -1,0 +1,56 @@
+/**
+ * The `power` and `provisioning` sections of reports/summary.json, and their terminal lines.
+ */
+import { Cluster } from '../model/cluster';
+import { computePower } from './model';
+
+/** `summary.power`: draw per pool and per site. */
+export interface PowerSummary {
+  readonly pools: Record<string, { kW: number; racks: number; maxRackKW: number; site: string }>;
+  readonly sites: Record<string, { budgetMW: number; drawMW: number; headroomMW: number; overheadFactor: number }>;
+}
+
+/** `summary.provisioning`: Cluster API objects per pool (absent without a management cluster). */
+export interface ProvisioningSummary {
+  readonly machineDeployments: Record<string, number>;
+}
+
+/** The power section of `cluster`. */
+export function powerSummary(cluster: Cluster): PowerSummary {
+  const power = computePower(cluster.pools, cluster.sites);
+  return {
+    pools: Object.fromEntries(
+      power.pools.map((p) => [p.pool, { kW: p.kW, racks: p.racks, maxRackKW: p.maxRackKW, site: p.site }]),
+    ),
+    sites: Object.fromEntries(
+      power.sites.map((s) => [
+        s.site,
+        { budgetMW: s.budgetMW, drawMW: s.drawMW, headroomMW: s.headroomMW, overheadFactor: s.overheadFactor },
+      ]),
+    ),
+  };
+}
+
+/** The provisioning section of `cluster`: one MachineDeployment per block. */
+export function provisioningSummary(cluster: Cluster): ProvisioningSummary | undefined {
+  if (!cluster.management) return undefined;
+  return { machineDeployments: Object.fromEntries(cluster.pools.map((p) => [p.name, p.blocks])) };
+}
+
+/** Terminal lines of the two sections. */
+export function formatPowerLines(power?: PowerSummary, provisioning?: ProvisioningSummary): string[] {
+  const lines: string[] = [];
+  for (const [name, s] of Object.entries(power?.sites ?? {})) {
+    lines.push(
+      `  site ${name}: ${s.drawMW} MW of ${s.budgetMW} MW (GPU racks x ${s.overheadFactor}), ${s.headroomMW} MW headroom`,
+    );
+  }
+  for (const [name, p] of Object.entries(power?.pools ?? {})) {
+    const mds = provisioning?.machineDeployments[name];
+    const md = mds === undefined ? '' : `, ${mds} MachineDeployments`;
+    lines.push(
+      `  power ${name}: ${(p.kW / 1000).toFixed(3)} MW on ${p.racks.toLocaleString('en-US')} racks of up to ${p.maxRackKW} kW${md}`,
+    );
+  }
+  return lines;
+}
