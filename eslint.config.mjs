@@ -1,7 +1,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'cdktf.out/', 'docs/', 'coverage/', 'examples/partner-app/node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'cdktf.out/',
+      'docs/',
+      'coverage/',
+      'examples/partner-app/node_modules/',
+      'examples/partner-app/dist/',
+      'examples/partner-app/cdktf.out/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
