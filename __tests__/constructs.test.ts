@@ -210,3 +210,50 @@ describe('Tenant', () => {
     ).toThrow(/declared twice/);
   });
 });
+
+describe('constructs composed in code', () => {
+  const tenantProps = { clusterName: 'c', kubernetesVersion: '1.33', groups: ['g'] };
+
+  it('fails props the spec schema would refuse, naming the field and the fix', () => {
+    expect(() => new GpuNodePool(stack(), 'p', { name: 'Bad_Name', gpu: 'H100-SXM5-80GB', nodes: 0 })).toThrow(
+      /test\/p: invalid node pool props:\n {2}error\[invalid-format\] name: "Bad_Name" .*\n {2}error\[out-of-range\] nodes: 0/,
+    );
+    expect(
+      () => new Tenant(stack(), 't', { ...tenantProps, name: 't', gpuQuota: { h100: -1 }, pools: [h100] }),
+    ).toThrow(/invalid tenant props:\n {2}error\[out-of-range\] gpuQuota\.h100: -1/);
+  });
+
+  it('fails synthesis when tenants together exceed a pool, unless the pool allows overcommit', () => {
+    const build = (allowOvercommit: boolean) => {
+      const platform = stack();
+      new GpuNodePool(platform, 'h100', { name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 1, allowOvercommit });
+      new Tenant(platform, 'a', {
+        ...tenantProps,
+        name: 'a',
+        gpuQuota: { h100: 8 },
+        pools: [resolvePool({ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 1 }, catalog)],
+      });
+      new Tenant(platform, 'b', {
+        ...tenantProps,
+        name: 'b',
+        gpuQuota: { h100: 4 },
+        pools: [resolvePool({ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 1 }, catalog)],
+      });
+      return () => Testing.synth(platform, true);
+    };
+    expect(build(false)).toThrow(
+      /\[test\/h100\].*error\[quota-exceeds-pool\] nodePools\[0\]: tenants are given 12 GPUs on pool "h100" \(a: 8, b: 4\), but it has 8/,
+    );
+    expect(build(true)).not.toThrow();
+  });
+
+  it('fails synthesis when a tenant quotes a pool dedicated to another, or an unknown pool', () => {
+    const s = stack();
+    new Tenant(s, 'other', { ...tenantProps, name: 'other', gpuQuota: { gb200: 72, h10: 8 }, pools: [gb200] });
+    new Tenant(s, 'lab', { ...tenantProps, name: 'lab', gpuQuota: { gb200: 72 }, pools: [gb200] });
+    expect(() => Testing.synth(s, true)).toThrow(
+      /\[test\/other\] +error\[dedicated-pool-shared\] tenants\[0\]\.gpuQuota\.gb200: pool "gb200" is dedicated to tenant "lab"/,
+    );
+    expect(() => Testing.synth(s, true)).toThrow(/\[test\/other\] +error\[unknown-pool\] tenants\[0\]\.gpuQuota\.h10/);
+  });
+});

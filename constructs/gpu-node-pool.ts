@@ -8,6 +8,7 @@ import { NodePool, resolvePool } from '../model/cluster';
 import { build, LABELS, standardLabels } from '../model/kube';
 import { NodePoolSpec } from '../spec/types';
 import { sinkOf } from './object-sink';
+import { assertValidProps, declarePool, NODE_POOL_SCHEMA } from './validation';
 
 /** Props of a GpuNodePool: the spec's `nodePools[]` entry, plus the catalog to read the GPU from. */
 export interface GpuNodePoolProps extends NodePoolSpec {
@@ -16,6 +17,17 @@ export interface GpuNodePoolProps extends NodePoolSpec {
    * @default GpuCatalog.builtIn()
    */
   readonly catalog?: GpuCatalog;
+  /**
+   * Tenants may together be given more GPUs on this pool than it has (spec: `allowOvercommit`).
+   * @default false
+   */
+  readonly allowOvercommit?: boolean;
+  /**
+   * Kueue Topology the pool's ResourceFlavor refers to, for topology-aware scheduling over the
+   * block and rack labels (see constructs/fabric.ts).
+   * @default - none
+   */
+  readonly topologyName?: string;
 }
 
 /** A node taint, as on `Node.spec.taints`. */
@@ -38,7 +50,9 @@ export class GpuNodePool extends Construct {
 
   public constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
+    assertValidProps(this, NODE_POOL_SCHEMA, props, 'node pool props');
     const pool = resolvePool(props, props.catalog ?? GpuCatalog.builtIn());
+    declarePool(this, props, pool, props.allowOvercommit ?? false);
     this.pool = pool;
     this.flavorName = pool.name;
     this.nodeLabels = {
@@ -58,6 +72,7 @@ export class GpuNodePool extends Construct {
         metadata: { name: this.flavorName, labels },
         spec: {
           nodeLabels: { [LABELS.pool]: pool.name },
+          topologyName: props.topologyName,
           nodeTaints: this.taints.length ? this.taints.map((t) => ({ ...t })) : undefined,
           // Only the dedicated tenant's ClusterQueue references this flavor, so only its pods get the toleration.
           tolerations: tolerations.length ? tolerations : undefined,

@@ -10,7 +10,9 @@ import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
 import { NodePool, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
 import { build, finalize, KubeObject, LABELS, objectKey, standardLabels } from '../model/kube';
 import { TenantSpec } from '../spec/types';
+import { withKeepAnnotations } from '../storage/protection';
 import { sinkOf } from './object-sink';
+import { assertValidProps, declareTenant, TENANT_SCHEMA } from './validation';
 
 /** Props of a Tenant: the spec's `tenants[]` entry, plus the pools its quota refers to. */
 export interface TenantProps extends TenantSpec {
@@ -20,6 +22,12 @@ export interface TenantProps extends TenantSpec {
   readonly kubernetesVersion: string;
   /** The cluster's node pools; every key of `gpuQuota` must name one of them. */
   readonly pools: readonly NodePool[];
+  /**
+   * Namespaces holding tenant volumes: Terraform refuses to destroy them and GitOps tools never prune them,
+   * since deleting a namespace deletes every claim in it.
+   * @default - none
+   */
+  readonly protectedNamespaces?: readonly string[];
 }
 
 /** The extended resource GPUs (and MIG instances, with the single strategy) are requested as. */
@@ -38,13 +46,19 @@ export class Tenant extends Construct {
 
   public constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
+    assertValidProps(this, TENANT_SCHEMA, props, 'tenant props');
+    declareTenant(this, props, props.pools);
     const tenant = resolveTenant(props, props.clusterName);
     this.tenant = tenant;
     this.clusterQueueName = tenant.name;
     this.labels = standardLabels({ [LABELS.tenant]: tenant.name });
     const quota = quotaOf(tenant, props.pools);
     for (const namespace of tenant.namespaces) {
-      this.namespaceObjects(namespace, props.kubernetesVersion, quota).forEach((o) => this.add(o));
+      const keep = props.protectedNamespaces?.includes(namespace) ?? false;
+      for (const o of this.namespaceObjects(namespace, props.kubernetesVersion, quota)) {
+        if (keep && o.kind === 'Namespace') sinkOf(this).addObject(withKeepAnnotations(o), { protectData: true });
+        else this.add(o);
+      }
     }
     this.add(this.clusterQueue(quota));
     this.add(

@@ -3,6 +3,7 @@
  * (GPUs, racks, blocks per pool). Pure data, no cdktf: constructs, reports and checks read it.
  */
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
+import { ClusterStorage, resolveStorage } from '../storage/model';
 import {
   BackendSpec,
   ClusterSpecDocument,
@@ -85,6 +86,8 @@ export interface Cluster {
   readonly pools: readonly NodePool[];
   readonly tenants: readonly Tenant[];
   readonly allowOvercommit: boolean;
+  /** Filesystems, tenant shares and volumes, and the checkpoint model. */
+  readonly storage: ClusterStorage;
   /** The compute fabric as in the spec (defaults are applied by fabric/plan.ts); absent when none is declared. */
   readonly fabric?: FabricSpec;
 }
@@ -179,6 +182,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     pools: spec.nodePools.map((p) => resolvePool({ ...p, site: p.site ?? sites[0].name }, catalog)),
     tenants: spec.tenants.map((t) => resolveTenant(t, name)),
     allowOvercommit: spec.allowOvercommit ?? false,
+    storage: resolveStorage(spec),
     fabric: spec.fabric,
   };
 }
@@ -200,4 +204,19 @@ export function blockName(pool: Pick<NodePool, 'name'>, index: number): string {
 /** Value of the rack label of rack `index` (0-based) of a pool: `h100-r0042`. */
 export function rackName(pool: Pick<NodePool, 'name'>, index: number): string {
   return `${pool.name}-r${String(index).padStart(4, '0')}`;
+}
+
+/** The spec entry a resolved pool comes from (sized in racks for rack-scale systems, else in nodes). */
+export function toPoolSpec(pool: NodePool): NodePoolSpec {
+  return {
+    name: pool.name,
+    gpu: pool.sku.name,
+    nodes: pool.sku.rackScale ? undefined : pool.nodes,
+    racks: pool.sku.rackScale ? pool.racks : undefined,
+    nodesPerRack: pool.nodesPerRack,
+    racksPerBlock: pool.racksPerBlock,
+    driverVersion: pool.driverVersion,
+    dedicatedTo: pool.dedicatedTo,
+    migProfile: pool.migProfile,
+  };
 }

@@ -6,19 +6,36 @@ import * as path from 'path';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
+import { Filesystem } from '../constructs/filesystem';
+import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
+import { ClusterProvisioning } from '../constructs/provisioning';
 import { Tenant } from '../constructs/tenant';
-import { Cluster, PRIORITY_VALUES } from '../model/cluster';
+import { TenantStorage } from '../constructs/tenant-storage';
+import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
+import { clusterFabricPlan } from '../fabric/plan';
 import { build, standardLabels } from '../model/kube';
+import { operatorReleases } from '../operators/charts';
+import { OperatorReleases } from '../operators/helm-releases';
+import { resolveManagement } from '../provisioning/cluster-api';
 import { TenantPriority } from '../spec/types';
+import { shareSpecs } from '../storage/model';
+import { DataRecord, protectedNamespaces } from '../storage/retention';
 import { ColossusStack, StackBackend } from './colossus-stack';
+import { retainRemovedData } from './data-retention';
 
 /** The stacks of one cluster. */
 export interface ClusterStacks {
+  /** `<cluster>-management`: Cluster API and Metal3 objects on the management cluster (absent without `spec.management`). */
+  readonly management?: ColossusStack;
+  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators. */
+  readonly operators: ColossusStack;
   readonly platform: ColossusStack;
   readonly tenants: readonly ColossusStack[];
   /** Every stack, in deployment order. */
   readonly all: readonly ColossusStack[];
+  /** Objects an earlier synth protected that the spec no longer declares: forgotten by Terraform, never destroyed. */
+  readonly retained: readonly DataRecord[];
 }
 
 /** Options for building a cluster's stacks. */
@@ -33,6 +50,11 @@ export interface ClusterStacksOptions {
    * @default GpuCatalog.builtIn()
    */
   readonly catalog?: GpuCatalog;
+  /**
+   * Protected objects recorded by the previous synth (`readPreviousDataRecords`); those no longer declared are retained.
+   * @default - none: nothing is retained
+   */
+  readonly previousData?: readonly DataRecord[];
 }
 
 /** Builds every stack of `cluster` inside `scope` (a cdktf App). */
@@ -49,13 +71,47 @@ export function buildClusterStacks(
       terraform: options.terraform,
     });
 
+  const management = resolveManagement(cluster);
+  let managementStack: ColossusStack | undefined;
+  if (management) {
+    managementStack = new ColossusStack(scope, `${cluster.name}-management`, {
+      kubeContext: management.context,
+      kubeconfig: management.kubeconfig,
+      backend: backendFor(cluster, `${cluster.name}-management`),
+      terraform: options.terraform,
+    });
+    new ClusterProvisioning(managementStack, 'provisioning', { cluster });
+  }
+  const operators = stack(`${cluster.name}-operators`);
+  new OperatorReleases(operators, 'operators', {
+    releases: operatorReleases(cluster),
+    kubeContext: cluster.kubernetes.context,
+    kubeconfig: cluster.kubernetes.kubeconfig,
+    kubernetesVersion: cluster.kubernetes.version,
+    sink: operators,
+    terraform: options.terraform,
+  });
+  if (managementStack) operators.addDependency(managementStack);
+
   const platform = stack(`${cluster.name}-platform`);
+  // The operators install the CRDs the platform's custom resources need.
+  platform.addDependency(operators);
   // The resolved pools carry the SKUs they were loaded with, so a partner's added SKU needs no second mention.
   const catalog = cluster.pools.reduce((c, p) => c.withSku(p.sku), options.catalog ?? GpuCatalog.builtIn());
-  for (const pool of cluster.pools) new GpuNodePool(platform, pool.name, { ...poolSpec(pool), catalog });
+  const fabric = clusterFabricPlan(cluster);
+  for (const pool of cluster.pools) {
+    new GpuNodePool(platform, pool.name, {
+      ...toPoolSpec(pool),
+      catalog,
+      allowOvercommit: cluster.allowOvercommit,
+      topologyName: fabric ? TOPOLOGY_NAME : undefined,
+    });
+  }
+  if (fabric) new ComputeFabric(platform, 'fabric', { plan: fabric, pools: cluster.pools });
   for (const priority of Object.keys(PRIORITY_VALUES) as TenantPriority[]) {
     platform.addObject(priorityClass(priority));
   }
+  for (const fs of cluster.storage.filesystems) new Filesystem(platform, `filesystem-${fs.name}`, fs);
 
   const tenants = cluster.tenants.map((t) => {
     const tenantStack = stack(`${cluster.name}-tenant-${t.name}`);
@@ -64,25 +120,24 @@ export function buildClusterStacks(
       clusterName: cluster.name,
       kubernetesVersion: cluster.kubernetes.version,
       pools: cluster.pools,
+      protectedNamespaces: protectedNamespaces(cluster.storage, t, options.previousData ?? []),
     });
+    if (cluster.storage.filesystems.length > 0) {
+      new TenantStorage(tenantStack, 'storage', {
+        name: t.name,
+        namespaces: t.namespaces,
+        storage: shareSpecs(cluster.storage, t.name),
+        filesystems: cluster.storage.filesystems,
+      });
+    }
+    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name });
     tenantStack.addDependency(platform);
     return tenantStack;
   });
-  return { platform, tenants, all: [platform, ...tenants] };
-}
-
-function poolSpec(pool: Cluster['pools'][number]) {
-  return {
-    name: pool.name,
-    gpu: pool.sku.name,
-    nodes: pool.sku.rackScale ? undefined : pool.nodes,
-    racks: pool.sku.rackScale ? pool.racks : undefined,
-    nodesPerRack: pool.nodesPerRack,
-    racksPerBlock: pool.racksPerBlock,
-    driverVersion: pool.driverVersion,
-    dedicatedTo: pool.dedicatedTo,
-    migProfile: pool.migProfile,
-  };
+  const first = managementStack ? [managementStack, operators] : [operators];
+  const stacks = { management: managementStack, operators, platform, tenants, all: [...first, platform, ...tenants] };
+  // Forget, never destroy, what an earlier synth protected and the spec no longer declares.
+  return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
 }
 
 /** Pod priority classes matching the tenant priorities, for pods that set `priorityClassName`. */
