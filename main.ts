@@ -9,6 +9,7 @@ import { writeOutputs } from './emit/synthesize';
 import { SpecError } from './spec/errors';
 import { loadSpecFile } from './spec/load';
 import { buildClusterStacks } from './stacks/cluster-stacks';
+import { readPreviousDataRecords } from './storage/previous-output';
 
 function main(): void {
   let loaded;
@@ -20,7 +21,9 @@ function main(): void {
     process.exit(1);
   }
   const app = new App({ stackTraces: false });
-  const stacks = buildClusterStacks(app, loaded.cluster);
+  // Before anything is written: what the last synth into this directory protected.
+  const previousData = readPreviousDataRecords(app.outdir);
+  const stacks = buildClusterStacks(app, loaded.cluster, { previousData });
   app.synth();
   writeOutputs(app.outdir, loaded.cluster, stacks);
 }

@@ -9,6 +9,7 @@ import { unsafeOutputReason } from '../emit/output-guard';
 import { synthesize } from '../emit/synthesize';
 import { formatSummary } from '../reports/summary';
 import { builtInExample } from './paths';
+import { auditCommand, diffCommand, reportCommand } from '../review/commands';
 
 /** Exit codes of the `colossus` command. */
 export const EXIT = { ok: 0, invalid: 1, usage: 64, internal: 70 } as const;
@@ -16,6 +17,10 @@ export const EXIT = { ok: 0, invalid: 1, usage: 64, internal: 70 } as const;
 const USAGE = `usage:
   colossus synth [--spec FILE] [--out DIR]   synthesize Terraform JSON, YAML manifests and reports
   colossus validate --spec FILE              check a spec and report every problem
+  colossus diff BASE_OUT HEAD_OUT [--format markdown|json] [--fail-on high|medium]
+                                             review a change between two synth outputs (exit 2 at --fail-on)
+  colossus report OUT [--html FILE]          the cluster at a glance (Markdown; HTML page with a picture)
+  colossus audit OUT                         check tenant isolation in a synth output (exit 1 with findings)
 defaults: --spec examples/colossus-1.yaml (built in), --out cdktf.out`;
 
 /** A wrong command line. */
@@ -41,6 +46,14 @@ export function parseFlags(
     flags[name] = value;
   }
   return { flags, positional };
+}
+
+/** `value` if it is one of `allowed`, else a usage error naming the option. */
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${value}"`);
+  }
+  return value as T;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -71,6 +84,24 @@ export function run(args: readonly string[], io: Io = stdio): number {
         const { cluster } = loadSpecFile(flags.spec);
         io.out(`${flags.spec}: valid (${cluster.pools.length} pools, ${cluster.tenants.length} tenants)`);
         return EXIT.ok;
+      }
+      case 'diff': {
+        const { flags, positional } = parseFlags(rest, ['format', 'fail-on']);
+        if (positional.length !== 2) throw new UsageError('diff needs BASE_OUT and HEAD_OUT');
+        const format = oneOf('format', flags.format ?? 'markdown', ['markdown', 'json'] as const);
+        const failOn =
+          flags['fail-on'] === undefined ? undefined : oneOf('fail-on', flags['fail-on'], ['high', 'medium'] as const);
+        return diffCommand(positional[0], positional[1], { format, failOn }, io);
+      }
+      case 'report': {
+        const { flags, positional } = parseFlags(rest, ['html']);
+        if (positional.length !== 1) throw new UsageError('report needs OUT, a synth output directory');
+        return reportCommand(positional[0], flags.html, io);
+      }
+      case 'audit': {
+        const { positional } = parseFlags(rest, []);
+        if (positional.length !== 1) throw new UsageError('audit needs OUT, a synth output directory');
+        return auditCommand(positional[0], io);
       }
       case undefined:
       case 'help':

@@ -10,7 +10,9 @@ import { Cluster } from '../model/cluster';
 import { buildSummary, StackSummary, Summary } from '../reports/summary';
 import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
+import { storageSummaryOf } from '../stacks/data-retention';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
+import { readPreviousDataRecords } from '../storage/previous-output';
 import { writeAtomically, writeFile } from './output';
 import { writeManifests } from './write-manifests';
 
@@ -41,10 +43,14 @@ export interface SynthOptions {
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
 export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
   return writeAtomically(options.outdir, (tmp) => {
+    // Read before the swap replaces it: what the last synth into this directory protected.
+    const previousData = readPreviousDataRecords(options.outdir);
     const app = new App({ outdir: tmp, stackTraces: false });
     const emit = options.emit ?? 'both';
     for (const policy of options.policies ?? []) addPolicy(app, policy);
-    const stacks = buildClusterStacks(app, cluster, { catalog: options.catalog, terraform: emit !== 'yaml' });
+    const stacks = buildClusterStacks(app, cluster, {
+      previousData,
+      catalog: options.catalog, terraform: emit !== 'yaml' });
     app.synth();
     if (emit === 'yaml') {
       // The stacks still synthesize (provider and backend only); a YAML-only output holds no Terraform.
@@ -67,7 +73,8 @@ export function writeOutputs(
   for (const stack of stacks.all) {
     figures[stackName(stack)] = { terraformResources: countResources(outdir, stack), objects: stack.objects.length };
   }
-  const summary = buildSummary(cluster, figures);
+  const storage = storageSummaryOf(cluster, stacks.all, stacks.retained);
+  const summary: Summary = { ...buildSummary(cluster, figures), ...(storage ? { storage } : {}) };
   writeFile(path.join(outdir, 'reports', 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }

@@ -8,6 +8,7 @@ import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocum
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
 import { checkCluster } from './check';
+import { checkStorage } from './check-storage';
 import { checkManagement } from './check-management';
 import { checkPower } from './check-power';
 import { checkReserved, checkStrings } from './hostile';
@@ -94,6 +95,7 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
   const document = value as ClusterSpecDocument;
   const semantic = [
     ...checkCluster(document.spec, catalog),
+    ...checkStorage(document.spec),
     ...checkReserved(document.spec),
     ...checkPower(document.spec, catalog),
     ...checkManagement(document.spec),

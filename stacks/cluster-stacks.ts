@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
 import { Filesystem } from '../constructs/filesystem';
 import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric';
+import { Filesystem } from '../constructs/filesystem';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { Tenant } from '../constructs/tenant';

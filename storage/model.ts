@@ -2,7 +2,14 @@
  * The resolved storage of a cluster: filesystems, tenant shares and volumes with their defaults
  * applied. Pure data, no cdktf: constructs, checks and reports read it.
  */
-import { CheckpointSpec, ClusterSpec, FilesystemKind, TenantSpec, VolumePurpose } from '../spec/types';
+import {
+  CheckpointSpec,
+  ClusterSpec,
+  FilesystemKind,
+  TenantSpec,
+  TenantStorageSpec,
+  VolumePurpose,
+} from '../spec/types';
 
 /** Checkpoint state each GPU writes, GB, when the spec does not say. */
 export const DEFAULT_STATE_GB_PER_GPU = 4;
@@ -96,6 +103,23 @@ export function resolveShares(tenant: Pick<TenantSpec, 'name' | 'namespaces' | '
       })),
     };
   });
+}
+
+/** A tenant's resolved shares written back in spec form (the props of a TenantStorage construct). */
+export function shareSpecs(storage: Pick<ClusterStorage, 'shares'>, tenant: string): TenantStorageSpec[] {
+  return storage.shares
+    .filter((s) => s.tenant === tenant)
+    .map((s) => ({
+      filesystem: s.filesystem,
+      namespace: s.namespace,
+      capacityTiB: s.capacityTiB,
+      volumes: s.volumes.map((v) => ({
+        name: v.name,
+        purpose: v.purpose,
+        capacityTiB: v.capacityTiB,
+        allowDataDeletion: !v.protected,
+      })),
+    }));
 }
 
 /** Every volume of the cluster (or of one tenant). */

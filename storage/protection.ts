@@ -3,6 +3,7 @@
  * delete an object (Terraform's `prevent_destroy` is set by the stack for objects added with
  * `protectData`).
  */
+import { finalize, KubeObject } from '../model/kube';
 
 /** Argo CD: never prune the object, nor delete it with its Application. */
 export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
@@ -17,3 +18,11 @@ export const KEEP_ANNOTATIONS: Readonly<Record<string, string>> = {
   [FLUX_PRUNE]: 'disabled',
   [HELM_RESOURCE_POLICY]: 'keep',
 };
+
+/** `object` with the keep annotations added. */
+export function withKeepAnnotations(object: KubeObject): KubeObject {
+  return finalize({
+    ...object,
+    metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...KEEP_ANNOTATIONS } },
+  });
+}

@@ -1,0 +1,445 @@
+/**
+ * `colossus diff` on realistic change pairs: each pair is two synth outputs, made from two
+ * versions of a spec, or from one output edited the way a construct change would edit it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { run } from '../cli/main';
+import { diffFields, diffOutputs, PlanDiff } from '../review/diff';
+import { formatDiffMarkdown, MARKDOWN_BUDGET_CHARS } from '../review/diff-markdown';
+import { readOutput } from '../review/read-output';
+import { loadSpecFile } from '../spec/load';
+import { SpecError } from '../spec/errors';
+import { ROOT, synthToTemp, tempDir, writeSpec } from './support/synth';
+
+const LAB = fs.readFileSync(path.join(ROOT, 'examples/lab.yaml'), 'utf8');
+const COLOSSUS = fs.readFileSync(path.join(ROOT, 'examples/colossus-1.yaml'), 'utf8');
+
+/** Parsed JSON the tests edit in depth, the way a change to a construct would. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+type Doc = {
+  spec: Record<string, unknown> & { tenants: Record<string, unknown>[]; nodePools: Record<string, unknown>[] };
+};
+
+/** Synthesizes `spec` after `edit` changed its parsed document. */
+function synth(spec: string, edit: (doc: Doc) => void = () => undefined): string {
+  const doc = parse(spec) as Doc;
+  edit(doc);
+  return synthToTemp(stringify(doc)).outdir;
+}
+
+/** A copy of an output with the manifest of one object (`kind/namespace/name`) changed in cdk.tf.json. */
+function editObject(
+  outdir: string,
+  stack: string,
+  identity: string,
+  mutate: (m: Record<string, Json>) => void,
+): string {
+  const copy = path.join(tempDir(), 'out');
+  fs.cpSync(outdir, copy, { recursive: true });
+  const file = path.join(copy, 'stacks', stack, 'cdk.tf.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const resource = Object.values<Json>(json.resource.kubernetes_manifest).find(
+    (r) =>
+      [r.manifest.kind, r.manifest.metadata.namespace, r.manifest.metadata.name].filter(Boolean).join('/') === identity,
+  );
+  mutate(resource.manifest);
+  fs.writeFileSync(file, JSON.stringify(json, null, 2));
+  return copy;
+}
+
+/** A copy of an output with its stacks' cdk.tf.json rewritten by `mutate`. */
+function editTerraform(outdir: string, mutate: (json: Json, stack: string) => void): string {
+  const copy = path.join(tempDir(), 'out');
+  fs.cpSync(outdir, copy, { recursive: true });
+  for (const stack of fs.readdirSync(path.join(copy, 'stacks'))) {
+    const file = path.join(copy, 'stacks', stack, 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    mutate(json, stack);
+    fs.writeFileSync(file, JSON.stringify(json, null, 2));
+  }
+  return copy;
+}
+
+function diff(base: string, head: string): PlanDiff {
+  return diffOutputs(readOutput(base), readOutput(head));
+}
+
+const reasons = (d: PlanDiff, level?: string) =>
+  d.risks.filter((r) => level === undefined || r.level === level).map((r) => `${r.subject}: ${r.reason}`);
+
+let lab: string;
+beforeAll(() => {
+  lab = synth(LAB);
+});
+
+let colossusOut: string | undefined;
+/** The Colossus example, synthesized once for the tests that need it. */
+function colossus(): string {
+  colossusOut ??= synth(COLOSSUS);
+  return colossusOut;
+}
+
+describe('colossus diff', () => {
+  test('fails to synthesize a quota raised beyond its pool: the spec check stops it before Json diff', () => {
+    const doc = parse(LAB) as Doc;
+    doc.spec.tenants[0].gpuQuota = { h100: 16 };
+    let error: unknown;
+    try {
+      loadSpecFile(writeSpec(stringify(doc)));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).issues.map((i) => i.code)).toContain('quota-exceeds-pool');
+  });
+
+  test('a quota cut is medium risk, with the GPU delta and the ClusterQueue fields', () => {
+    const head = synth(LAB, (d) => {
+      d.spec.tenants[0].gpuQuota = { h100: 4 };
+    });
+    const d = diff(lab, head);
+    expect(d.risk).toBe('medium');
+    expect(d.capacity).toContainEqual(
+      expect.objectContaining({
+        section: 'tenants',
+        item: 'team-a',
+        metric: 'GPU quota on h100',
+        base: 8,
+        head: 4,
+        delta: -4,
+        risk: 'medium',
+      }),
+    );
+    const cq = d.stacks.flatMap((s) => s.changes).find((c) => c.identity === 'ClusterQueue/team-a')!;
+    expect(cq.change).toBe('changed');
+    expect(cq.fields).toContainEqual({
+      path: 'spec.resourceGroups[0].flavors[name=h100].resources[name=nvidia.com/gpu].nominalQuota',
+      old: '8',
+      new: '4',
+    });
+    expect(cq.risks).toContainEqual({ level: 'medium', reason: 'quota cut: h100/nvidia.com/gpu from 8 to 4' });
+    // The other tenant is untouched.
+    expect(d.stacks.find((s) => s.stack === 'lab-tenant-partner')!.status).toBe('unchanged');
+  });
+
+  test('a quota raised within the pool is low risk', () => {
+    const base = synth(LAB, (d) => {
+      d.spec.tenants[0].gpuQuota = { h100: 4 };
+    });
+    const d = diff(base, lab);
+    expect(d.risk).toBe('low');
+    expect(d.capacity.find((c) => c.item === 'team-a')).toMatchObject({
+      delta: 4,
+      reason: 'quota raised by 4 GPUs on h100',
+    });
+  });
+
+  test('a tenant removed: its namespace deleted is high risk, its quota gone medium, its stack removed', () => {
+    const head = synth(LAB, (d) => {
+      d.spec.tenants = d.spec.tenants.filter((t) => t.name !== 'partner');
+    });
+    const d = diff(lab, head);
+    expect(d.risk).toBe('high');
+    const stack = d.stacks.find((s) => s.stack === 'lab-tenant-partner')!;
+    expect(stack.status).toBe('removed');
+    expect(stack.counts.removed).toBe(stack.changes.length);
+    expect(reasons(d, 'high')).toContain(
+      'Namespace/partner: namespace partner deleted, with every object and volume in it',
+    );
+    expect(reasons(d, 'medium')).toEqual(
+      expect.arrayContaining([
+        'ClusterQueue/partner: quota cut: ClusterQueue partner removed',
+        'tenants partner: quota cut by 8 GPUs on h100',
+      ]),
+    );
+    // Policies go with their namespace: not reported as isolation weakened on their own.
+    const np = stack.changes.find((c) => c.identity === 'NetworkPolicy/partner/default-deny-all')!;
+    expect(np.risks).toEqual([{ level: 'low', reason: 'removed with namespace partner' }]);
+  });
+
+  test('a NetworkPolicy loosened to admit another tenant is high risk, with the changed values', () => {
+    const head = editObject(lab, 'lab-tenant-team-a', 'NetworkPolicy/team-a/allow-same-tenant', (m) => {
+      m.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values.push('partner');
+    });
+    const d = diff(lab, head);
+    expect(d.risk).toBe('high');
+    const change = d.stacks
+      .flatMap((s) => s.changes)
+      .find((c) => c.identity === 'NetworkPolicy/team-a/allow-same-tenant')!;
+    expect(change.fields).toEqual([
+      {
+        path: 'spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values',
+        old: ['team-a'],
+        new: ['team-a', 'partner'],
+      },
+    ]);
+    expect(change.risks).toEqual([
+      { level: 'high', reason: 'NetworkPolicy broadened: ingress rule 0 admits traffic the old rules did not' },
+    ]);
+  });
+
+  test('a NetworkPolicy narrowed is low risk', () => {
+    const base = editObject(lab, 'lab-tenant-team-a', 'NetworkPolicy/team-a/allow-same-tenant', (m) => {
+      m.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values.push('partner');
+    });
+    expect(diff(base, lab).risk).toBe('low');
+  });
+
+  test('a default-deny policy dropping a direction, and a policy removed, are high risk', () => {
+    const head = editObject(lab, 'lab-tenant-team-a', 'NetworkPolicy/team-a/default-deny-all', (m) => {
+      m.spec.policyTypes = ['Ingress'];
+    });
+    expect(reasons(diff(lab, head), 'high')).toEqual([
+      'NetworkPolicy/team-a/default-deny-all: NetworkPolicy broadened: no longer restricts egress (policyTypes)',
+    ]);
+    const removed = editTerraform(lab, (json, stack) => {
+      if (stack === 'lab-tenant-team-a') delete json.resource.kubernetes_manifest.networkpolicy_team_a_allow_dns;
+    });
+    expect(reasons(diff(lab, removed), 'high')).toEqual([
+      'NetworkPolicy/team-a/allow-dns: NetworkPolicy removed: isolation of namespace team-a weakened',
+    ]);
+  });
+
+  test('Pod Security relaxed, RBAC broadened and a ClusterQueue admitting more are high risk', () => {
+    const relaxed = synth(LAB, (d) => {
+      d.spec.tenants[1].podSecurity = 'baseline';
+    });
+    expect(reasons(diff(lab, relaxed), 'high')).toEqual([
+      'Namespace/partner: Pod Security relaxed from restricted to baseline',
+    ]);
+
+    const rbac = editObject(lab, 'lab-tenant-partner', 'Role/partner/tenant-member', (m) => {
+      m.rules.push({ apiGroups: [''], resources: ['nodes'], verbs: ['get'] });
+    });
+    expect(reasons(diff(lab, rbac), 'high')).toEqual([
+      'Role/partner/tenant-member: RBAC broadened: rule 5 grants get on nodes in API groups [-]',
+    ]);
+
+    const binding = editObject(lab, 'lab-tenant-partner', 'RoleBinding/partner/tenant-member', (m) => {
+      m.subjects.push({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'lab:team-a' });
+    });
+    expect(reasons(diff(lab, binding), 'high')).toEqual([
+      'RoleBinding/partner/tenant-member: RBAC broadened: binds new subject Group:lab:team-a',
+    ]);
+
+    const queue = editObject(lab, 'lab-tenant-partner', 'ClusterQueue/partner', (m) => {
+      m.spec.namespaceSelector = {};
+    });
+    const [admits, ...others] = reasons(diff(lab, queue), 'high');
+    expect(others).toEqual([]);
+    expect(admits).toMatch(
+      /^ClusterQueue\/partner: ClusterQueue admits more namespaces: \(Json other namespace\), .*team-a/,
+    );
+  });
+
+  test("a dedicated pool's taint removed is high risk", () => {
+    const dedicated = (d: Doc) => {
+      d.spec.nodePools[0].dedicatedTo = 'partner';
+      d.spec.tenants = d.spec.tenants.filter((t) => t.name === 'partner');
+    };
+    const base = synth(LAB, dedicated);
+    const head = synth(LAB, (d) => {
+      dedicated(d);
+      delete d.spec.nodePools[0].dedicatedTo;
+    });
+    expect(reasons(diff(base, head), 'high')).toContain(
+      'ResourceFlavor/h100: dedicated pool taint removed: colossus.dev/dedicated=partner:NoSchedule',
+    );
+  });
+
+  test('a data volume deleted and a fabric partition shared are high risk', () => {
+    const pvc = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'checkpoints', namespace: 'team-a' },
+      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '100Ti' } } },
+    };
+    const nad = (ns: string) => ({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'rdma', namespace: ns },
+      spec: {
+        config: JSON.stringify({ cniVersion: '0.3.1', type: 'ib-sriov', pkey: ns === 'team-a' ? '0x0102' : '0x0103' }),
+      },
+    });
+    const add = (json: Json, stack: string) => {
+      const ns = stack.replace('lab-tenant-', '');
+      if (!stack.startsWith('lab-tenant-')) return;
+      json.resource.kubernetes_manifest[`networkattachmentdefinition_${ns}_rdma`] = { manifest: nad(ns) };
+      if (ns === 'team-a') {
+        json.resource.kubernetes_manifest.persistentvolumeclaim_team_a_checkpoints = {
+          manifest: pvc,
+          lifecycle: { prevent_destroy: true },
+        };
+      }
+    };
+    const base = editTerraform(lab, add);
+    const head = editTerraform(base, (json, stack) => {
+      if (stack === 'lab-tenant-team-a')
+        delete json.resource.kubernetes_manifest.persistentvolumeclaim_team_a_checkpoints;
+      if (stack === 'lab-tenant-partner') {
+        JSON.parse(json.resource.kubernetes_manifest.networkattachmentdefinition_partner_rdma.manifest.spec.config);
+        json.resource.kubernetes_manifest.networkattachmentdefinition_partner_rdma.manifest.spec.config =
+          JSON.stringify({
+            cniVersion: '0.3.1',
+            type: 'ib-sriov',
+            pkey: '0x0102',
+          });
+      }
+    });
+    expect(reasons(diff(base, head), 'high')).toEqual([
+      'pkey:0x0102: fabric partition shared by tenants partner, team-a',
+      'NetworkAttachmentDefinition/partner/rdma: fabric partition changed: partition pkey:0x0103 -> pkey:0x0102',
+      'PersistentVolumeClaim/team-a/checkpoints: deletes data: the object is protected with prevent_destroy',
+    ]);
+  });
+
+  test('a refactor that keeps addresses reports no change', () => {
+    // The spec reordered and the construct tree renamed (cdktf's metadata paths change), addresses kept.
+    const reordered = synth(LAB, (d) => {
+      d.spec.tenants.reverse();
+    });
+    const head = editTerraform(reordered, (json) => {
+      for (const r of Object.values<Json>(json.resource.kubernetes_manifest)) {
+        r['//'].metadata.path = r['//'].metadata.path.replace('/', '/refactored/');
+      }
+    });
+    const d = diff(lab, head);
+    expect(d.risk).toBe('none');
+    expect(d.stacks.every((s) => s.status === 'unchanged')).toBe(true);
+    expect(formatDiffMarkdown(d)).toContain('**No change.**');
+  });
+
+  test('a refactor that changes addresses is high risk: every object is replaced', () => {
+    const head = editTerraform(lab, (json, stack) => {
+      if (stack !== 'lab-tenant-partner') return;
+      json.resource.kubernetes_manifest = Object.fromEntries(
+        Object.entries(json.resource.kubernetes_manifest).map(([address, r]) => [`tenant_${address}`, r]),
+      );
+    });
+    const d = diff(lab, head);
+    expect(d.risk).toBe('high');
+    const stack = d.stacks.find((s) => s.stack === 'lab-tenant-partner')!;
+    expect(stack.counts).toEqual({ added: 0, removed: 0, changed: 0, replaced: 11 });
+    const ns = stack.changes.find((c) => c.identity === 'Namespace/partner')!;
+    expect(ns.address).toEqual({
+      base: 'lab-tenant-partner/kubernetes_manifest.namespace_partner',
+      head: 'lab-tenant-partner/kubernetes_manifest.tenant_namespace_partner',
+    });
+    expect(ns.risks[0]).toEqual({
+      level: 'high',
+      reason:
+        'Terraform address changes from kubernetes_manifest.namespace_partner to kubernetes_manifest.tenant_namespace_partner: destroy and create',
+    });
+    expect(formatDiffMarkdown(d)).toMatch(/\*\*± replaced\*\* `Namespace\/partner`/);
+  });
+
+  test('a pool grown by two blocks on the Colossus example: capacity deltas, low risk, and the timing', () => {
+    const base = colossus();
+    const head = synth(COLOSSUS, (d) => {
+      const h100 = d.spec.nodePools.find((p) => p.name === 'h100')!;
+      h100.nodes = (h100.nodes as number) + 2 * 8 * 8; // two blocks of eight racks of eight nodes
+    });
+    const started = process.hrtime.bigint();
+    const d = diffOutputs(readOutput(base), readOutput(head));
+    const markdown = formatDiffMarkdown(d);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    // Reported, not asserted: the machine running the tests is shared.
+    process.stdout.write(
+      `colossus diff of two Colossus-example outputs (${readOutput(head).objects.length} objects): ${ms.toFixed(0)} ms\n`,
+    );
+    const pool = (metric: string) =>
+      d.capacity.find((c) => c.section === 'pools' && c.item === 'h100' && c.metric === metric);
+    expect(pool('GPUs')).toMatchObject({
+      base: 150016,
+      head: 151040,
+      delta: 1024,
+      risk: 'low',
+      reason: 'pool grown by 1,024 GPUs',
+    });
+    expect(pool('blocks')).toMatchObject({ base: 293, head: 295, delta: 2 });
+    expect(d.capacity.find((c) => c.section === 'cluster')).toMatchObject({ delta: 1024 });
+    expect(d.risk).toBe('low');
+    expect(markdown).toContain('| pools h100: GPUs | 150,016 | 151,040 | +1,024 |');
+  });
+
+  test('the Markdown puts the summary table first and folds details; JSON carries the same content', () => {
+    const head = synth(LAB, (d) => {
+      d.spec.tenants = d.spec.tenants.filter((t) => t.name !== 'partner');
+    });
+    const lines: string[] = [];
+    const code = run(['diff', lab, head], { out: (s) => lines.push(s), err: () => undefined });
+    expect(code).toBe(0);
+    const md = lines.join('\n');
+    expect(md.indexOf('| stack | added | removed | changed | replaced | risk |')).toBeLessThan(md.indexOf('<details>'));
+    expect(md).toContain('| lab-tenant-partner (removed) | 0 | 11 | 0 | 0 | HIGH |');
+    expect(md).toContain('<details><summary>lab-tenant-partner: 11 change(s)</summary>');
+
+    const json: string[] = [];
+    expect(run(['diff', lab, head, '--format', 'json'], { out: (s) => json.push(s), err: () => undefined })).toBe(0);
+    expect(JSON.parse(json.join('\n'))).toEqual(JSON.parse(JSON.stringify(diff(lab, head))));
+  });
+
+  test('--fail-on exits 2 when met and 0 when not', () => {
+    const head = synth(LAB, (d) => {
+      d.spec.tenants[0].gpuQuota = { h100: 4 };
+    });
+    const io = { out: () => undefined, err: () => undefined };
+    expect(run(['diff', lab, head, '--fail-on', 'medium'], io)).toBe(2);
+    expect(run(['diff', lab, head, '--fail-on', 'high'], io)).toBe(0);
+    expect(run(['diff', lab, lab, '--fail-on', 'medium'], io)).toBe(0);
+  });
+
+  test('fails with a usage error on a wrong command line, and with 66 on a directory that is no output', () => {
+    const errors: string[] = [];
+    const io = { out: () => undefined, err: (s: string) => errors.push(s) };
+    expect(run(['diff', lab], io)).toBe(64);
+    expect(run(['diff', lab, lab, '--fail-on', 'low'], io)).toBe(64);
+    expect(errors.join('\n')).toContain('--fail-on must be one of high, medium, not "low"');
+    expect(run(['diff', lab, tempDir()], io)).toBe(66);
+    expect(errors.join('\n')).toMatch(/summary\.json: not found; .* is not a synth output/);
+  });
+
+  test('the Markdown stays within a pull-request comment', () => {
+    const empty = editTerraform(lab, (json) => {
+      json.resource.kubernetes_manifest = {};
+    });
+    fs.rmSync(path.join(empty, 'manifests'), { recursive: true });
+    const d = diff(empty, colossus());
+    expect(formatDiffMarkdown(d).length).toBeLessThanOrEqual(MARKDOWN_BUDGET_CHARS + 2000);
+  });
+});
+
+describe('diffFields', () => {
+  test('keys lists of named entries by name and reports added and removed fields', () => {
+    expect(
+      diffFields(
+        {
+          a: [
+            { name: 'x', v: 1 },
+            { name: 'y', v: 2 },
+          ],
+          b: 1,
+          'odd.key': 'p',
+        },
+        {
+          a: [
+            { name: 'y', v: 3 },
+            { name: 'x', v: 1 },
+          ],
+          c: 2,
+          'odd.key': 'q',
+        },
+      ),
+    ).toEqual([
+      { path: 'a[name=y].v', old: 2, new: 3 },
+      { path: 'b', old: 1 },
+      { path: 'c', new: 2 },
+      { path: '["odd.key"]', old: 'p', new: 'q' },
+    ]);
+  });
+});

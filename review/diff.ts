@@ -1,0 +1,355 @@
+/**
+ * `colossus diff`: what a change does to the cluster, read from two synth outputs. Objects
+ * are matched by identity (kind, namespace, name); a matched object whose Terraform address
+ * or stack differs is "replaced" (Terraform destroys and re-creates it). Capacity comes from
+ * the two summaries. Every change carries a risk level and the reasons for it.
+ */
+import { canonical, dedicatedTenant } from './isolation';
+import { compare, OutputObject, OutputSummary, SynthOutput } from './read-output';
+import {
+  assessChange,
+  atLeast,
+  ChangeContext,
+  ChangeKind,
+  maxLevel,
+  partitionTenants,
+  Risk,
+  RISK_LEVELS,
+  RiskLevel,
+} from './risk';
+import { ofKind, Tenancy } from './tenancy';
+
+/** One changed field: a path into the object and its old and new value (absent when missing). */
+export interface FieldChange {
+  readonly path: string;
+  readonly old?: unknown;
+  readonly new?: unknown;
+}
+
+/** One object added, removed, changed or replaced. */
+export interface ObjectChange {
+  readonly change: ChangeKind;
+  /** Stack of the head version (of the base version when removed). */
+  readonly stack: string;
+  /** `kind/namespace/name`, or `<type>.<name>` for a non-Kubernetes Terraform resource. */
+  readonly identity: string;
+  /** `stack/terraform-address` in base and head. */
+  readonly address: { readonly base?: string; readonly head?: string };
+  readonly fields: readonly FieldChange[];
+  /** The highest level of `risks`. */
+  readonly risk: RiskLevel;
+  /** Every reason, each with its own level. */
+  readonly risks: readonly Risk[];
+}
+
+/** The changes of one stack. */
+export interface StackDiff {
+  readonly stack: string;
+  readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly counts: Readonly<Record<ChangeKind, number>>;
+  readonly risk: RiskLevel | 'none';
+  readonly changes: readonly ObjectChange[];
+}
+
+/** A figure of the summary that changed: GPUs of a pool, a tenant's quota, a fabric or power figure. */
+export interface CapacityDelta {
+  /** `cluster`, `pools`, `tenants`, or a summary section such as `fabric`, `storage`, `power`. */
+  readonly section: string;
+  /** The pool, tenant or path within the section. */
+  readonly item: string;
+  readonly metric: string;
+  readonly base?: number;
+  readonly head?: number;
+  readonly delta: number;
+  readonly risk: RiskLevel;
+  readonly reason: string;
+}
+
+/** A risk, located. */
+export interface RiskItem extends Risk {
+  /** Stack, or `capacity` / `cluster`. */
+  readonly scope: string;
+  readonly subject: string;
+}
+
+/** The whole comparison; `--format json` prints it as is. */
+export interface PlanDiff {
+  readonly base: { readonly cluster: string; readonly gpus: number };
+  readonly head: { readonly cluster: string; readonly gpus: number };
+  readonly risk: RiskLevel | 'none';
+  readonly totals: Readonly<Record<ChangeKind, number>> & Readonly<Record<RiskLevel, number>>;
+  readonly stacks: readonly StackDiff[];
+  readonly capacity: readonly CapacityDelta[];
+  /** Every risk of every change, most severe first. */
+  readonly risks: readonly RiskItem[];
+}
+
+/** Compares two synth outputs. */
+export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
+  const ctx: ChangeContext = {
+    base: new Tenancy(base),
+    head: new Tenancy(head),
+    dedicatedFlavors: dedicatedFlavors(head),
+  };
+  const changes = diffObjects(base.objects, head.objects, ctx);
+  const stacks = [...new Set([...base.stacks, ...head.stacks])].sort(compare).map((stack) => {
+    const own = changes.filter((c) => c.stack === stack);
+    const counts = countKinds(own);
+    const status = !base.stacks.includes(stack)
+      ? 'added'
+      : !head.stacks.includes(stack)
+        ? 'removed'
+        : own.length
+          ? 'changed'
+          : 'unchanged';
+    return { stack, status, counts, risk: highest(own.map((c) => c.risk)), changes: own } as StackDiff;
+  });
+  const capacity = diffCapacity(base.summary, head.summary);
+  const risks: RiskItem[] = [
+    ...changes.flatMap((c) => c.risks.map((r) => ({ ...r, scope: c.stack, subject: c.identity }))),
+    ...capacity.map((d) => ({ level: d.risk, reason: d.reason, scope: 'capacity', subject: `${d.section} ${d.item}` })),
+    ...sharedPartitions(base, head, ctx),
+  ].sort(
+    (a, b) =>
+      RISK_LEVELS.indexOf(a.level) - RISK_LEVELS.indexOf(b.level) ||
+      compare(a.scope, b.scope) ||
+      compare(a.subject, b.subject) ||
+      compare(a.reason, b.reason),
+  );
+  const levels = Object.fromEntries(RISK_LEVELS.map((l) => [l, risks.filter((r) => r.level === l).length])) as Record<
+    RiskLevel,
+    number
+  >;
+  return {
+    base: { cluster: base.summary.cluster, gpus: base.summary.gpus },
+    head: { cluster: head.summary.cluster, gpus: head.summary.gpus },
+    risk: highest(risks.map((r) => r.level)),
+    totals: { ...countKinds(changes), ...levels },
+    stacks,
+    capacity,
+    risks,
+  };
+}
+
+/** Whether the diff meets `--fail-on`. */
+export function meetsFailOn(diff: PlanDiff, threshold: RiskLevel): boolean {
+  return atLeast(diff.risk, threshold);
+}
+
+function diffObjects(
+  baseObjects: readonly OutputObject[],
+  headObjects: readonly OutputObject[],
+  ctx: ChangeContext,
+): ObjectChange[] {
+  const base = indexByIdentity(baseObjects);
+  const head = indexByIdentity(headObjects);
+  // An identity found in two stacks of one output is matched within its stack.
+  const qualify = new Set([...base.duplicates, ...head.duplicates]);
+  const key = (o: OutputObject) => (qualify.has(o.identity) ? `${o.stack}\u0000${o.identity}` : o.identity);
+  const baseByKey = new Map(baseObjects.map((o) => [key(o), o]));
+  const headByKey = new Map(headObjects.map((o) => [key(o), o]));
+  const changes: ObjectChange[] = [];
+  for (const k of [...new Set([...baseByKey.keys(), ...headByKey.keys()])].sort(compare)) {
+    const b = baseByKey.get(k);
+    const h = headByKey.get(k);
+    // Objects are normalized (sorted keys), so equal text means equal objects: the common case, made cheap.
+    const same = b && h && JSON.stringify(b.object) === JSON.stringify(h.object);
+    const fields = b && h && !same ? diffFields(b.object, h.object) : [];
+    let change: ChangeKind;
+    if (!b) change = 'added';
+    else if (!h) change = 'removed';
+    else if (fullAddress(b) !== fullAddress(h)) change = 'replaced';
+    else if (fields.length > 0 || b.protectData !== h.protectData) change = 'changed';
+    else continue;
+    const risks = assessChange(
+      change,
+      b,
+      h,
+      fields.map((f) => f.path),
+      ctx,
+    );
+    changes.push({
+      change,
+      stack: (h ?? b)!.stack,
+      identity: (h ?? b)!.identity,
+      address: { base: b && fullAddress(b), head: h && fullAddress(h) },
+      fields,
+      risk: highest(risks.map((r) => r.level)) as RiskLevel,
+      risks,
+    });
+  }
+  return changes.sort((a, b) => compare(a.stack, b.stack) || compare(a.identity, b.identity));
+}
+
+function indexByIdentity(objects: readonly OutputObject[]): { duplicates: Set<string> } {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const o of objects) (seen.has(o.identity) ? duplicates : seen).add(o.identity);
+  return { duplicates };
+}
+
+function fullAddress(o: OutputObject): string {
+  return `${o.stack}/${o.address ?? '(yaml only)'}`;
+}
+
+/** Changed fields between two versions of an object, sorted by path. */
+export function diffFields(base: unknown, head: unknown): FieldChange[] {
+  const out: FieldChange[] = [];
+  walk(base, head, '', out);
+  return out;
+}
+
+function walk(a: unknown, b: unknown, path: string, out: FieldChange[]): void {
+  if (a === b) return;
+  if (isRecord(a) && isRecord(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compare)) {
+      walk(a[k], b[k], joinKey(path, k), out);
+    }
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.every(isRecord) && b.every(isRecord) && (a.length || b.length)) {
+    const [na, nb] = [byName(a), byName(b)];
+    if (na && nb) {
+      for (const name of [...new Set([...na.keys(), ...nb.keys()])]) {
+        walk(na.get(name), nb.get(name), `${path}[name=${name}]`, out);
+      }
+    } else {
+      for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], `${path}[${i}]`, out);
+    }
+    return;
+  }
+  if (canonical(a) === canonical(b)) return;
+  out.push({
+    path: path || '(object)',
+    ...(a === undefined ? {} : { old: a }),
+    ...(b === undefined ? {} : { new: b }),
+  });
+}
+
+function byName(xs: readonly Record<string, unknown>[]): Map<string, Record<string, unknown>> | undefined {
+  const names = xs.map((x) => x.name);
+  if (!names.every((n): n is string => typeof n === 'string') || new Set(names).size !== names.length) return undefined;
+  return new Map(xs.map((x) => [x.name as string, x]));
+}
+
+function joinKey(path: string, key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+function countKinds(changes: readonly ObjectChange[]): Record<ChangeKind, number> {
+  const counts: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, replaced: 0 };
+  for (const c of changes) counts[c.change]++;
+  return counts;
+}
+
+function highest(levels: readonly RiskLevel[]): RiskLevel | 'none' {
+  return levels.length === 0 ? 'none' : levels.reduce(maxLevel);
+}
+
+function dedicatedFlavors(output: SynthOutput): Map<string, string> {
+  const flavors = new Map<string, string>();
+  for (const { object } of ofKind(output.objects, 'ResourceFlavor')) {
+    const tenant = dedicatedTenant(object);
+    if (tenant !== undefined) flavors.set(object.metadata.name, tenant);
+  }
+  return flavors;
+}
+
+/** Fabric partitions that more than one tenant uses in head but not in base. */
+function sharedPartitions(base: SynthOutput, head: SynthOutput, ctx: ChangeContext): RiskItem[] {
+  const before = partitionTenants(base.objects, ctx.base);
+  const items: RiskItem[] = [];
+  for (const [key, tenants] of partitionTenants(head.objects, ctx.head)) {
+    if (tenants.length < 2 || canonical(before.get(key)) === canonical(tenants)) continue;
+    items.push({
+      level: 'high',
+      reason: `fabric partition shared by tenants ${tenants.join(', ')}`,
+      scope: 'cluster',
+      subject: key,
+    });
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------- capacity
+
+const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks']);
+
+/** Changed figures between two summaries; sections absent from both are skipped. */
+export function diffCapacity(base: OutputSummary, head: OutputSummary): CapacityDelta[] {
+  const deltas: CapacityDelta[] = [];
+  const add = (section: string, item: string, metric: string, b?: number, h?: number, risk?: (d: number) => Risk) => {
+    if (b === h) return;
+    const delta = (h ?? 0) - (b ?? 0);
+    const judged = risk?.(delta) ?? { level: 'low' as const, reason: `${metric} ${signed(delta)}` };
+    deltas.push({ section, item, metric, base: b, head: h, delta, risk: judged.level, reason: judged.reason });
+  };
+  add(
+    'cluster',
+    base.cluster === head.cluster ? head.cluster : `${base.cluster} → ${head.cluster}`,
+    'GPUs',
+    base.gpus,
+    head.gpus,
+  );
+  for (const pool of union(base.pools, head.pools)) {
+    const [b, h] = [base.pools[pool], head.pools[pool]];
+    add('pools', pool, 'GPUs', b?.gpus, h?.gpus, (d) =>
+      d < 0
+        ? { level: 'medium', reason: h ? `pool shrunk by ${fmt(-d)} GPUs` : `pool removed (${fmt(-d)} GPUs)` }
+        : { level: 'low', reason: b ? `pool grown by ${fmt(d)} GPUs` : `new pool of ${fmt(d)} GPUs` },
+    );
+    for (const metric of ['nodes', 'racks', 'blocks'] as const) add('pools', pool, metric, b?.[metric], h?.[metric]);
+  }
+  for (const tenant of union(base.tenants, head.tenants)) {
+    const [b, h] = [base.tenants[tenant]?.gpuQuota ?? {}, head.tenants[tenant]?.gpuQuota ?? {}];
+    for (const pool of union(b, h)) {
+      add('tenants', tenant, `GPU quota on ${pool}`, b[pool], h[pool], (d) =>
+        d < 0
+          ? { level: 'medium', reason: `quota cut by ${fmt(-d)} GPUs on ${pool}` }
+          : { level: 'low', reason: `quota raised by ${fmt(d)} GPUs on ${pool}` },
+      );
+    }
+  }
+  for (const section of union(base, head)) {
+    if (KNOWN_SECTIONS.has(section)) continue;
+    const [b, h] = [numericLeaves(base[section]), numericLeaves(head[section])];
+    for (const leaf of union(Object.fromEntries(b), Object.fromEntries(h))) {
+      const dot = leaf.indexOf('.');
+      add(section, dot < 0 ? '' : leaf.slice(0, dot), dot < 0 ? leaf : leaf.slice(dot + 1), b.get(leaf), h.get(leaf));
+    }
+  }
+  return deltas;
+}
+
+/** Numeric figures of a summary section by dotted path (named list entries keyed by name). */
+function numericLeaves(value: unknown, prefix = '', out = new Map<string, number>()): Map<string, number> {
+  if (typeof value === 'number') out.set(prefix || '(value)', value);
+  else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      const name = isRecord(v) && typeof v.name === 'string' ? v.name : String(i);
+      numericLeaves(v, prefix ? `${prefix}.${name}` : name, out);
+    });
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) numericLeaves(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+function union(a: object | undefined, b: object | undefined): string[] {
+  return [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].sort(compare);
+}
+
+/** `12,345` */
+export function fmt(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : Number(n.toFixed(3)).toLocaleString('en-US');
+}
+
+/** `+512`, `-1,024`. */
+export function signed(n: number): string {
+  return n > 0 ? `+${fmt(n)}` : fmt(n);
+}

@@ -1,0 +1,358 @@
+/**
+ * `colossus report`: the cluster at a glance from a synth output. Markdown tables of pools,
+ * tenants and their quotas, stacks and objects, plus every other summary section (fabric,
+ * storage, power) as it comes; and a self-contained HTML page with an SVG picture of the site,
+ * its pools and blocks, the tenants' quotas and the fabric tiers.
+ */
+import { fmt } from './diff';
+import { compare, SynthOutput } from './read-output';
+
+/** Summary sections drawn and tabled specifically; others are tabled generically. */
+const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks']);
+
+/** Distinct colours for tenants, in sorted-name order; pools use POOL_COLORS. */
+const TENANT_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
+const POOL_COLORS = ['#4e79a7', '#59a14f', '#edc948', '#b07aa1', '#76b7b2', '#f28e2b', '#9c755f', '#bab0ac'];
+
+/** Most blocks drawn per pool; the rest are counted in a label. */
+const MAX_BLOCKS_DRAWN = 2000;
+
+/** A table: header and rows of cells (already plain text). */
+interface Table {
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Right-align columns from this index on (figures). */
+  readonly numericFrom: number;
+}
+
+/** Renders the report as Markdown. */
+export function renderReportMarkdown(output: SynthOutput): string {
+  const lines = [`# ${output.summary.cluster} at a glance`, '', headline(output), ''];
+  for (const t of tables(output)) {
+    lines.push(`## ${t.title}`, '', `| ${t.header.map(md).join(' | ')} |`);
+    lines.push(`|${t.header.map((_, i) => (i >= t.numericFrom ? '--:' : '---')).join('|')}|`);
+    for (const row of t.rows) lines.push(`| ${row.map(md).join(' | ')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Renders the report as one HTML page (no scripts, no external resources). */
+export function renderReportHtml(output: SynthOutput): string {
+  const title = `${output.summary.cluster} at a glance`;
+  const body = tables(output)
+    .map((t) => {
+      const th = t.header.map((h, i) => `<th${i >= t.numericFrom ? ' class="n"' : ''}>${xml(h)}</th>`).join('');
+      const rows = t.rows
+        .map(
+          (r) => `<tr>${r.map((c, i) => `<td${i >= t.numericFrom ? ' class="n"' : ''}>${xml(c)}</td>`).join('')}</tr>`,
+        )
+        .join('\n');
+      return `<h2>${xml(t.title)}</h2>\n<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${xml(title)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
+table { border-collapse: collapse; margin: 8px 0 24px; }
+th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
+.n { text-align: right; font-variant-numeric: tabular-nums; }
+svg text { font: 12px system-ui, sans-serif; fill: #222; }
+svg .title { font-weight: bold; font-size: 14px; }
+</style>
+</head>
+<body>
+<h1>${xml(title)}</h1>
+<p>${xml(headline(output))}</p>
+${renderSvg(output)}
+${body}
+</body>
+</html>
+`;
+}
+
+function headline(output: SynthOutput): string {
+  const s = output.summary;
+  const site = siteOf(output);
+  const parts = [
+    `site ${site.name}`,
+    `${fmt(s.gpus)} GPUs in ${Object.keys(s.pools).length} pools`,
+    `${Object.keys(s.tenants).length} tenants`,
+  ];
+  if (site.powerBudgetMW !== undefined) parts.push(`power budget ${fmt(site.powerBudgetMW)} MW`);
+  parts.push(`${output.objects.length} objects in ${output.stacks.length} stacks`);
+  return parts.join(' · ');
+}
+
+function siteOf(output: SynthOutput): { name: string; powerBudgetMW?: number } {
+  const site = (output.summary as { site?: { name?: string; powerBudgetMW?: number } }).site;
+  return { name: site?.name ?? output.summary.cluster, powerBudgetMW: site?.powerBudgetMW };
+}
+
+function tables(output: SynthOutput): Table[] {
+  const s = output.summary;
+  const pools = Object.keys(s.pools).sort(compare);
+  const tenants = Object.keys(s.tenants).sort(compare);
+  const given = (pool: string) => tenants.reduce((n, t) => n + (s.tenants[t].gpuQuota[pool] ?? 0), 0);
+  const result: Table[] = [
+    {
+      title: 'Pools',
+      header: ['pool', 'GPU', 'dedicated to', 'GPUs', 'nodes', 'racks', 'blocks', 'quota given', 'unallocated'],
+      numericFrom: 3,
+      rows: pools.map((name) => {
+        const p = s.pools[name];
+        return [
+          name,
+          p.gpu,
+          p.dedicatedTo ?? '',
+          ...[p.gpus, p.nodes, p.racks, p.blocks, given(name), p.gpus - given(name)].map(fmt),
+        ];
+      }),
+    },
+    {
+      title: 'Tenants',
+      header: ['tenant', 'external', 'namespaces', ...pools.map((p) => `${p} GPUs`), 'total GPUs', 'share'],
+      numericFrom: 3,
+      rows: tenants.map((name) => {
+        const t = s.tenants[name];
+        const total = pools.reduce((n, p) => n + (t.gpuQuota[p] ?? 0), 0);
+        return [
+          name,
+          t.external ? 'yes' : 'no',
+          t.namespaces.join(', '),
+          ...pools.map((p) => fmt(t.gpuQuota[p] ?? 0)),
+          fmt(total),
+          s.gpus > 0 ? `${((100 * total) / s.gpus).toFixed(1)}%` : '-',
+        ];
+      }),
+    },
+  ];
+  const sections = Object.keys(s)
+    .filter((k) => !KNOWN_SECTIONS.has(k))
+    .sort(compare);
+  for (const section of sections) result.push(...sectionTables(section, s[section]));
+  result.push({
+    title: 'Stacks',
+    header: ['stack', 'objects', 'Terraform resources'],
+    numericFrom: 1,
+    rows: Object.keys(s.stacks)
+      .sort(compare)
+      .map((name) => [name, fmt(s.stacks[name].objects), fmt(s.stacks[name].terraformResources)]),
+  });
+  const kinds = new Map<string, number>();
+  for (const o of output.objects) kinds.set(o.object.kind, (kinds.get(o.object.kind) ?? 0) + 1);
+  result.push({
+    title: 'Objects by kind',
+    header: ['kind', 'objects'],
+    numericFrom: 1,
+    rows: [...kinds].sort(([a], [b]) => compare(a, b)).map(([k, n]) => [k, fmt(n)]),
+  });
+  return result;
+}
+
+/**
+ * A summary section this report has no special knowledge of: its scalar figures in one
+ * key/value table, and each list (or map) of records as a table of its own.
+ */
+function sectionTables(title: string, value: unknown): Table[] {
+  const scalars: string[][] = [];
+  const nested: Table[] = [];
+  const visit = (v: unknown, path: string) => {
+    const records = recordsOf(v);
+    if (records) {
+      const columns = [
+        ...new Set(records.flatMap(([, r]) => Object.keys(r).filter((k) => isScalar(r[k]) && k !== 'name'))),
+      ];
+      nested.push({
+        title: `${title}: ${path}`,
+        header: ['name', ...columns],
+        numericFrom: 1,
+        rows: records.map(([name, r]) => [name, ...columns.map((c) => show(r[c]))]),
+      });
+    } else if (isRecord(v)) {
+      for (const [k, x] of Object.entries(v)) visit(x, path ? `${path}.${k}` : k);
+    } else if (Array.isArray(v)) {
+      scalars.push([path, v.map(show).join(', ')]);
+    } else {
+      scalars.push([path || title, show(v)]);
+    }
+  };
+  visit(value, '');
+  const own: Table[] = scalars.length
+    ? [{ title: capitalize(title), header: ['figure', 'value'], numericFrom: 1, rows: scalars }]
+    : [];
+  return [...own, ...nested];
+}
+
+/** A list of records, or a map of name to record: `[name, record]` pairs; undefined otherwise. */
+function recordsOf(v: unknown): [string, Record<string, unknown>][] | undefined {
+  if (Array.isArray(v) && v.length > 0 && v.every(isRecord)) {
+    return v.map((r, i) => [typeof r.name === 'string' ? r.name : String(i), r]);
+  }
+  if (isRecord(v)) {
+    const entries = Object.entries(v);
+    if (entries.length > 0 && entries.every(([, r]) => isRecord(r) && Object.values(r).every(isScalar))) {
+      return entries as [string, Record<string, unknown>][];
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- SVG
+
+const WIDTH = 960;
+const PAD = 16;
+const BLOCK = 12;
+const GAP = 3;
+
+/** The picture: site frame with pools of blocks; tenant quota bars; fabric tiers when known. */
+function renderSvg(output: SynthOutput): string {
+  const s = output.summary;
+  const parts: string[] = [];
+  let y = PAD;
+  const site = siteOf(output);
+  const pools = Object.keys(s.pools).sort(compare);
+  const tenants = Object.keys(s.tenants).sort(compare);
+  const tenantColor = (t: string) => TENANT_COLORS[tenants.indexOf(t) % TENANT_COLORS.length] ?? '#999';
+  const poolColor = (p: string) => POOL_COLORS[pools.indexOf(p) % POOL_COLORS.length];
+
+  // Site frame, drawn after its content is measured.
+  const siteTop = y;
+  y += 28;
+  const perRow = Math.floor((WIDTH - 4 * PAD) / (BLOCK + GAP));
+  for (const name of pools) {
+    const p = s.pools[name];
+    const drawn = Math.min(p.blocks, MAX_BLOCKS_DRAWN);
+    const rows = Math.max(1, Math.ceil(drawn / perRow));
+    const top = y;
+    const height = 26 + rows * (BLOCK + GAP) + 8;
+    const owner = p.dedicatedTo;
+    const fill = owner ? tenantColor(owner) : poolColor(name);
+    parts.push(
+      `<rect class="pool" data-pool="${xml(name)}" x="${2 * PAD - 6}" y="${top}" width="${WIDTH - 4 * PAD + 12}" height="${height}" rx="4" fill="#fafafa" stroke="${fill}"/>`,
+      `<text class="pool-label" data-pool="${xml(name)}" x="${2 * PAD}" y="${top + 17}">${xml(
+        `pool ${name}: ${fmt(p.gpus)} × ${p.gpu}, ${fmt(p.nodes)} nodes, ${fmt(p.racks)} racks, ${fmt(p.blocks)} blocks` +
+          (owner ? `, dedicated to ${owner}` : '') +
+          (p.blocks > drawn ? ` (first ${fmt(drawn)} blocks drawn)` : ''),
+      )}</text>`,
+    );
+    for (let i = 0; i < drawn; i++) {
+      const bx = 2 * PAD + (i % perRow) * (BLOCK + GAP);
+      const by = top + 26 + Math.floor(i / perRow) * (BLOCK + GAP);
+      parts.push(
+        `<rect class="block" data-pool="${xml(name)}" x="${bx}" y="${by}" width="${BLOCK}" height="${BLOCK}" fill="${fill}"/>`,
+      );
+    }
+    y = top + height + 10;
+  }
+  parts.unshift(
+    `<rect class="site" x="${PAD}" y="${siteTop}" width="${WIDTH - 2 * PAD}" height="${y - siteTop}" rx="6" fill="none" stroke="#555"/>`,
+    `<text class="title site-label" x="${PAD + 10}" y="${siteTop + 19}">${xml(`site ${site.name}`)}</text>`,
+  );
+  y += 16;
+
+  // Tenants: one bar per tenant, one segment per pool, length proportional to GPUs.
+  parts.push(`<text class="title" x="${PAD}" y="${y}">tenants (GPU quota)</text>`);
+  y += 12;
+  const labelWidth = 220;
+  const scale = s.gpus > 0 ? (WIDTH - 2 * PAD - labelWidth - 120) / s.gpus : 0;
+  for (const t of tenants) {
+    const quota = s.tenants[t].gpuQuota;
+    const total = pools.reduce((n, p) => n + (quota[p] ?? 0), 0);
+    const external = s.tenants[t].external;
+    parts.push(
+      `<rect class="tenant-swatch" x="${PAD}" y="${y + 3}" width="12" height="12" fill="${tenantColor(t)}"/>`,
+      `<text class="tenant-label" data-tenant="${xml(t)}" x="${PAD + 18}" y="${y + 14}">${xml(t + (external ? ' (external)' : ''))}</text>`,
+    );
+    let x = PAD + labelWidth;
+    for (const p of pools) {
+      const w = (quota[p] ?? 0) * scale;
+      if (w <= 0) continue;
+      parts.push(
+        `<rect class="quota" data-tenant="${xml(t)}" data-pool="${xml(p)}" x="${x.toFixed(1)}" y="${y + 2}" width="${Math.max(1, w).toFixed(1)}" height="14" fill="${poolColor(p)}" stroke="${tenantColor(t)}"${external ? ' stroke-dasharray="3 2"' : ''}><title>${xml(`${t}: ${fmt(quota[p])} GPUs on ${p}`)}</title></rect>`,
+      );
+      x += Math.max(1, w);
+    }
+    parts.push(`<text class="quota-label" x="${(x + 6).toFixed(1)}" y="${y + 14}">${xml(`${fmt(total)} GPUs`)}</text>`);
+    y += 22;
+  }
+
+  const tiers = fabricTiers(s.fabric);
+  if (tiers.length) {
+    y += 16;
+    parts.push(`<text class="title" x="${PAD}" y="${y}">fabric tiers (switches)</text>`);
+    y += 10;
+    const most = Math.max(...tiers.map((t) => t.switches));
+    for (const tier of tiers) {
+      const w = Math.max(2, ((WIDTH - 2 * PAD - 220) * tier.switches) / most);
+      const x = PAD + 200 + (WIDTH - 2 * PAD - 220 - w) / 2;
+      parts.push(
+        `<text class="fabric-label" x="${PAD}" y="${y + 15}">${xml(`${tier.name}: ${fmt(tier.switches)} switches`)}</text>`,
+        `<rect class="fabric-tier" data-tier="${xml(tier.name)}" x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="#7f7f7f"/>`,
+      );
+      y += 24;
+    }
+  }
+  y += PAD;
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${xml(`${s.cluster}: site, pools, blocks and tenants`)}" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}">\n${parts.join('\n')}\n</svg>`;
+}
+
+/** Fabric tiers, broadest (core) first, from `*Switches` figures or a `tiers` list of `{name, switches}`. */
+export function fabricTiers(fabric: unknown): { name: string; switches: number }[] {
+  const tiers = new Map<string, number>();
+  const visit = (v: unknown, depth: number) => {
+    if (depth > 2 || !isRecord(v)) return;
+    for (const [k, x] of Object.entries(v)) {
+      const m = /^(core|superSpine|spine|leaf)Switches$/.exec(k);
+      if (m && typeof x === 'number' && x > 0) tiers.set(m[1], (tiers.get(m[1]) ?? 0) + x);
+      else if (k === 'tiers' && Array.isArray(x)) {
+        for (const t of x) {
+          if (isRecord(t) && typeof t.name === 'string' && typeof t.switches === 'number')
+            tiers.set(t.name, t.switches);
+        }
+      } else if (k !== 'pools') visit(x, depth + 1);
+    }
+  };
+  visit(fabric, 0);
+  const order = ['core', 'superSpine', 'spine', 'leaf'];
+  return [...tiers]
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || compare(a, b))
+    .map(([name, switches]) => ({ name, switches }));
+}
+
+// ---------------------------------------------------------------- helpers
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+function isScalar(x: unknown): boolean {
+  return x === null || ['string', 'number', 'boolean'].includes(typeof x);
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'number') return fmt(v);
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function md(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/([\\`*_[\]|])/g, '\\$1');
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -1,0 +1,293 @@
+/**
+ * Risk of a change, with the reason: high when it deletes data or a namespace, weakens tenant
+ * isolation or makes Terraform destroy and re-create an object; medium when it takes GPUs away
+ * (quota cut, pool shrunk); low otherwise. Rules read the two versions of the object only.
+ */
+import { KubeObject } from '../model/kube';
+import {
+  dedicatedTenant,
+  DIRECTIONS,
+  flavorTaints,
+  FABRIC_PARTITION_KINDS,
+  networkPolicyBroadening,
+  partitionKey,
+  partitionNamespace,
+  podSecurityRank,
+  POD_SECURITY_LEVELS,
+  queueFlavors,
+  queueQuota,
+  queueSelector,
+  rbacBroadening,
+  rulesOf,
+  subjectName,
+  subjectsOf,
+  toleratedTenants,
+} from './isolation';
+import { compare, OutputObject } from './read-output';
+import { LabelSelector, OTHER_NAMESPACE, Tenancy } from './tenancy';
+
+/** Risk levels, most severe first. */
+export const RISK_LEVELS = ['high', 'medium', 'low'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** One reason a change is risky. */
+export interface Risk {
+  readonly level: RiskLevel;
+  readonly reason: string;
+}
+
+/** How an object changes between two outputs. */
+export type ChangeKind = 'added' | 'removed' | 'changed' | 'replaced';
+
+/** What the risk rules look at. */
+export interface ChangeContext {
+  readonly base: Tenancy;
+  readonly head: Tenancy;
+  /** Flavor name to the tenant its pool is dedicated to, in the head output. */
+  readonly dedicatedFlavors: ReadonlyMap<string, string>;
+}
+
+/** The more severe of two levels. */
+export function maxLevel(a: RiskLevel, b: RiskLevel): RiskLevel {
+  return RISK_LEVELS.indexOf(a) <= RISK_LEVELS.indexOf(b) ? a : b;
+}
+
+/** Whether `level` is at least as severe as `threshold`. */
+export function atLeast(level: RiskLevel | 'none', threshold: RiskLevel): boolean {
+  return level !== 'none' && RISK_LEVELS.indexOf(level) <= RISK_LEVELS.indexOf(threshold);
+}
+
+/** The risks of one object change; never empty (a low-risk change says what it is). */
+export function assessChange(
+  change: ChangeKind,
+  base: OutputObject | undefined,
+  head: OutputObject | undefined,
+  changedPaths: readonly string[],
+  ctx: ChangeContext,
+): Risk[] {
+  const risks: Risk[] = [];
+  if (change === 'replaced') risks.push(replacement(base!, head!));
+  if (change === 'removed') risks.push(...removal(base!, ctx));
+  if (change === 'added') risks.push(...addition(head!, ctx));
+  if ((change === 'changed' || change === 'replaced') && base!.kubernetes && head!.kubernetes) {
+    if (base!.protectData && !head!.protectData) {
+      risks.push(high('data protection removed: Terraform may now destroy it (prevent_destroy dropped)'));
+    }
+    risks.push(...modification(base!.object, head!.object, ctx));
+  }
+  if (risks.length > 0) return risks;
+  const what =
+    change === 'added'
+      ? 'new object'
+      : change === 'removed'
+        ? 'object removed'
+        : `changed ${changedPaths.slice(0, 3).join(', ')}${changedPaths.length > 3 ? ', ...' : ''}`;
+  return [{ level: 'low', reason: what }];
+}
+
+function replacement(base: OutputObject, head: OutputObject): Risk {
+  if (base.stack !== head.stack) {
+    return high(
+      `moves from stack ${base.stack} to ${head.stack}: destroyed in one Terraform state, created in the other`,
+    );
+  }
+  return high(
+    `Terraform address changes from ${base.address ?? '(none)'} to ${head.address ?? '(none)'}: destroy and create`,
+  );
+}
+
+function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
+  const { object } = o;
+  const ns = object.metadata.namespace;
+  const withNamespace = ns !== undefined && !ctx.head.namespaces.has(ns);
+  if (o.protectData) return [high('deletes data: the object is protected with prevent_destroy')];
+  if (!o.kubernetes) return [];
+  if (object.kind === 'PersistentVolumeClaim') return [high('data volume deleted')];
+  if (object.kind === 'Namespace') {
+    return [high(`namespace ${object.metadata.name} deleted, with every object and volume in it`)];
+  }
+  if (withNamespace) return [{ level: 'low', reason: `removed with namespace ${ns}` }];
+  if (object.kind === 'NetworkPolicy') {
+    return [high(`NetworkPolicy removed: isolation of namespace ${ns ?? ''} weakened`)];
+  }
+  if (FABRIC_PARTITION_KINDS.has(object.kind)) return [high('fabric partition removed')];
+  if (object.kind === 'ResourceFlavor') return [medium(`pool ${object.metadata.name} removed`)];
+  if (object.kind === 'ClusterQueue') return [medium(`quota cut: ClusterQueue ${object.metadata.name} removed`)];
+  return [];
+}
+
+function addition(o: OutputObject, ctx: ChangeContext): Risk[] {
+  const { object } = o;
+  if (!o.kubernetes) return [];
+  const ns = object.metadata.namespace;
+  const existing = ns !== undefined && ctx.base.namespaces.has(ns);
+  switch (object.kind) {
+    case 'NetworkPolicy':
+      return existing && DIRECTIONS.some((d) => rulesOf(object, d).length > 0)
+        ? [high(`NetworkPolicy broadened: new allow rules in existing namespace ${ns}`)]
+        : [];
+    case 'RoleBinding':
+      return existing ? [high(`RBAC broadened: binds ${subjectList(object)} in existing namespace ${ns}`)] : [];
+    case 'ClusterRoleBinding':
+      return [high(`RBAC broadened: grants ${subjectList(object)} cluster-wide`)];
+    case 'ClusterRole': {
+      const aggregates = Object.keys(object.metadata.labels ?? {}).filter((k) =>
+        k.startsWith('rbac.authorization.k8s.io/aggregate-to-'),
+      );
+      return aggregates.length ? [high(`RBAC broadened: aggregated into ${aggregates.join(', ')}`)] : [];
+    }
+    case 'ClusterQueue': {
+      const admitted = admittedBy(queueSelector(object), ctx.head).filter(
+        (n) => n === OTHER_NAMESPACE || ctx.base.namespaces.has(n),
+      );
+      return admitted.length
+        ? [high(`new ClusterQueue admits existing namespaces: ${admitted.join(', ')}`)]
+        : dedicatedUse(object, [], ctx);
+    }
+    default:
+      return [];
+  }
+}
+
+function modification(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
+  switch (head.kind) {
+    case 'Namespace': {
+      const [was, is] = [podSecurityRank(base), podSecurityRank(head)];
+      return is > was ? [high(`Pod Security relaxed from ${POD_SECURITY_LEVELS[was]} to ${enforced(head)}`)] : [];
+    }
+    case 'NetworkPolicy':
+      return networkPolicyBroadening(base, head, ctx.head).map((r) => high(`NetworkPolicy broadened: ${r}`));
+    case 'Role':
+    case 'ClusterRole':
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return rbacBroadening(base, head).map((r) => high(`RBAC broadened: ${r}`));
+    case 'ClusterQueue':
+      return queueChange(base, head, ctx);
+    case 'ResourceFlavor':
+      return flavorChange(base, head);
+    case 'ResourceQuota':
+      return quotaCuts(hardOf(base), hardOf(head)).map((r) => medium(`quota cut: ${r}`));
+    default:
+      if (!FABRIC_PARTITION_KINDS.has(head.kind)) return [];
+      return [high(`fabric partition changed${partitionChange(base, head)}`)];
+  }
+}
+
+function enforced(ns: KubeObject): string {
+  return ns.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'nothing enforced';
+}
+
+function queueChange(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
+  const risks: Risk[] = [];
+  const before = new Set(admittedBy(queueSelector(base), ctx.head));
+  const more = admittedBy(queueSelector(head), ctx.head).filter((n) => !before.has(n));
+  if (more.length) risks.push(high(`ClusterQueue admits more namespaces: ${more.join(', ')}`));
+  risks.push(...dedicatedUse(head, queueFlavors(base), ctx));
+  risks.push(...quotaCuts(queueQuota(base), queueQuota(head)).map((r) => medium(`quota cut: ${r}`)));
+  return risks;
+}
+
+/** A ClusterQueue starting to use a pool dedicated to another tenant. */
+function dedicatedUse(cq: KubeObject, oldFlavors: readonly string[], ctx: ChangeContext): Risk[] {
+  const tenant = ctx.head.tenantOf(cq) ?? cq.metadata.name;
+  return queueFlavors(cq)
+    .filter((f) => !oldFlavors.includes(f))
+    .filter((f) => ctx.dedicatedFlavors.has(f) && ctx.dedicatedFlavors.get(f) !== tenant)
+    .map((f) => high(`ClusterQueue now uses pool ${f}, dedicated to tenant ${ctx.dedicatedFlavors.get(f)}`));
+}
+
+function flavorChange(base: KubeObject, head: KubeObject): Risk[] {
+  const risks: Risk[] = [];
+  const kept = new Set(flavorTaints(head));
+  for (const t of flavorTaints(base)) {
+    if (!kept.has(t)) risks.push(high(`dedicated pool taint removed: ${t}`));
+  }
+  const before = new Set(toleratedTenants(base));
+  const own = dedicatedTenant(head);
+  for (const t of toleratedTenants(head)) {
+    if (!before.has(t) && t !== own)
+      risks.push(high(`flavor now tolerates ${t === '*' ? 'every' : `tenant ${t}'s`} dedicated taint`));
+  }
+  return risks;
+}
+
+function partitionChange(base: KubeObject, head: KubeObject): string {
+  const [a, b] = [partitionKey(base), partitionKey(head)];
+  const [na, nb] = [partitionNamespace(base), partitionNamespace(head)];
+  const parts: string[] = [];
+  if (a !== b) parts.push(`partition ${a ?? 'none'} -> ${b ?? 'none'}`);
+  if (na !== nb) parts.push(`namespace ${na ?? 'none'} -> ${nb ?? 'none'}`);
+  return parts.length ? `: ${parts.join(', ')}` : '';
+}
+
+function hardOf(quota: KubeObject): Map<string, string> {
+  const hard = (quota.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {};
+  return new Map(Object.entries(hard).map(([k, v]) => [k, String(v)]));
+}
+
+/** `name from A to B` for every quantity that is lower (or gone) in `head`. */
+function quotaCuts(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): string[] {
+  const cuts: string[] = [];
+  for (const [name, was] of base) {
+    const is = head.get(name);
+    if (is === undefined) cuts.push(`${name} ${was} removed`);
+    else if (parseQuantity(is) < parseQuantity(was)) cuts.push(`${name} from ${was} to ${is}`);
+  }
+  return cuts;
+}
+
+/** Namespaces a ClusterQueue selector admits: none when unset. */
+function admittedBy(selector: LabelSelector | undefined, tenancy: Tenancy): string[] {
+  return selector === undefined ? [] : tenancy.selectNamespaces(selector);
+}
+
+function subjectList(binding: KubeObject): string {
+  return subjectsOf(binding).map(subjectName).sort(compare).join(', ') || 'no subjects';
+}
+
+const SUFFIXES: Readonly<Record<string, number>> = {
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity (`250m`, `2048Gi`, `8`) as a number; NaN when unreadable. */
+export function parseQuantity(q: string): number {
+  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
+  if (!m) return NaN;
+  const factor = m[2] === '' ? 1 : SUFFIXES[m[2]];
+  return factor === undefined ? NaN : Number(m[1]) * factor;
+}
+
+function high(reason: string): Risk {
+  return { level: 'high', reason };
+}
+
+function medium(reason: string): Risk {
+  return { level: 'medium', reason };
+}
+
+/** Shared or cross-tenant fabric partitions in `output` objects: partition key to its tenants. */
+export function partitionTenants(objects: readonly OutputObject[], tenancy: Tenancy): Map<string, string[]> {
+  const owners = new Map<string, Set<string>>();
+  for (const { object, kubernetes } of objects) {
+    if (!kubernetes) continue;
+    const key = partitionKey(object);
+    if (key === undefined) continue;
+    const tenant =
+      object.metadata.labels?.['colossus.dev/tenant'] ?? tenancy.ownerOf(partitionNamespace(object)) ?? '(no tenant)';
+    owners.set(key, (owners.get(key) ?? new Set()).add(tenant));
+  }
+  return new Map([...owners].map(([k, v]) => [k, [...v].sort(compare)]));
+}
