@@ -23,9 +23,15 @@ export interface GpuSku {
   readonly rackScale: boolean;
   /** Nodes per rack when the spec does not say (fixed at 18 compute trays for NVL72). */
   readonly defaultNodesPerRack: number;
-  /** Maximum power per node, kW (HGX); for rack-scale systems see `kWPerRack`. */
+  /**
+   * Maximum power per node, kW (HGX); for rack-scale systems see `kWPerRack`.
+   * @default - none; required unless `rackScale`
+   */
   readonly kWPerNode?: number;
-  /** Maximum power per rack, kW (rack-scale systems only). */
+  /**
+   * Maximum power per rack, kW (rack-scale systems only).
+   * @default - none; required when `rackScale`
+   */
   readonly kWPerRack?: number;
   /** Allocatable CPU cores per node, for derived CPU quotas. */
   readonly cpuCoresPerNode: number;

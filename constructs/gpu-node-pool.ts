@@ -32,8 +32,11 @@ export interface GpuNodePoolProps extends NodePoolSpec {
 
 /** A node taint, as on `Node.spec.taints`. */
 export interface NodeTaint {
+  /** Taint key. */
   readonly key: string;
+  /** Taint value. */
   readonly value: string;
+  /** What the taint does to pods that do not tolerate it. */
   readonly effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
 }
 

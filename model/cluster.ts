@@ -18,20 +18,40 @@ import {
 
 /** A node pool with its derived sizes. */
 export interface NodePool {
+  /** Pool name; also its Kueue ResourceFlavor's. */
   readonly name: string;
+  /** The GPU system the pool is made of. */
   readonly sku: GpuSku;
+  /** Nodes (compute trays on NVL72). */
   readonly nodes: number;
+  /** Racks the nodes fill. */
   readonly racks: number;
+  /** Nodes per rack. */
   readonly nodesPerRack: number;
+  /** Racks per block, the unit of rollout and scheduling locality. */
   readonly racksPerBlock: number;
+  /** Blocks the racks form. */
   readonly blocks: number;
+  /** Physical GPUs. */
   readonly gpus: number;
+  /** NVIDIA driver version of the pool's nodes. */
   readonly driverVersion: string;
+  /**
+   * Tenant owning the pool exclusively.
+   * @default - shared by every tenant with quota on it
+   */
   readonly dedicatedTo?: string;
+  /**
+   * MIG layout of every GPU.
+   * @default - MIG disabled
+   */
   readonly migProfile?: string;
   /** Schedulable `nvidia.com/gpu` devices per physical GPU: MIG instances, or 1. */
   readonly devicesPerGpu: number;
-  /** Site the pool stands in; set by `resolveCluster` (the cluster's only site when the spec names none). */
+  /**
+   * Site the pool stands in; set by `resolveCluster` (the cluster's only site when the spec names none).
+   * @default - none, for a pool built outside a cluster
+   */
   readonly site?: string;
   /** Nodes of one block a rollout or remediation may take down at once. */
   readonly maxUnavailable: number;
@@ -51,24 +71,41 @@ export const DEFAULT_OVERHEAD_FACTOR = 1.2;
 
 /** A tenant with its defaults applied. */
 export interface Tenant {
+  /** Tenant name; names its ClusterQueue and WorkloadPriorityClass. */
   readonly name: string;
+  /** An external party, never granted anything cluster-scoped. */
   readonly external: boolean;
+  /** Identity-provider groups bound to the tenant's role. */
   readonly groups: readonly string[];
+  /** Namespaces the tenant owns. */
   readonly namespaces: readonly string[];
   /** GPUs per pool name; pools the tenant has no quota on are absent. */
   readonly gpuQuota: Readonly<Record<string, number>>;
+  /** Scheduling priority of the tenant's workloads. */
   readonly priority: TenantPriority;
+  /** May borrow idle GPUs from its cohort. */
   readonly canBorrow: boolean;
+  /**
+   * Kueue cohort of the tenant's ClusterQueue.
+   * @default - none: the tenant neither lends nor borrows
+   */
   readonly cohort?: string;
+  /** Pod Security level enforced on the tenant's namespaces. */
   readonly podSecurity: PodSecurityLevel;
+  /** Object count limits per namespace. */
   readonly objectQuota: Required<ObjectQuotaSpec>;
-  /** The partition the spec pins; see fabric/partitions.ts for the assigned one. */
+  /**
+   * The partition the spec pins; see fabric/partitions.ts for the assigned one.
+   * @default - assigned by the fabric plan
+   */
   readonly fabricPartition?: number;
 }
 
 /** The whole resolved cluster. */
 export interface Cluster {
+  /** Cluster name (`metadata.name`); prefixes every stack. */
   readonly name: string;
+  /** The workload cluster's API: version, kubeconfig context and file, pod and service ranges. */
   readonly kubernetes: {
     readonly version: string;
     readonly context: string;
@@ -76,19 +113,29 @@ export interface Cluster {
     readonly podCIDR?: string;
     readonly serviceCIDR?: string;
   };
+  /** Where Terraform keeps each stack's state. */
   readonly backend: Required<BackendSpec>;
   /** The first (usually the only) site. */
   readonly site: Site;
   /** Every site, in spec order. */
   readonly sites: readonly Site[];
-  /** The management cluster that provisions the nodes, as in the spec; absent when none is declared. */
+  /**
+   * The management cluster that provisions the nodes, as in the spec.
+   * @default - none: nodes are provisioned outside this project
+   */
   readonly management?: ManagementSpec;
+  /** Node pools, in spec order. */
   readonly pools: readonly NodePool[];
+  /** Tenants, in spec order. */
   readonly tenants: readonly Tenant[];
+  /** Tenants' quotas on a pool may add up to more than its GPUs. */
   readonly allowOvercommit: boolean;
   /** Filesystems, tenant shares and volumes, and the checkpoint model. */
   readonly storage: ClusterStorage;
-  /** The compute fabric as in the spec (defaults are applied by fabric/plan.ts); absent when none is declared. */
+  /**
+   * The compute fabric as in the spec (defaults are applied by fabric/plan.ts).
+   * @default - none declared
+   */
   readonly fabric?: FabricSpec;
 }
 

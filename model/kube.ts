@@ -5,14 +5,23 @@
 
 /** Label and taint keys this project puts on nodes and objects. */
 export const LABELS = {
+  /** Node label: the node's pool. */
   pool: 'colossus.dev/pool',
+  /** Node label: the node's block (`blockName`). */
   block: 'colossus.dev/block',
+  /** Node label: the node's rack (`rackName`). */
   rack: 'colossus.dev/rack',
+  /** Object label: the tenant an object belongs to. */
   tenant: 'colossus.dev/tenant',
+  /** Taint key on the nodes of a pool dedicated to one tenant. */
   dedicated: 'colossus.dev/dedicated',
+  /** Node label set by GPU Feature Discovery: the GPU product. */
   gpuProduct: 'nvidia.com/gpu.product',
+  /** Node label the MIG manager reads: the MIG layout. */
   migConfig: 'nvidia.com/mig.config',
+  /** Object label: the tool that manages the object. */
   managedBy: 'app.kubernetes.io/managed-by',
+  /** Namespace label Kubernetes sets to the namespace's name. */
   namespaceName: 'kubernetes.io/metadata.name',
 } as const;
 
@@ -21,16 +30,32 @@ export const MANAGER = 'colossus-cdktf';
 
 /** Object metadata as this project writes it. */
 export interface ObjectMeta {
+  /** Object name. */
   readonly name: string;
+  /**
+   * Namespace of a namespaced object.
+   * @default - none: the object is cluster-scoped
+   */
   readonly namespace?: string;
+  /**
+   * Labels.
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations.
+   * @default - none
+   */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A Kubernetes object: apiVersion, kind, metadata and any body. */
 export interface KubeObject {
+  /** `group/version`, or `v1` for the core group. */
   readonly apiVersion: string;
+  /** Kind, for example `NetworkPolicy`. */
   readonly kind: string;
+  /** Name, namespace, labels and annotations. */
   readonly metadata: ObjectMeta;
   readonly [field: string]: unknown;
 }

@@ -14,20 +14,26 @@ import {
 
 /** Per-stack figures. */
 export interface StackSummary {
+  /** Resources in the stack's cdk.tf.json (0 when Terraform is not emitted). */
   readonly terraformResources: number;
+  /** Kubernetes objects the stack holds. */
   readonly objects: number;
 }
 
 /** Contents of reports/summary.json. */
 export interface Summary {
+  /** Cluster name. */
   readonly cluster: string;
   /** The site the cluster stands in, and its power envelope. */
   readonly site: { readonly name: string; readonly powerBudgetMW: number };
+  /** Physical GPUs of every pool. */
   readonly gpus: number;
+  /** Per pool: its GPU, sizes and owner. */
   readonly pools: Record<
     string,
     { gpu: string; gpus: number; nodes: number; racks: number; blocks: number; dedicatedTo?: string }
   >;
+  /** Per tenant: whether external, its namespaces, groups and GPU quota per pool. */
   readonly tenants: Record<
     string,
     {

@@ -15,8 +15,15 @@ export interface SpecIssue {
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
-  /** 1-based line and column in the spec file, when known. */
+  /**
+   * 1-based line in the spec file.
+   * @default - unknown
+   */
   readonly line?: number;
+  /**
+   * 1-based column in the spec file.
+   * @default - unknown
+   */
   readonly column?: number;
 }
 
@@ -60,6 +67,7 @@ export class SpecError extends Error {
   public constructor(
     /** The spec file as the user named it (relative paths stay relative). */
     public readonly file: string,
+    /** Every problem found, in document order. */
     public readonly issues: readonly SpecIssue[],
   ) {
     super(formatIssues(file, issues));

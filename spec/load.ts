@@ -22,7 +22,9 @@ export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 
 /** A loaded, valid spec. */
 export interface LoadedSpec {
+  /** The document as written. */
   readonly document: ClusterSpecDocument;
+  /** The resolved cluster, every default applied. */
   readonly cluster: Cluster;
 }
 

@@ -8,27 +8,42 @@
 
 /** Top-level document of a cluster spec file. */
 export interface ClusterSpecDocument {
+  /** Version of the spec format. */
   readonly apiVersion: 'colossus.dev/v1alpha1';
+  /** Kind of the document. */
   readonly kind: 'Cluster';
+  /** The cluster's name (a DNS-1123 label); prefixes every stack. */
   readonly metadata: { readonly name: string };
+  /** The declared cluster. */
   readonly spec: ClusterSpec;
 }
 
 /** The declared cluster. */
 export interface ClusterSpec {
+  /** The workload cluster's Kubernetes API. */
   readonly kubernetes: KubernetesSpec;
-  /** @default - local backend, state under `terraform.<stack>.tfstate` relative to the working directory */
+  /**
+   * Where Terraform keeps each stack's state.
+   * @default - local backend, state under `terraform.<stack>.tfstate` relative to the working directory */
   readonly backend?: BackendSpec;
-  /** The site, when the cluster has one. Exactly one of `site` and `sites`. */
+  /**
+   * The site, when the cluster has one. Exactly one of `site` and `sites`.
+   * @default - none: `sites` is given
+   */
   readonly site?: SiteSpec;
-  /** The sites, when the cluster spans several; each pool names its own with `site`. Exactly one of `site` and `sites`. */
+  /**
+   * The sites, when the cluster spans several; each pool names its own with `site`. Exactly one of `site` and `sites`.
+   * @default - none: `site` is given
+   */
   readonly sites?: readonly SiteSpec[];
   /**
    * The management cluster that provisions the nodes with Cluster API and Metal3.
    * @default - no management stack: the nodes are provisioned outside colossus-cdktf
    */
   readonly management?: ManagementSpec;
+  /** Pools of identical GPU systems. */
   readonly nodePools: readonly NodePoolSpec[];
+  /** Teams and partner labs sharing the cluster. */
   readonly tenants: readonly TenantSpec[];
   /**
    * Allow the GPU quota of all tenants on a pool to exceed the pool's GPUs.
@@ -94,6 +109,7 @@ export interface BackendSpec {
 
 /** The physical site: the power and cooling envelope. */
 export interface SiteSpec {
+  /** Site name, as pools refer to it. */
   readonly name: string;
   /** Power available to the site, megawatts. */
   readonly powerBudgetMW: number;
@@ -151,9 +167,15 @@ export interface NodePoolSpec {
   readonly name: string;
   /** A SKU from the GPU catalog, for example `H100-SXM5-80GB` or `GB200-NVL72`. */
   readonly gpu: string;
-  /** Number of nodes (HGX systems). Exactly one of `nodes` and `racks`. */
+  /**
+   * Number of nodes (HGX systems). Exactly one of `nodes` and `racks`.
+   * @default - `racks` times `nodesPerRack`
+   */
   readonly nodes?: number;
-  /** Number of racks (required for rack-scale NVL72 systems). Exactly one of `nodes` and `racks`. */
+  /**
+   * Number of racks (required for rack-scale NVL72 systems). Exactly one of `nodes` and `racks`.
+   * @default - enough racks for `nodes`
+   */
   readonly racks?: number;
   /**
    * Nodes per rack.
@@ -170,7 +192,10 @@ export interface NodePoolSpec {
    * @default - the catalog's recommended driver for the SKU
    */
   readonly driverVersion?: string;
-  /** Tenant that owns the pool exclusively; nodes are tainted and only that tenant tolerates them. */
+  /**
+   * Tenant that owns the pool exclusively; nodes are tainted and only that tenant tolerates them.
+   * @default - shared by every tenant with quota on it
+   */
   readonly dedicatedTo?: string;
   /**
    * MIG layout applied to every GPU of the pool (`all-1g.10gb`, ...).
@@ -213,7 +238,10 @@ export interface TenantSpec {
   readonly namespaces?: readonly string[];
   /** GPUs per node pool (pool name to GPU count). */
   readonly gpuQuota: Readonly<Record<string, number>>;
-  /** @default "normal" */
+  /**
+   * Scheduling priority of the tenant's workloads.
+   * @default "normal"
+   */
   readonly priority?: TenantPriority;
   /**
    * May the tenant borrow idle GPUs from other tenants of its cohort.
@@ -230,7 +258,10 @@ export interface TenantSpec {
    * @default "restricted"
    */
   readonly podSecurity?: PodSecurityLevel;
-  /** Per-namespace object count limits. */
+  /**
+   * Per-namespace object count limits.
+   * @default - the defaults of each `ObjectQuotaSpec` field
+   */
   readonly objectQuota?: ObjectQuotaSpec;
   /**
    * The tenant's shares of the cluster's filesystems and the volumes it keeps on them.
@@ -247,15 +278,30 @@ export interface TenantSpec {
 
 /** Object count limits per namespace (ResourceQuota `count/...`). */
 export interface ObjectQuotaSpec {
-  /** @default 10000 */
+  /**
+   * Pods per namespace.
+   * @default 10000
+   */
   readonly pods?: number;
-  /** @default 100 */
+  /**
+   * Services per namespace (LoadBalancer and NodePort ones are never allowed).
+   * @default 100
+   */
   readonly services?: number;
-  /** @default 1000 */
+  /**
+   * ConfigMaps per namespace.
+   * @default 1000
+   */
   readonly configMaps?: number;
-  /** @default 1000 */
+  /**
+   * Secrets per namespace.
+   * @default 1000
+   */
   readonly secrets?: number;
-  /** @default 200 */
+  /**
+   * PersistentVolumeClaims per namespace.
+   * @default 200
+   */
   readonly persistentVolumeClaims?: number;
 }
 

@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
 import { Filesystem } from '../constructs/filesystem';
 import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric';
-import { Filesystem } from '../constructs/filesystem';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { Tenant } from '../constructs/tenant';
@@ -27,11 +26,16 @@ import { retainRemovedData } from './data-retention';
 
 /** The stacks of one cluster. */
 export interface ClusterStacks {
-  /** `<cluster>-management`: Cluster API and Metal3 objects on the management cluster (absent without `spec.management`). */
+  /**
+   * `<cluster>-management`: Cluster API and Metal3 objects on the management cluster.
+   * @default - absent without `spec.management`
+   */
   readonly management?: ColossusStack;
   /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators. */
   readonly operators: ColossusStack;
+  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes). */
   readonly platform: ColossusStack;
+  /** `<cluster>-tenant-<tenant>`: one stack per tenant, with its own state. */
   readonly tenants: readonly ColossusStack[];
   /** Every stack, in deployment order. */
   readonly all: readonly ColossusStack[];

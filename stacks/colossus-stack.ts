@@ -43,7 +43,9 @@ export interface ColossusStackProps {
 
 /** An object and how it is emitted. */
 export interface StackObject {
+  /** The finalized object. */
   readonly object: KubeObject;
+  /** How it is emitted. */
   readonly options: EmitOptions;
 }
 
