@@ -2,6 +2,7 @@
  * The synth summary: the cluster in GPU and tenant terms, written to
  * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
  */
+import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
 import { Cluster, totalGpus } from '../model/cluster';
 import { formatStorageSummary, StorageSummary } from '../storage/summary';
 import {
@@ -51,6 +52,8 @@ export interface Summary {
   readonly power?: PowerSummary;
   /** MachineDeployments per pool (absent without `spec.management`). */
   readonly provisioning?: ProvisioningSummary;
+  /** The sized compute fabric and its rail ranges (absent without `spec.fabric`). */
+  readonly fabric?: FabricSummary;
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -74,6 +77,7 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     stacks,
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
+    fabric: fabricSummary(cluster),
   };
 }
 
@@ -98,6 +102,7 @@ export function formatSummary(summary: Summary): string {
     lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);
   }
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
+  lines.push(...formatFabricLines(summary.fabric));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocum
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
 import { checkCluster } from './check';
+import { checkFabric } from './check-fabric';
 import { checkStorage } from './check-storage';
 import { checkManagement } from './check-management';
 import { checkPower } from './check-power';
@@ -101,6 +102,7 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
     ...checkReserved(document.spec),
     ...checkPower(document.spec, catalog),
     ...checkManagement(document.spec),
+    ...checkFabric(document.spec, catalog),
   ];
   if (semantic.length > 0) fail(semantic);
   return { document, cluster: resolveCluster(document, catalog) };
