@@ -12,6 +12,8 @@ import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { storageSummaryOf } from '../stacks/data-retention';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
+import { operatorReleases } from '../operators/charts';
+import { renderHelmfile } from '../operators/helmfile';
 import { readPreviousDataRecords } from '../storage/previous-output';
 import { writeAtomically, writeFile } from './output';
 import { writeManifests } from './write-manifests';
@@ -50,7 +52,9 @@ export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
     for (const policy of options.policies ?? []) addPolicy(app, policy);
     const stacks = buildClusterStacks(app, cluster, {
       previousData,
-      catalog: options.catalog, terraform: emit !== 'yaml' });
+      catalog: options.catalog,
+      terraform: emit !== 'yaml',
+    });
     app.synth();
     if (emit === 'yaml') {
       // The stacks still synthesize (provider and backend only); a YAML-only output holds no Terraform.
@@ -69,6 +73,12 @@ export function writeOutputs(
   { yaml = true }: { readonly yaml?: boolean } = {},
 ): Summary {
   if (yaml) writeManifests(outdir, stacks.all);
+  // The operators as helmfile releases: the same charts, versions and values as the operators stack.
+  if (yaml)
+    writeFile(
+      path.join(outdir, 'helmfile.yaml'),
+      renderHelmfile(operatorReleases(cluster), cluster.kubernetes.context),
+    );
   const figures: Record<string, StackSummary> = {};
   for (const stack of stacks.all) {
     figures[stackName(stack)] = { terraformResources: countResources(outdir, stack), objects: stack.objects.length };
