@@ -17,7 +17,11 @@ const KIND_ORDER: readonly string[] = [
   'VolumeSnapshotClass',
   'ClusterRole',
   'ClusterRoleBinding',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
   'NicClusterPolicy',
+  'IPPool',
+  'SriovNetworkNodePolicy',
   'ClusterPolicy',
   'NVIDIADriver',
   'ComputeDomain',
@@ -32,6 +36,8 @@ const KIND_ORDER: readonly string[] = [
   'ServiceAccount',
   'Role',
   'RoleBinding',
+  'SriovNetwork',
+  'NetworkAttachmentDefinition',
   'LocalQueue',
   // Management cluster: templates before what refers to them, health checks last.
   'Metal3MachineTemplate',
@@ -52,7 +58,8 @@ export function kindRank(kind: string): number {
 
 /** Serializes one object as a YAML document. */
 export function toYaml(object: KubeObject): string {
-  return stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 quoting: kubectl reads YAML 1.1, where a bare on/off/yes/no is a boolean (SriovNetwork spoofChk: "on").
+  return stringify(object, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 /**

@@ -23,7 +23,16 @@ const CORE_GROUPS = new Set([
   'scheduling.k8s.io',
   'storage.k8s.io',
   'policy',
+  'admissionregistration.k8s.io',
 ]);
+
+/**
+ * kubernetes-types 1.30 drops the fields NamedRuleWithOperations inlines from RuleWithOperations
+ * (`resources`, `scope`), which the API requires; restore them so valid policies compile.
+ */
+const TYPE_FIXES = `declare module 'kubernetes-types/admissionregistration/v1' {
+  interface NamedRuleWithOperations { resources?: Array<string>; scope?: string }
+}`;
 
 /** Whether an apiVersion belongs to Kubernetes itself (not a CRD). */
 export function isCoreApi(apiVersion: string): boolean {
@@ -41,7 +50,7 @@ export function validateCoreObjects(objects: readonly KubeObject[]): string[] {
     lines.push(text);
     owner.push(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   });
-  lines.push('export {};');
+  lines.push(TYPE_FIXES, 'export {};');
   const source = lines.join('\n');
   const options: ts.CompilerOptions = {
     strict: true,

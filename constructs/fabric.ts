@@ -1,0 +1,295 @@
+/**
+ * The compute fabric's Kubernetes side, from a fabric plan (fabric/plan.ts):
+ * - `ComputeFabric` (platform stack): the NicClusterPolicy (DOCA driver, Multus, CNI plugins, nv-ipam,
+ *   and ib-kubernetes on InfiniBand), one nv-ipam IPPool per rail, one SR-IOV SriovNetworkNodePolicy per
+ *   pool and rail (RDMA virtual functions), the Kueue Topology, and an admission policy that keeps every
+ *   pod on its own namespace's networks;
+ * - `TenantFabric` (each tenant's stack): the tenant's per-rail attachments, on its own partition
+ *   (Ethernet VLAN through a SriovNetwork, InfiniBand PKey through an ib-sriov NetworkAttachmentDefinition),
+ *   usable from the tenant's namespaces only.
+ */
+import { Construct } from 'constructs';
+import type {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from 'kubernetes-types/admissionregistration/v1';
+import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
+import type { NodePool } from '../model/cluster';
+import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
+import { sinkOf } from './object-sink';
+
+// kubernetes-types 1.30 drops the fields NamedRuleWithOperations inlines from RuleWithOperations.
+declare module 'kubernetes-types/admissionregistration/v1' {
+  interface NamedRuleWithOperations {
+    /** Resources the rule applies to (required by the API). */
+    resources?: Array<string>;
+    scope?: string;
+  }
+}
+
+/** Namespace of the NVIDIA Network Operator, its SR-IOV operator and nv-ipam. */
+export const NETWORK_OPERATOR_NAMESPACE = 'nvidia-network-operator';
+
+/** The Network Operator reconciles only the NicClusterPolicy of this name. */
+export const NIC_CLUSTER_POLICY_NAME = 'nic-cluster-policy';
+
+/** Name of the Kueue Topology every pool's ResourceFlavor refers to. */
+export const TOPOLOGY_NAME = 'block-rack-host';
+
+/** Prefix the SR-IOV operator gives its extended resources. */
+export const RESOURCE_PREFIX = 'nvidia.com';
+
+/** Images of Network Operator v26.4.1 (its release notes' image list). */
+const IMAGES = {
+  repository: 'nvcr.io/nvidia/mellanox',
+  version: 'network-operator-v26.4.1',
+  docaDriverVersion: 'doca3.4.1-26.04-1.1.0.0-1',
+} as const;
+
+/** Name of a tenant namespace's attachment to rail `rail`, as pods name it in `k8s.v1.cni.cncf.io/networks`. */
+export function attachmentName(namespace: string, rail: number): string {
+  return `${namespace}-${railNetwork(rail)}`;
+}
+
+const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+
+/** Props of the cluster-wide fabric objects. */
+export interface ComputeFabricProps {
+  readonly plan: FabricPlan;
+  /** The cluster's pools (their names select the fabric's nodes). */
+  readonly pools: readonly NodePool[];
+}
+
+/** The cluster-wide fabric objects. Create it inside the platform stack. */
+export class ComputeFabric extends Construct {
+  public constructor(scope: Construct, id: string, props: ComputeFabricProps) {
+    super(scope, id);
+    const { plan } = props;
+    const sink = sinkOf(this);
+    const add = (o: KubeObject) => sink.addObject(o);
+    const labels = standardLabels();
+    const poolNames = props.pools.map((p) => p.name);
+    // Network agents run on every fabric node, dedicated pools included.
+    const dedicated = props.pools.some((p) => p.dedicatedTo !== undefined);
+    const tolerations = dedicated ? [{ key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' }] : undefined;
+    const image = (name: string) => ({ image: name, repository: IMAGES.repository, version: IMAGES.version });
+
+    add(
+      build({
+        apiVersion: 'mellanox.com/v1alpha1',
+        kind: 'NicClusterPolicy',
+        metadata: { name: NIC_CLUSTER_POLICY_NAME, labels },
+        spec: {
+          // The GPU Operator's GPUDirect RDMA uses this driver (useHostMofed: false).
+          ofedDriver: { image: 'doca-driver', repository: IMAGES.repository, version: IMAGES.docaDriverVersion },
+          secondaryNetwork: { cniPlugins: image('plugins'), multus: image('multus-cni') },
+          nvIpam: { ...image('nvidia-k8s-ipam'), enableWebhook: false },
+          ibKubernetes:
+            plan.kind === 'infiniband'
+              ? {
+                  ...image('ib-kubernetes'),
+                  // Locally administered GUIDs for the pods' virtual functions.
+                  pKeyGUIDPoolRangeStart: '02:00:00:00:00:00:00:00',
+                  pKeyGUIDPoolRangeEnd: '02:FF:FF:FF:FF:FF:FF:FF',
+                  // Created by the site with the UFM address and credentials; never in the output.
+                  ufmSecret: 'ufm-secret',
+                  periodicUpdateSeconds: 5,
+                }
+              : undefined,
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: LABELS.pool, operator: 'In', values: poolNames }] }],
+            },
+          },
+          tolerations,
+        },
+      }),
+    );
+
+    for (const range of plan.rails) {
+      const onRail = props.pools.filter((p) => p.sku.rdmaNicsPerNode > range.rail).map((p) => p.name);
+      add(
+        build({
+          apiVersion: 'nv-ipam.nvidia.com/v1alpha1',
+          kind: 'IPPool',
+          metadata: { name: railNetwork(range.rail), namespace: NETWORK_OPERATOR_NAMESPACE, labels },
+          spec: {
+            subnet: range.cidr,
+            perNodeBlockSize: range.perNodeBlockSize,
+            nodeSelector: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: LABELS.pool, operator: 'In', values: onRail }] }],
+            },
+          },
+        }),
+      );
+    }
+
+    for (const pool of plan.pools) {
+      for (let rail = 0; rail < pool.rails; rail++) {
+        add(
+          build({
+            apiVersion: 'sriovnetwork.openshift.io/v1',
+            kind: 'SriovNetworkNodePolicy',
+            metadata: {
+              name: `${pool.pool}-${railNetwork(rail)}`,
+              namespace: NETWORK_OPERATOR_NAMESPACE,
+              labels: standardLabels({ [LABELS.pool]: pool.pool }),
+            },
+            spec: {
+              resourceName: railResource(rail),
+              nodeSelector: { [LABELS.pool]: pool.pool },
+              nicSelector: { vendor: '15b3', pfNames: [plan.railInterfaces[rail]] },
+              numVfs: pool.podsPerNode,
+              linkType: plan.kind === 'infiniband' ? 'ib' : 'eth',
+              deviceType: 'netdevice',
+              isRdma: true,
+            },
+          }),
+        );
+      }
+    }
+
+    add(
+      build({
+        apiVersion: 'kueue.x-k8s.io/v1beta2',
+        kind: 'Topology',
+        metadata: { name: TOPOLOGY_NAME, labels },
+        spec: {
+          // Broadest first, with the label keys the pools' nodes carry; on NVL72 the rack is the NVLink domain.
+          levels: [{ nodeLabel: LABELS.block }, { nodeLabel: LABELS.rack }, { nodeLabel: 'kubernetes.io/hostname' }],
+        },
+      }),
+    );
+
+    this.addAttachmentPolicy(add, labels);
+  }
+
+  /**
+   * Multus lets a pod name a network of another namespace (`other/net`), and a pod could take a raw
+   * rail VF without any network: both would bypass its tenant's partition, so tenant pods may do neither.
+   */
+  private addAttachmentPolicy(add: (o: KubeObject) => void, labels: Record<string, string>): void {
+    const name = 'colossus-fabric-own-networks';
+    const networks = `object.metadata.annotations['${NETWORKS_ANNOTATION}']`;
+    const hasNetworks = `has(object.metadata.annotations) && '${NETWORKS_ANNOTATION}' in object.metadata.annotations`;
+    const railRequests = (containers: string) =>
+      `${containers}.exists(c, has(c.resources) && has(c.resources.limits) && ` +
+      `c.resources.limits.exists(r, r.startsWith('${RESOURCE_PREFIX}/rail')))`;
+    add(
+      build<ValidatingAdmissionPolicy>({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name, labels },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+            ],
+          },
+          validations: [
+            {
+              expression: `!(${hasNetworks}) || !${networks}.matches('/|"namespace"')`,
+              message: 'pods attach only to networks of their own namespace: name them without a namespace',
+              reason: 'Forbidden',
+            },
+            {
+              expression:
+                `${hasNetworks} || !(${railRequests('object.spec.containers')} || ` +
+                `(has(object.spec.initContainers) && ${railRequests('object.spec.initContainers')}))`,
+              message: `pods requesting ${RESOURCE_PREFIX}/rail* virtual functions must attach them through their namespace's rail networks (${NETWORKS_ANNOTATION})`,
+              reason: 'Forbidden',
+            },
+          ],
+        },
+      }),
+    );
+    add(
+      build<ValidatingAdmissionPolicyBinding>({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name, labels },
+        spec: {
+          policyName: name,
+          validationActions: ['Deny'],
+          matchResources: {
+            namespaceSelector: { matchExpressions: [{ key: LABELS.tenant, operator: 'Exists' }] },
+          },
+        },
+      }),
+    );
+  }
+}
+
+/** Props of a tenant's fabric attachments. */
+export interface TenantFabricProps {
+  readonly plan: FabricPlan;
+  readonly tenant: string;
+}
+
+/** A tenant's attachments to every rail, on its own partition, in its own namespaces. Create it in the tenant's stack. */
+export class TenantFabric extends Construct {
+  /** The tenant's partition: PKey or VLAN. */
+  public readonly partition: number;
+
+  public constructor(scope: Construct, id: string, props: TenantFabricProps) {
+    super(scope, id);
+    const { plan } = props;
+    const own = plan.partitions.find((p) => p.tenant === props.tenant);
+    if (!own) throw new Error(`tenant "${props.tenant}" has no fabric partition in the plan`);
+    this.partition = own.id;
+    const sink = sinkOf(this);
+    const labels = standardLabels({ [LABELS.tenant]: props.tenant });
+    const ipam = (rail: number) => ({ type: 'nv-ipam', poolName: railNetwork(rail) });
+
+    for (const namespace of own.namespaces) {
+      for (let rail = 0; rail < plan.rails.length; rail++) {
+        const name = attachmentName(namespace, rail);
+        if (plan.kind === 'infiniband') {
+          // SriovIBNetwork has no PKey field: the ib-sriov CNI config carries it.
+          const config = {
+            cniVersion: '0.3.1',
+            name,
+            type: 'ib-sriov',
+            pkey: own.display,
+            link_state: 'enable',
+            rdmaIsolation: true,
+            ibKubernetesEnabled: true,
+            ipam: ipam(rail),
+          };
+          sink.addObject(
+            build({
+              apiVersion: 'k8s.cni.cncf.io/v1',
+              kind: 'NetworkAttachmentDefinition',
+              metadata: {
+                name,
+                namespace,
+                labels,
+                annotations: { 'k8s.v1.cni.cncf.io/resourceName': `${RESOURCE_PREFIX}/${railResource(rail)}` },
+              },
+              spec: { config: JSON.stringify(config) },
+            }),
+          );
+        } else {
+          // The SR-IOV operator renders this into a NetworkAttachmentDefinition in `networkNamespace` only.
+          sink.addObject(
+            build({
+              apiVersion: 'sriovnetwork.openshift.io/v1',
+              kind: 'SriovNetwork',
+              metadata: { name, namespace: NETWORK_OPERATOR_NAMESPACE, labels },
+              spec: {
+                resourceName: railResource(rail),
+                networkNamespace: namespace,
+                vlan: own.id,
+                spoofChk: 'on',
+                trust: 'off',
+                linkState: 'enable',
+                ipam: JSON.stringify(ipam(rail)),
+              },
+            }),
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * The fabric plan: the declared fabric with its defaults, checked against the pools, tenants and
+ * cluster ranges, then sized, address-planned and partitioned. The semantic check
+ * (spec/check-fabric.ts), the constructs and the summary all read the same plan, so what is
+ * refused and what is emitted never disagree. Pure: no cdktf, no I/O.
+ */
+import type { Cluster, NodePool } from '../model/cluster';
+import { formatPath, SpecPath } from '../spec/errors';
+import type { FabricKind, FabricSpec } from '../spec/types';
+import {
+  findOverlaps,
+  formatCidr,
+  Ipv4Cidr,
+  isNetwork,
+  NamedCidr,
+  networkOf,
+  parseCidr,
+  planRailAddresses,
+  RailRange,
+} from './address-plan';
+import { assignPartitions, formatPartition, PartitionKind } from './partitions';
+import { FabricSizing, sizeFabric } from './sizing';
+
+/** Longest object name Kubernetes accepts for the names built from tenant namespaces. */
+const MAX_NAME = 63;
+
+/** A tenant as the fabric sees it. */
+export interface FabricTenant {
+  readonly name: string;
+  readonly namespaces: readonly string[];
+  readonly gpuQuota: Readonly<Record<string, number>>;
+  readonly fabricPartition?: number;
+}
+
+/** What a fabric plan is made from. */
+export interface FabricPlanInput {
+  readonly fabric: FabricSpec;
+  /** Resolved pools, in spec order. */
+  readonly pools: readonly NodePool[];
+  /** Tenants in spec order. */
+  readonly tenants: readonly FabricTenant[];
+  readonly podCIDR?: string;
+  readonly serviceCIDR?: string;
+}
+
+/** One pool's attachment to the rails. */
+export interface PoolRails {
+  readonly pool: string;
+  readonly rails: number;
+  /** Virtual functions per rail NIC: pods per node that attach to the fabric. */
+  readonly podsPerNode: number;
+  readonly nodesPerScalableUnit: number;
+}
+
+/** A tenant's partition. */
+export interface TenantPartition {
+  readonly tenant: string;
+  readonly namespaces: readonly string[];
+  readonly id: number;
+  /** `0x0101` (PKey) or `101` (VLAN). */
+  readonly display: string;
+}
+
+/** The buildable fabric. */
+export interface FabricPlan {
+  readonly kind: FabricKind;
+  readonly partitionKind: PartitionKind;
+  readonly switchModel: string;
+  readonly linkGbps: number;
+  readonly sizing: FabricSizing;
+  readonly rails: readonly RailRange[];
+  /** NIC name of each rail on every node. */
+  readonly railInterfaces: readonly string[];
+  readonly pools: readonly PoolRails[];
+  readonly partitions: readonly TenantPartition[];
+}
+
+/** A problem with the fabric, located relative to `spec`. */
+export interface FabricIssue {
+  readonly code: string;
+  readonly path: SpecPath;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export type FabricPlanResult =
+  { readonly ok: true; readonly plan: FabricPlan } | { readonly ok: false; readonly issues: readonly FabricIssue[] };
+
+/** The extended resource (without the `nvidia.com/` prefix) of rail `r`'s virtual functions. */
+export function railResource(rail: number): string {
+  return `rail${rail}`;
+}
+
+/** Name of rail `r`'s network: the IPPool, and the attachment in each tenant namespace. */
+export function railNetwork(rail: number): string {
+  return `rail-${rail}`;
+}
+
+/** Plans the fabric of `input`, or lists every reason it cannot be built. */
+export function planFabric(input: FabricPlanInput): FabricPlanResult {
+  const { fabric, pools } = input;
+  const issues: FabricIssue[] = [];
+  const issue = (code: string, path: SpecPath, message: string, fix: string) =>
+    issues.push({ code, path, message, fix });
+  const fabricPath = (...p: (string | number)[]): SpecPath => ['fabric', ...p];
+  const rails = Math.max(0, ...pools.map((p) => p.sku.rdmaNicsPerNode));
+  const railInterfaces = fabric.railInterfaces ?? Array.from({ length: rails }, (_, r) => `rail${r}`);
+  const partitionKind: PartitionKind = fabric.kind === 'infiniband' ? 'pkey' : 'vlan';
+
+  // Address ranges: valid, host bits clear, no overlap with the cluster's own ranges.
+  const ranges: NamedCidr[] = [];
+  const cidr = (path: SpecPath, text: string | undefined): Ipv4Cidr | undefined => {
+    if (text === undefined) return undefined;
+    const parsed = parseCidr(text);
+    const name = formatPath(['spec', ...path]);
+    if (!parsed) {
+      issue(
+        'invalid-cidr',
+        path,
+        `"${text}" is not an IPv4 range`,
+        'write four octets of 0-255 and a prefix of 0-32, like "100.64.0.0/10"',
+      );
+      return undefined;
+    }
+    if (!isNetwork(parsed)) {
+      issue('cidr-host-bits', path, `"${text}" has host bits set`, `write "${formatCidr(networkOf(parsed))}"`);
+    }
+    ranges.push({ name, cidr: parsed });
+    return parsed;
+  };
+  for (const key of ['podCIDR', 'serviceCIDR'] as const) {
+    if (input[key] === undefined) {
+      issue(
+        'fabric-needs-cluster-ranges',
+        ['kubernetes'],
+        `spec.kubernetes.${key} is not declared, so the fabric's rail ranges cannot be checked against it`,
+        `declare spec.kubernetes.${key} (the range your ${key === 'podCIDR' ? 'CNI gives pods' : 'API server gives Services'})`,
+      );
+    }
+  }
+  const railCidr = cidr(fabricPath('railCIDR'), fabric.railCIDR);
+  cidr(['kubernetes', 'podCIDR'], input.podCIDR);
+  cidr(['kubernetes', 'serviceCIDR'], input.serviceCIDR);
+  for (const [a, b] of findOverlaps(ranges)) {
+    issue(
+      'cidr-overlap',
+      b.name.split('.').slice(1),
+      `${b.name} ${formatCidr(b.cidr)} overlaps ${a.name} ${formatCidr(a.cidr)}`,
+      'give each range its own addresses (rail ranges are often carved from 100.64.0.0/10)',
+    );
+  }
+
+  if (fabric.linkGbps !== fabric.switch.portGbps) {
+    issue(
+      'fabric-port-speed',
+      fabricPath('switch', 'portGbps'),
+      `switch ports run at ${fabric.switch.portGbps} Gb/s but the GPU NICs at ${fabric.linkGbps} Gb/s`,
+      `describe the switch at the NIC speed (a 64 x 800G switch is ports: 128, portGbps: 400 with breakout cables)`,
+    );
+  }
+  if (railInterfaces.length < rails) {
+    issue(
+      'fabric-rail-interfaces',
+      fabricPath('railInterfaces'),
+      `${railInterfaces.length} rail NIC names are given but the pools have ${rails} rails`,
+      `list ${rails} interface names, rail 0 first`,
+    );
+  }
+
+  // Scalable units: the pools' blocks are what the Kueue Topology calls a block.
+  const poolRails: PoolRails[] = pools.map((pool, i) => {
+    const block = pool.racksPerBlock * pool.nodesPerRack;
+    const su = fabric.nodesPerScalableUnit ?? block;
+    if (su !== block) {
+      const racks = su / pool.nodesPerRack;
+      issue(
+        'scalable-unit-mismatch',
+        ['nodePools', i, 'racksPerBlock'],
+        `pool "${pool.name}" blocks hold ${block} nodes (${pool.racksPerBlock} racks x ${pool.nodesPerRack}) but ` +
+          `spec.fabric.nodesPerScalableUnit is ${su}: the Kueue block level would not match the leaf groups`,
+        Number.isInteger(racks)
+          ? `set racksPerBlock: ${racks} on pool "${pool.name}", or remove spec.fabric.nodesPerScalableUnit (each pool's block is then its scalable unit)`
+          : `remove spec.fabric.nodesPerScalableUnit (each pool's block is then its scalable unit)`,
+      );
+    }
+    return {
+      pool: pool.name,
+      rails: pool.sku.rdmaNicsPerNode,
+      podsPerNode: fabric.rdmaPodsPerNode ?? pool.sku.gpusPerNode,
+      nodesPerScalableUnit: su,
+    };
+  });
+
+  const sized = sizeFabric({
+    pools: pools.map((p, i) => ({
+      name: p.name,
+      nodes: p.nodes,
+      rails: p.sku.rdmaNicsPerNode,
+      gpusPerNode: p.sku.gpusPerNode,
+      nodesPerScalableUnit: poolRails[i].nodesPerScalableUnit,
+    })),
+    switchPorts: fabric.switch.ports,
+    linkGbps: fabric.linkGbps,
+    oversubscription: fabric.oversubscription ?? 1,
+    maxTiers: fabric.maxTiers ?? 3,
+  });
+  if (!sized.ok) issue(sized.failure.code, fabricPath('switch', 'ports'), sized.failure.message, sized.failure.fix);
+
+  let railRanges: readonly RailRange[] = [];
+  if (railCidr) {
+    const onRail = (r: number) =>
+      pools.map((p, i) => [p, poolRails[i]] as const).filter(([p]) => p.sku.rdmaNicsPerNode > r);
+    const planned = planRailAddresses({
+      railCIDR: railCidr,
+      nodesPerRail: Array.from({ length: rails }, (_, r) => onRail(r).reduce((n, [p]) => n + p.nodes, 0)),
+      perNodeBlockSize: Array.from({ length: rails }, (_, r) =>
+        Math.max(1, ...onRail(r).map(([, pr]) => pr.podsPerNode)),
+      ),
+    });
+    if (planned.ok) railRanges = planned.rails;
+    else planned.failures.forEach((f) => issue(f.code, fabricPath('railCIDR'), f.message, f.fix));
+  }
+
+  const assigned = assignPartitions(partitionKind, input.tenants);
+  assigned.failures.forEach((f) =>
+    issue(
+      f.code,
+      input.tenants[f.tenant].fabricPartition === undefined
+        ? ['tenants', f.tenant, 'name']
+        : ['tenants', f.tenant, 'fabricPartition'],
+      f.message,
+      f.fix,
+    ),
+  );
+  if (partitionKind === 'pkey') {
+    // A port holds at most 128 PKeys, the default partition among them.
+    pools.forEach((pool, i) => {
+      const sharing = input.tenants.filter((t) => (t.gpuQuota[pool.name] ?? 0) > 0);
+      if (sharing.length > 127) {
+        issue(
+          'fabric-too-many-partitions',
+          ['nodePools', i],
+          `${sharing.length} tenants have quota on pool "${pool.name}", but an InfiniBand port holds at most 127 tenant partition keys`,
+          'spread the tenants over more pools',
+        );
+      }
+    });
+  }
+  input.tenants.forEach((t, i) =>
+    t.namespaces.forEach((ns, n) => {
+      // Ethernet attachments are SriovNetworks named <namespace>-rail-<r> in the operator namespace.
+      const longest = `${ns}-${railNetwork(Math.max(0, rails - 1))}`;
+      if (fabric.kind === 'spectrum-x' && longest.length > MAX_NAME) {
+        issue(
+          'fabric-name-too-long',
+          ['tenants', i, 'namespaces', n],
+          `namespace "${ns}" makes the rail network name "${longest}" longer than ${MAX_NAME} characters`,
+          `shorten the namespace to at most ${MAX_NAME - longest.length + ns.length} characters`,
+        );
+      }
+    }),
+  );
+
+  if (issues.length > 0 || !sized.ok) return { ok: false, issues };
+  return {
+    ok: true,
+    plan: {
+      kind: fabric.kind,
+      partitionKind,
+      switchModel: fabric.switch.model,
+      linkGbps: fabric.linkGbps,
+      sizing: sized.sizing,
+      rails: railRanges,
+      railInterfaces: railInterfaces.slice(0, rails),
+      pools: poolRails,
+      partitions: input.tenants.map((t) => {
+        const id = assigned.partitions.get(t.name)!;
+        return { tenant: t.name, namespaces: t.namespaces, id, display: formatPartition(partitionKind, id) };
+      }),
+    },
+  };
+}
+
+/** The plan of a cluster that declares a fabric; throws with every issue when it cannot be built. */
+export function requireFabricPlan(input: FabricPlanInput): FabricPlan {
+  const result = planFabric(input);
+  if (result.ok) return result.plan;
+  throw new Error(
+    `the compute fabric cannot be built:\n${result.issues
+      .map((i) => `  ${formatPath(['spec', ...i.path])}: ${i.message}\n    fix: ${i.fix}`)
+      .join('\n')}`,
+  );
+}
+
+/** The fabric plan of a resolved cluster; undefined without `spec.fabric`. Throws when it cannot be built. */
+export function clusterFabricPlan(cluster: Cluster): FabricPlan | undefined {
+  if (!cluster.fabric) return undefined;
+  return requireFabricPlan({
+    fabric: cluster.fabric,
+    pools: cluster.pools,
+    tenants: cluster.tenants,
+    podCIDR: cluster.kubernetes.podCIDR,
+    serviceCIDR: cluster.kubernetes.serviceCIDR,
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The `fabric` section of reports/summary.json and its lines in the synth summary.
+ */
+import type { Cluster } from '../model/cluster';
+import { clusterFabricPlan } from './plan';
+
+/** The sized fabric as the summary reports it. */
+export interface FabricSummary {
+  readonly kind: string;
+  readonly tiers: number;
+  readonly leafSwitches: number;
+  readonly spineSwitches: number;
+  readonly coreSwitches: number;
+  readonly links: number;
+  /** Transceivers: one at each end of every link. */
+  readonly optics: number;
+  /** Injection bandwidth of one GPU, Gb/s. */
+  readonly perGpuGbps: number;
+  readonly bisectionTbps: number;
+  /** Switches on the longest path between two GPUs. */
+  readonly maxHops: number;
+  /** Each rail's range and its usable addresses. */
+  readonly rails: readonly { readonly rail: number; readonly cidr: string; readonly addresses: number }[];
+}
+
+/** The fabric section of `cluster`; undefined without `spec.fabric`. */
+export function fabricSummary(cluster: Cluster): FabricSummary | undefined {
+  const plan = clusterFabricPlan(cluster);
+  if (!plan) return undefined;
+  const s = plan.sizing;
+  return {
+    kind: plan.kind,
+    tiers: s.tiers,
+    leafSwitches: s.leafSwitches,
+    spineSwitches: s.spineSwitches,
+    coreSwitches: s.coreSwitches,
+    links: s.links,
+    optics: s.optics,
+    perGpuGbps: s.perGpuGbps,
+    bisectionTbps: s.bisectionTbps,
+    maxHops: s.maxHops,
+    rails: plan.rails.map((r) => ({ rail: r.rail, cidr: r.cidr, addresses: r.addresses })),
+  };
+}
+
+/** Terminal lines of the fabric section. */
+export function formatFabricLines(fabric: FabricSummary | undefined): string[] {
+  if (!fabric) return [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    `  fabric ${fabric.kind}: ${fabric.tiers} tiers, ${n(fabric.leafSwitches)} leaf + ${n(fabric.spineSwitches)} spine + ` +
+      `${n(fabric.coreSwitches)} core switches, ${n(fabric.links)} links, ${n(fabric.optics)} optics`,
+    `  fabric bandwidth: ${n(fabric.perGpuGbps)} Gb/s per GPU, ${n(fabric.bisectionTbps)} Tb/s bisection, at most ${fabric.maxHops} switch hops`,
+    ...fabric.rails.map((r) => `  fabric rail ${r.rail}: ${r.cidr} (${n(r.addresses)} addresses)`),
+  ];
+}
