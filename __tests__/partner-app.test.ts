@@ -175,9 +175,11 @@ describe('the packed package in a partner app', () => {
     ]);
     expect(gpuQuota).toEqual([['acme-rtx', '32']]);
 
-    const yaml = parseAllDocuments(
-      fs.readFileSync(path.join(out, 'manifests', 'acme-tenant-acme', '18-networkpolicy.yaml'), 'utf8'),
-    ).map((d) => d.toJS() as KubeObject);
+    const manifests = path.join(out, 'manifests', 'acme-tenant-acme');
+    const file = fs.readdirSync(manifests).find((f) => /^\d\d-networkpolicy\.yaml$/.test(f))!;
+    const yaml = parseAllDocuments(fs.readFileSync(path.join(manifests, file), 'utf8')).map(
+      (d) => d.toJS() as KubeObject,
+    );
     expect(yaml.find((o) => o.metadata.name === 'allow-model-mirror')).toEqual(mirror);
   });
 
