@@ -45,14 +45,27 @@ export interface Summary {
       gpuQuota: Record<string, number>;
     }
   >;
+  /** Per stack: its Terraform resources and objects. */
   readonly stacks: Record<string, StackSummary>;
-  /** Filesystems, tenant claims, checkpoint demand, and the protected and retained data (absent without storage). */
+  /**
+   * Filesystems, tenant claims, checkpoint demand, and the protected and retained data.
+   * @default - absent without storage
+   */
   readonly storage?: StorageSummary;
-  /** Draw per pool and per site against the site budgets. */
+  /**
+   * Draw per pool and per site against the site budgets.
+   * @default - absent when not computed
+   */
   readonly power?: PowerSummary;
-  /** MachineDeployments per pool (absent without `spec.management`). */
+  /**
+   * MachineDeployments per pool.
+   * @default - absent without `spec.management`
+   */
   readonly provisioning?: ProvisioningSummary;
-  /** The sized compute fabric and its rail ranges (absent without `spec.fabric`). */
+  /**
+   * The sized compute fabric and its rail ranges.
+   * @default - absent without `spec.fabric`
+   */
   readonly fabric?: FabricSummary;
 }
 
