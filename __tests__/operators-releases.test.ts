@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { loadSpecFile } from '../spec/load';
-import { CHARTS, migStrategy, operatorReleases, rdmaEnabled } from '../operators/charts';
+import { NETWORK_OPERATOR_NAMESPACE } from '../constructs/fabric';
+import { CHARTS, migStrategy, OPERATOR_NAMESPACES, operatorReleases, rdmaEnabled } from '../operators/charts';
 import { renderHelmfile } from '../operators/helmfile';
 import { ROOT, synthToTemp } from './support/synth';
 
@@ -41,6 +42,9 @@ describe('the operators stack', () => {
       rdma: { enabled: true, useHostMofed: false },
     });
     expect(values.mig).toEqual({ strategy: 'single' });
+    // The example declares a fabric: its SR-IOV policies need the SR-IOV operator, in the namespace the fabric uses.
+    expect(valuesOf('network_operator').sriovNetworkOperator).toEqual({ enabled: true });
+    expect(OPERATOR_NAMESPACES.networkOperator).toBe(NETWORK_OPERATOR_NAMESPACE);
     expect(values.nfd).toEqual({ enabled: false });
     expect(values.dcgm).toEqual({ enabled: true });
     // The GB200 pool is dedicated: its taint must not keep the GPU operands off its nodes.
@@ -63,6 +67,9 @@ describe('the operators stack', () => {
     expect(migStrategy({ pools: [{ ...pool, migProfile: 'all-1g.10gb' }] })).toBe('single');
     expect(migStrategy({ pools: [{ ...pool, migProfile: 'custom-layout' }] })).toBe('mixed');
     const lab = operatorReleases(cluster);
+    expect(lab.find((r) => r.name === 'network-operator')!.values).toMatchObject({
+      sriovNetworkOperator: { enabled: false },
+    });
     // No dedicated pool in the lab: node agents tolerate only the GPU taint.
     expect(lab.find((r) => r.name === 'gpu-operator')!.values).toMatchObject({
       daemonsets: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },

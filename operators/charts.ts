@@ -75,12 +75,13 @@ export const OPERATOR_NAMESPACES = {
 export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5 } as const;
 
 /**
- * GPUDirect RDMA (`driver.rdma.enabled`): on when the pools have RDMA NICs on the compute
- * fabric (every catalog system does). The NICs' driver comes from the Network Operator, so the
- * host's MOFED is not used.
+ * GPUDirect RDMA (`driver.rdma.enabled`): on when the spec declares a compute fabric (both
+ * kinds, Spectrum-X RoCE and InfiniBand, are RDMA) and, without one, when the pools have RDMA
+ * NICs (every catalog system does). The NICs' driver comes from the Network Operator's
+ * NicClusterPolicy, so the host's MOFED is not used.
  */
-export function rdmaEnabled(cluster: Pick<Cluster, 'pools'>): boolean {
-  return cluster.pools.some((p) => p.sku.rdmaNicsPerNode > 0);
+export function rdmaEnabled(cluster: Pick<Cluster, 'pools'> & Partial<Pick<Cluster, 'fabric'>>): boolean {
+  return cluster.fabric !== undefined || cluster.pools.some((p) => p.sku.rdmaNicsPerNode > 0);
 }
 
 /**
@@ -102,7 +103,9 @@ export function nodeAgentTolerations(cluster: Pick<Cluster, 'pools'>): Record<st
 }
 
 /** The releases of `cluster`, in install order. */
-export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelease[] {
+export function operatorReleases(
+  cluster: Pick<Cluster, 'pools'> & Partial<Pick<Cluster, 'fabric'>>,
+): OperatorRelease[] {
   const tolerations = nodeAgentTolerations(cluster);
   const nfd = 'node-feature-discovery';
   return [
@@ -136,6 +139,8 @@ export function operatorReleases(cluster: Pick<Cluster, 'pools'>): OperatorRelea
       needs: [nfd],
       values: {
         nfd: { enabled: false, deployNodeFeatureRules: true },
+        // The fabric's SriovNetworkNodePolicies and SriovNetworks need the SR-IOV operator's CRDs.
+        sriovNetworkOperator: { enabled: cluster.fabric !== undefined },
       },
     },
     {
