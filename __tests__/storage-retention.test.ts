@@ -1,0 +1,191 @@
+/**
+ * Nothing lost: a volume (or a whole tenant) removed from the spec is never destroyed. The next
+ * synth into the same output reads what the last one protected, tells Terraform to forget what is
+ * gone (`removed` with `destroy = false`), keeps its namespace protected, and says so.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, DataResource, TerraformStack } from 'cdktf';
+import { synthesize } from '../emit/synthesize';
+import { formatSummary } from '../reports/summary';
+import { parseSpec } from '../spec/load';
+import { RemovedBlocks } from '../stacks/data-retention';
+import { SpecData, storageSpec, STORAGE_SPEC } from './support/storage-spec';
+import { readOutput, SynthOutput, tempDir } from './support/synth';
+
+/** Synthesizes spec text into `outdir` (replacing what is there) and reads it back. */
+function synthInto(outdir: string, text: string): SynthOutput {
+  const { cluster } = parseSpec(text, 'spec.yaml');
+  return readOutput(outdir, synthesize(cluster, { outdir }));
+}
+
+const PVC_B = 'kubernetes_manifest.persistentvolumeclaim_team_b_checkpoints';
+const withoutVolumeB = storageSpec((s) => (s.tenants[1].storage[0].volumes = []));
+const removedBlocks = (out: SynthOutput, stack: string) => (out.cdktf(stack).removed as unknown[] | undefined) ?? [];
+
+describe('a volume removed from the spec', () => {
+  const outdir = path.join(tempDir(), 'out');
+  // Read now: the next synth replaces the output directory.
+  const first = synthInto(outdir, STORAGE_SPEC).cdktf('st-tenant-team-b');
+  const second = synthInto(outdir, withoutVolumeB);
+
+  it('was protected from destruction while declared', () => {
+    const manifests = first.resource!.kubernetes_manifest;
+    expect(manifests.persistentvolumeclaim_team_b_checkpoints.lifecycle).toEqual({ prevent_destroy: true });
+    expect(first.removed).toBeUndefined();
+  });
+
+  it('is forgotten by Terraform, never destroyed: a removed block with destroy = false', () => {
+    const tf = second.cdktf('st-tenant-team-b');
+    expect(tf.resource!.kubernetes_manifest.persistentvolumeclaim_team_b_checkpoints).toBeUndefined();
+    expect(tf.removed).toEqual([{ from: PVC_B, lifecycle: { destroy: false } }]);
+    expect((tf.terraform as { required_version?: string }).required_version).toBe('>= 1.7.0');
+  });
+
+  it('keeps the namespace holding it protected, since deleting a namespace deletes its claims', () => {
+    const ns = second.cdktf('st-tenant-team-b').resource!.kubernetes_manifest.namespace_team_b;
+    expect(ns.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('touches no other stack', () => {
+    expect(removedBlocks(second, 'st-tenant-team-a')).toEqual([]);
+    expect(removedBlocks(second, 'st-platform')).toEqual([]);
+  });
+
+  it('is recorded as retained and explained in the synth output', () => {
+    expect(second.summary.storage!.retained).toEqual([
+      {
+        stack: 'st-tenant-team-b',
+        tenant: 'team-b',
+        kind: 'PersistentVolumeClaim',
+        namespace: 'team-b',
+        name: 'checkpoints',
+        terraformAddress: PVC_B,
+      },
+    ]);
+    expect(formatSummary(second.summary)).toContain(
+      `kept: PersistentVolumeClaim team-b/checkpoints (stack st-tenant-team-b) is no longer in the spec; a removed block makes Terraform forget ${PVC_B} without destroying it`,
+    );
+  });
+
+  it('stays retained in every later synth, applied or not', () => {
+    const third = synthInto(outdir, withoutVolumeB);
+    expect(removedBlocks(third, 'st-tenant-team-b')).toEqual([{ from: PVC_B, lifecycle: { destroy: false } }]);
+    expect(third.summary.storage!.retained.map((r) => r.terraformAddress)).toEqual([PVC_B]);
+  });
+
+  it('is managed again, without a removed block, once declared again', () => {
+    const back = synthInto(outdir, STORAGE_SPEC);
+    expect(removedBlocks(back, 'st-tenant-team-b')).toEqual([]);
+    expect(
+      back.cdktf('st-tenant-team-b').resource!.kubernetes_manifest.persistentvolumeclaim_team_b_checkpoints.lifecycle,
+    ).toEqual({
+      prevent_destroy: true,
+    });
+    expect(back.summary.storage!.retained).toEqual([]);
+  });
+});
+
+describe('a tenant removed from the spec', () => {
+  const outdir = path.join(tempDir(), 'out');
+  synthInto(outdir, STORAGE_SPEC);
+  const dropB = (s: SpecData) => (s.tenants = s.tenants.slice(0, 1));
+  const gone = synthInto(outdir, storageSpec(dropB));
+
+  it('leaves its stack unsynthesized, so nothing plans the destruction of its volumes', () => {
+    expect(gone.stacks).not.toContain('st-tenant-team-b');
+    expect(gone.summary.storage!.retained.map((r) => `${r.kind} ${r.name}`)).toEqual([
+      'Namespace team-b',
+      'PersistentVolumeClaim checkpoints',
+    ]);
+    expect(formatSummary(gone.summary)).toContain(
+      'kept: PersistentVolumeClaim team-b/checkpoints (stack st-tenant-team-b) is no longer in the spec; stack st-tenant-team-b is no longer synthesized, so nothing plans its destruction',
+    );
+  });
+
+  it('comes back with its old volume forgotten, not destroyed, when re-added without it', () => {
+    const back = synthInto(outdir, withoutVolumeB);
+    expect(removedBlocks(back, 'st-tenant-team-b')).toEqual([{ from: PVC_B, lifecycle: { destroy: false } }]);
+    expect(back.cdktf('st-tenant-team-b').resource!.kubernetes_manifest.namespace_team_b.lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+  });
+});
+
+describe('a namespace that held volumes, removed from its tenant', () => {
+  it('is forgotten with its claims instead of being deleted', () => {
+    const outdir = path.join(tempDir(), 'out');
+    synthInto(outdir, STORAGE_SPEC);
+    const moved = synthInto(
+      outdir,
+      storageSpec((s) => {
+        s.tenants[0].namespaces = ['a-serve'];
+        s.tenants[0].storage[0].namespace = 'a-serve';
+        s.tenants[0].storage.pop();
+      }),
+    );
+    const blocks = removedBlocks(moved, 'st-tenant-team-a') as { from: string }[];
+    expect(blocks.map((b) => b.from)).toEqual([
+      'kubernetes_manifest.namespace_a_train',
+      'kubernetes_manifest.persistentvolumeclaim_a_train_checkpoints',
+      'kubernetes_manifest.persistentvolumeclaim_a_train_datasets',
+    ]);
+  });
+});
+
+describe('a volume whose data may go', () => {
+  it('is destroyed when removed after allowDataDeletion: true was synthesized', () => {
+    const outdir = path.join(tempDir(), 'out');
+    synthInto(
+      outdir,
+      storageSpec((s) => (s.tenants[1].storage[0].volumes[0].allowDataDeletion = true)),
+    );
+    const after = synthInto(outdir, withoutVolumeB);
+    expect(removedBlocks(after, 'st-tenant-team-b')).toEqual([]);
+    expect(after.summary.storage!.retained).toEqual([]);
+  });
+});
+
+describe('an unreadable previous summary', () => {
+  it('fails the synth and leaves the output as it was, rather than forget what it protected', () => {
+    const outdir = path.join(tempDir(), 'out');
+    synthInto(outdir, STORAGE_SPEC);
+    const summaryFile = path.join(outdir, 'reports', 'summary.json');
+    fs.writeFileSync(summaryFile, '{"storage": {"protected": [{"stack": 1}]}}');
+    expect(() => synthInto(outdir, withoutVolumeB)).toThrow(
+      /summary\.json: storage\.protected\[0\] is not a record of stack, kind, name and terraformAddress; .*Restore it/,
+    );
+    expect(fs.readFileSync(summaryFile, 'utf8')).toBe('{"storage": {"protected": [{"stack": 1}]}}');
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'st-tenant-team-b', 'cdk.tf.json'))).toBe(true);
+  });
+});
+
+const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+(hasTerraform ? describe : describe.skip)('the removed block, run by Terraform', () => {
+  it('keeps the object: Terraform forgets it and destroys nothing', () => {
+    const dir = tempDir('colossus-removed-');
+    const synthStack = (build: (s: TerraformStack) => void): void => {
+      const app = new App({ outdir: path.join(dir, 'out'), stackTraces: false });
+      const stack = new TerraformStack(app, 'data');
+      build(stack);
+      app.synth();
+      fs.copyFileSync(path.join(dir, 'out', 'stacks', 'data', 'cdk.tf.json'), path.join(dir, 'main.tf.json'));
+    };
+    const tf = (...args: string[]) =>
+      execFileSync('terraform', [...args, '-no-color'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_INPUT: '0' },
+      });
+    synthStack((s) => new DataResource(s, 'volume', { input: 'data', lifecycle: { preventDestroy: true } }));
+    tf('init');
+    tf('apply', '-auto-approve');
+    synthStack((s) => new RemovedBlocks(s, 'retained-data', ['terraform_data.volume']));
+    const plan = tf('plan');
+    expect(plan).toContain('will no longer be managed');
+    expect(plan).not.toMatch(/will be destroyed/);
+    expect(tf('apply', '-auto-approve')).toContain('0 destroyed');
+    expect(tf('state', 'list').trim()).toBe('');
+  });
+});
