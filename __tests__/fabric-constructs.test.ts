@@ -1,0 +1,268 @@
+/** What the fabric emits: operator objects, rail pools, per-tenant partitions, Kueue Topology, summary. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { NETWORK_OPERATOR_NAMESPACE, TOPOLOGY_NAME } from '../constructs/fabric';
+import { requireFabricPlan } from '../fabric/plan';
+import { KubeObject, LABELS } from '../model/kube';
+import { loadSpecFile } from '../spec/load';
+import { isCoreApi, validateCoreObjects } from './support/core-validator';
+import { describeWithCrds, validateCustomResource } from './support/crd-validator';
+import { ROOT, synthToTemp, SynthOutput } from './support/synth';
+
+type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const FABRIC_KINDS = [
+  'NicClusterPolicy',
+  'IPPool',
+  'SriovNetworkNodePolicy',
+  'SriovNetwork',
+  'NetworkAttachmentDefinition',
+  'Topology',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+];
+
+let colossus: SynthOutput;
+let ib: SynthOutput;
+beforeAll(() => {
+  colossus = synthToTemp('examples/colossus-1.yaml');
+  ib = synthToTemp('examples/infiniband.yaml');
+});
+
+const all = (out: SynthOutput): KubeObject[] => out.stacks.flatMap((s) => out.yamlObjects(s));
+const ofKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const spec = (o: KubeObject) => o.spec as Spec;
+
+describe('Spectrum-X fabric of the built-in Colossus example', () => {
+  test('the summary reports the sized fabric with exactly the documented fields', () => {
+    const fabric = colossus.summary.fabric!;
+    expect(Object.keys(fabric).sort()).toEqual(
+      [
+        'kind',
+        'tiers',
+        'leafSwitches',
+        'spineSwitches',
+        'coreSwitches',
+        'links',
+        'optics',
+        'perGpuGbps',
+        'bisectionTbps',
+        'maxHops',
+        'rails',
+      ].sort(),
+    );
+    expect(fabric).toMatchObject({
+      kind: 'spectrum-x',
+      tiers: 3,
+      leafSwitches: 3764,
+      perGpuGbps: 400,
+      bisectionTbps: 46057.6,
+      maxHops: 5,
+    });
+    expect(fabric.rails).toHaveLength(8);
+    expect(fabric.rails[7]).toEqual({ rail: 7, cidr: '100.120.0.0/13', addresses: 524286 });
+    const written = JSON.parse(fs.readFileSync(path.join(colossus.outdir, 'reports', 'summary.json'), 'utf8'));
+    expect(written.fabric).toEqual(fabric);
+  });
+
+  test('one NicClusterPolicy on the fabric nodes, tolerating dedicated pools, without ib-kubernetes', () => {
+    const [policy, ...more] = ofKind(all(colossus), 'NicClusterPolicy');
+    expect(more).toEqual([]);
+    expect(policy.metadata.name).toBe('nic-cluster-policy');
+    expect(Object.keys(spec(policy)).sort()).toEqual(
+      ['nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
+    );
+    expect(spec(policy).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]).toEqual({
+      matchExpressions: [{ key: LABELS.pool, operator: 'In', values: ['h100', 'h200', 'gb200'] }],
+    });
+    expect(spec(policy).tolerations).toEqual([{ key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('one IPPool per rail; rails 4-7 only on the 8-rail HGX pools', () => {
+    const pools = ofKind(all(colossus), 'IPPool');
+    expect(pools.map((p) => p.metadata.name)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((r) => `rail-${r}`));
+    pools.forEach((p) => expect(p.metadata.namespace).toBe(NETWORK_OPERATOR_NAMESPACE));
+    const nodes = (p: KubeObject) => spec(p).nodeSelector.nodeSelectorTerms[0].matchExpressions[0].values;
+    expect(nodes(pools[3])).toEqual(['h100', 'h200', 'gb200']);
+    expect(nodes(pools[4])).toEqual(['h100', 'h200']);
+    expect(spec(pools[0])).toMatchObject({ subnet: '100.64.0.0/13', perNodeBlockSize: 8 });
+  });
+
+  test('an RDMA SR-IOV policy per pool and rail: 8 + 8 on HGX, 4 on GB200 trays', () => {
+    const policies = ofKind(all(colossus), 'SriovNetworkNodePolicy');
+    expect(policies).toHaveLength(20);
+    policies.forEach((p) => expect(spec(p)).toMatchObject({ isRdma: true, linkType: 'eth', deviceType: 'netdevice' }));
+    const gb200 = policies.filter((p) => spec(p).nodeSelector[LABELS.pool] === 'gb200');
+    expect(gb200.map((p) => spec(p).resourceName).sort()).toEqual(['rail0', 'rail1', 'rail2', 'rail3']);
+    expect(spec(gb200[0]).numVfs).toBe(4); // one pod per GPU of a 4-GPU tray
+  });
+
+  test('every tenant gets its own VLAN, attached only in its own namespaces', () => {
+    const vlans = new Map<string, number>();
+    for (const stack of colossus.stacks.filter((s) => s.includes('-tenant-'))) {
+      const tenant = stack.split('-tenant-')[1];
+      const namespaces = ofKind(colossus.yamlObjects(stack), 'Namespace').map((n) => n.metadata.name);
+      const networks = ofKind(colossus.yamlObjects(stack), 'SriovNetwork');
+      expect(networks).toHaveLength(namespaces.length * 8);
+      const own = new Set(networks.map((n) => spec(n).vlan));
+      expect(own.size).toBe(1);
+      networks.forEach((n) => {
+        expect(namespaces).toContain(spec(n).networkNamespace);
+        expect(n.metadata.namespace).toBe(NETWORK_OPERATOR_NAMESPACE);
+        expect(n.metadata.labels?.[LABELS.tenant]).toBe(tenant);
+        expect(JSON.parse(spec(n).ipam)).toEqual({
+          type: 'nv-ipam',
+          poolName: `rail-${spec(n).resourceName.slice(4)}`,
+        });
+      });
+      vlans.set(tenant, [...own][0]);
+    }
+    expect(vlans.get('anthropic')).toBe(3001);
+    expect(new Set(vlans.values()).size).toBe(vlans.size);
+    // Nothing of the fabric is in another tenant's stack or the platform's.
+    expect(ofKind(colossus.yamlObjects('colossus-1-platform'), 'SriovNetwork')).toEqual([]);
+  });
+
+  test('SR-IOV settings stay strings for YAML 1.1 readers such as kubectl', () => {
+    const dir = path.join(colossus.outdir, 'manifests', 'colossus-1-tenant-grok');
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('-sriovnetwork.yaml'))!;
+    const [doc] = parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'), { version: '1.1' });
+    expect((doc.toJS() as Spec).spec).toMatchObject({ spoofChk: 'on', trust: 'off' });
+  });
+
+  test('a Kueue Topology with the pools’ block, rack and host labels, referred to by every flavor', () => {
+    const [topology] = ofKind(all(colossus), 'Topology');
+    expect(topology.metadata.name).toBe(TOPOLOGY_NAME);
+    expect(spec(topology).levels).toEqual([
+      { nodeLabel: LABELS.block },
+      { nodeLabel: LABELS.rack },
+      { nodeLabel: 'kubernetes.io/hostname' },
+    ]);
+    const flavors = ofKind(all(colossus), 'ResourceFlavor');
+    expect(flavors).toHaveLength(3);
+    flavors.forEach((f) => expect(spec(f).topologyName).toBe(TOPOLOGY_NAME));
+  });
+
+  test('tenant pods may attach only networks of their own namespace, and no raw rail VFs', () => {
+    const [policy] = ofKind(all(colossus), 'ValidatingAdmissionPolicy');
+    const [binding] = ofKind(all(colossus), 'ValidatingAdmissionPolicyBinding');
+    expect(spec(policy).matchConstraints.resourceRules[0]).toMatchObject({ resources: ['pods'] });
+    const expressions = spec(policy)
+      .validations.map((v: Spec) => v.expression)
+      .join('\n');
+    expect(expressions).toContain('matches(\'/|"namespace"\')');
+    expect(expressions).toContain("startsWith('nvidia.com/rail')");
+    expect(spec(binding)).toEqual({
+      policyName: policy.metadata.name,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchExpressions: [{ key: LABELS.tenant, operator: 'Exists' }] } },
+    });
+  });
+});
+
+describe('InfiniBand example', () => {
+  test('reproduces the DGX B200 SuperPOD 16-SU switch counts', () => {
+    expect(ib.summary.fabric).toMatchObject({
+      kind: 'infiniband',
+      tiers: 3,
+      leafSwitches: 128,
+      spineSwitches: 128,
+      coreSwitches: 64,
+      links: 3 * 4096,
+      maxHops: 5,
+    });
+  });
+
+  test('ib-kubernetes in the NicClusterPolicy, InfiniBand VFs on the named rail NICs', () => {
+    const [policy] = ofKind(all(ib), 'NicClusterPolicy');
+    expect(spec(policy).ibKubernetes).toMatchObject({
+      ufmSecret: 'ufm-secret',
+      pKeyGUIDPoolRangeStart: '02:00:00:00:00:00:00:00',
+    });
+    const sriov = ofKind(all(ib), 'SriovNetworkNodePolicy');
+    expect(sriov.map((p) => spec(p).nicSelector.pfNames[0])).toEqual(expect.arrayContaining(['ibp24s0', 'ibp220s0']));
+    sriov.forEach((p) => expect(spec(p)).toMatchObject({ linkType: 'ib', isRdma: true }));
+  });
+
+  test('each tenant gets its own PKey in ib-sriov attachments in its own namespaces', () => {
+    const pkeys = new Map<string, string>();
+    for (const stack of ib.stacks.filter((s) => s.includes('-tenant-'))) {
+      const tenant = stack.split('-tenant-')[1];
+      const namespaces = ofKind(ib.yamlObjects(stack), 'Namespace').map((n) => n.metadata.name);
+      const nads = ofKind(ib.yamlObjects(stack), 'NetworkAttachmentDefinition');
+      expect(nads).toHaveLength(namespaces.length * 8);
+      const own = new Set<string>();
+      nads.forEach((nad, i) => {
+        expect(namespaces).toContain(nad.metadata.namespace);
+        const config = JSON.parse(spec(nad).config);
+        expect(config).toMatchObject({ type: 'ib-sriov', ibKubernetesEnabled: true, name: nad.metadata.name });
+        expect(nad.metadata.annotations?.['k8s.v1.cni.cncf.io/resourceName']).toBe(`nvidia.com/rail${i}`);
+        expect(config.ipam).toEqual({ type: 'nv-ipam', poolName: `rail-${i}` });
+        own.add(config.pkey);
+      });
+      expect(own.size).toBe(1);
+      pkeys.set(tenant, [...own][0]);
+    }
+    expect(pkeys.get('research')).toBe('0x0101');
+    expect(pkeys.get('partner')).toMatch(/^0x[0-7][0-9a-f]{3}$/);
+    expect(new Set(pkeys.values()).size).toBe(2);
+    expect(ofKind(all(ib), 'SriovNetwork')).toEqual([]);
+  });
+});
+
+describe('without spec.fabric', () => {
+  test('the lab emits no fabric objects and its flavors no topology', () => {
+    const lab = synthToTemp('examples/lab.yaml');
+    const objects = all(lab);
+    expect(objects.filter((o) => FABRIC_KINDS.includes(o.kind))).toEqual([]);
+    ofKind(objects, 'ResourceFlavor').forEach((f) => expect(spec(f).topologyName).toBeUndefined());
+    expect(lab.summary.fabric).toBeUndefined();
+  });
+});
+
+describe('constructs composed in code', () => {
+  test('fails synthesis with every issue and its numbers when the fabric cannot be built', () => {
+    const { cluster } = loadSpecFile(path.join(ROOT, 'examples', 'infiniband.yaml'));
+    const plan = () =>
+      requireFabricPlan({
+        fabric: { ...cluster.fabric!, maxTiers: 2 },
+        pools: cluster.pools,
+        tenants: cluster.tenants,
+        podCIDR: cluster.kubernetes.podCIDR,
+        serviceCIDR: '100.64.0.0/12',
+      });
+    expect(plan).toThrow(/spec\.fabric\.switch\.ports: 4,096 GPU NIC ports need 128 leaf switches/);
+    expect(plan).toThrow(
+      /spec\.kubernetes\.serviceCIDR 100\.64\.0\.0\/12 overlaps spec\.fabric\.railCIDR 100\.64\.0\.0\/16/,
+    );
+  });
+});
+
+describe('conformance of the fabric objects', () => {
+  test('core objects (admission policy) match the Kubernetes types', () => {
+    const core = [...all(colossus), ...all(ib)].filter((o) => FABRIC_KINDS.includes(o.kind) && isCoreApi(o.apiVersion));
+    expect(core.length).toBe(4);
+    expect(validateCoreObjects(core)).toEqual([]);
+  });
+});
+
+describeWithCrds('conformance of the fabric custom resources', () => {
+  test.each(['colossus', 'ib'])(
+    'every fabric custom resource of %s matches its upstream CRD storage version',
+    (name) => {
+      const out = name === 'colossus' ? colossus : ib;
+      const custom = all(out).filter((o) => FABRIC_KINDS.includes(o.kind) && !isCoreApi(o.apiVersion));
+      expect(new Set(custom.map((o) => o.kind)).size).toBe(5);
+      expect(custom.flatMap(validateCustomResource)).toEqual([]);
+    },
+  );
+
+  test('the validator would catch an ipam object instead of a JSON string', () => {
+    const [network] = ofKind(all(colossus), 'SriovNetwork');
+    const broken = { ...network, spec: { ...spec(network), ipam: { type: 'nv-ipam' } } };
+    expect(validateCustomResource(broken as KubeObject)).toEqual([
+      expect.stringContaining('/spec/ipam must be string'),
+    ]);
+  });
+});
