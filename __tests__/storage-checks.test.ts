@@ -1,30 +1,20 @@
 /** Storage checks: each fails synthesis with the field path, the numbers and a fix. */
-import { SpecError, SpecIssue } from '../spec/errors';
+import { SpecIssue } from '../spec/errors';
 import { parseSpec } from '../spec/load';
 import { checkpointDemands, tenantGpus } from '../storage/checkpoint';
 import { resolveStorage, tibQuantity } from '../storage/model';
+import { specIssues } from './support/spec-issues';
 import { storageSpec, STORAGE_SPEC } from './support/storage-spec';
-
-/** The issues of a spec (none when it loads). */
-function issuesOf(text: string): SpecIssue[] {
-  try {
-    parseSpec(text, 'spec.yaml');
-    return [];
-  } catch (e) {
-    if (e instanceof SpecError) return [...e.issues];
-    throw e;
-  }
-}
 
 const path = (i: SpecIssue) => i.path.join('.');
 
 describe('storage checks', () => {
   it('accept the example storage spec', () => {
-    expect(issuesOf(STORAGE_SPEC)).toEqual([]);
+    expect(specIssues(STORAGE_SPEC)).toEqual([]);
   });
 
   it('fails a share of an unknown filesystem, suggesting the nearest', () => {
-    const issues = issuesOf(storageSpec((s) => (s.tenants[1].storage[0].filesystem = 'fats')));
+    const issues = specIssues(storageSpec((s) => (s.tenants[1].storage[0].filesystem = 'fats')));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'unknown-filesystem',
@@ -37,7 +27,7 @@ describe('storage checks', () => {
   });
 
   it('fails a share when the spec declares no filesystem at all', () => {
-    const issues = issuesOf(
+    const issues = specIssues(
       storageSpec((s) => {
         delete s.storage;
         delete s.tenants[0].storage;
@@ -49,7 +39,7 @@ describe('storage checks', () => {
   });
 
   it('fails tenant shares above the filesystem capacity, with every share and the excess', () => {
-    const issues = issuesOf(storageSpec((s) => (s.tenants[1].storage[0].capacityTiB = 55)));
+    const issues = specIssues(storageSpec((s) => (s.tenants[1].storage[0].capacityTiB = 55)));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({
       code: 'storage-exceeds-filesystem',
@@ -62,7 +52,7 @@ describe('storage checks', () => {
   });
 
   it('fails volumes above the tenant share, listing them', () => {
-    const issues = issuesOf(storageSpec((s) => (s.tenants[0].storage[0].capacityTiB = 45)));
+    const issues = specIssues(storageSpec((s) => (s.tenants[0].storage[0].capacityTiB = 45)));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({
       code: 'volumes-exceed-share',
@@ -74,7 +64,7 @@ describe('storage checks', () => {
   });
 
   it("fails a share in a namespace that is not the tenant's", () => {
-    const issues = issuesOf(storageSpec((s) => (s.tenants[0].storage[1].namespace = 'team-b')));
+    const issues = specIssues(storageSpec((s) => (s.tenants[0].storage[1].namespace = 'team-b')));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'unknown-namespace',
@@ -85,7 +75,7 @@ describe('storage checks', () => {
   });
 
   it('fails two shares of one filesystem in one namespace', () => {
-    const issues = issuesOf(
+    const issues = specIssues(
       storageSpec((s) => s.tenants[0].storage.push({ filesystem: 'scratch', capacityTiB: 1, namespace: 'a-serve' })),
     );
     expect(issues.map((i) => [i.code, path(i)])).toEqual([['duplicate-storage-share', 'spec.tenants.0.storage.2']]);
@@ -93,7 +83,7 @@ describe('storage checks', () => {
   });
 
   it('fails volumes on node-local scratch', () => {
-    const issues = issuesOf(
+    const issues = specIssues(
       storageSpec((s) => (s.tenants[0].storage[1].volumes = [{ name: 'tmp', purpose: 'datasets', capacityTiB: 1 }])),
     );
     expect(issues).toEqual([
@@ -108,7 +98,7 @@ describe('storage checks', () => {
   });
 
   it('fails a repeated filesystem name and a repeated volume name in one namespace', () => {
-    const issues = issuesOf(
+    const issues = specIssues(
       storageSpec((s) => {
         s.storage.push({ ...s.storage[1], capacityTiB: 1 });
         s.tenants[0].storage[0].volumes[1].name = 'datasets';
@@ -122,7 +112,7 @@ describe('storage checks', () => {
   });
 
   it('fails a filesystem kind outside the schema', () => {
-    const issues = issuesOf(storageSpec((s) => (s.storage[0].kind = 'lustre')));
+    const issues = specIssues(storageSpec((s) => (s.storage[0].kind = 'lustre')));
     expect(issues).toEqual([expect.objectContaining({ code: 'invalid-value', path: ['spec', 'storage', 0, 'kind'] })]);
   });
 
@@ -156,7 +146,7 @@ describe('storage checks', () => {
     });
 
     it('fails synthesis with the numbers when the spec enforces it', () => {
-      const issues = issuesOf(
+      const issues = specIssues(
         storageSpec((s) => (s.checkpoint = { stateGBPerGpu: 80, targetSeconds: 60, enforce: true })),
       );
       expect(issues).toEqual([
@@ -170,7 +160,7 @@ describe('storage checks', () => {
     });
 
     it('is only a warning without enforce', () => {
-      expect(issuesOf(storageSpec((s) => (s.checkpoint = { stateGBPerGpu: 80, targetSeconds: 60 })))).toEqual([]);
+      expect(specIssues(storageSpec((s) => (s.checkpoint = { stateGBPerGpu: 80, targetSeconds: 60 })))).toEqual([]);
     });
   });
 
