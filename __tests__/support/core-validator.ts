@@ -50,7 +50,8 @@ export function validateCoreObjects(objects: readonly KubeObject[]): string[] {
     lines.push(text);
     owner.push(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   });
-  lines.push(TYPE_FIXES, 'export {};');
+  if (objects.some((o) => o.apiVersion.startsWith('admissionregistration.k8s.io/'))) lines.push(TYPE_FIXES);
+  lines.push('export {};');
   const source = lines.join('\n');
   const options: ts.CompilerOptions = {
     strict: true,
