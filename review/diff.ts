@@ -319,19 +319,32 @@ export function diffCapacity(base: OutputSummary, head: OutputSummary): Capacity
     if (KNOWN_SECTIONS.has(section)) continue;
     const [b, h] = [numericLeaves(base[section]), numericLeaves(head[section])];
     for (const leaf of union(Object.fromEntries(b), Object.fromEntries(h))) {
-      const dot = leaf.indexOf('.');
+      const dot = leaf.lastIndexOf('.');
       add(section, dot < 0 ? '' : leaf.slice(0, dot), dot < 0 ? leaf : leaf.slice(dot + 1), b.get(leaf), h.get(leaf));
     }
   }
   return deltas;
 }
 
-/** Numeric figures of a summary section by dotted path (named list entries keyed by name). */
+/**
+ * Numeric figures of a summary section by dotted path. List entries are keyed by their name, or
+ * by their text fields (`shared-nvme/grok-train` for a claim), so reordering a list moves nothing.
+ */
 function numericLeaves(value: unknown, prefix = '', out = new Map<string, number>()): Map<string, number> {
   if (typeof value === 'number') out.set(prefix || '(value)', value);
   else if (Array.isArray(value)) {
+    const keys = value.map((v, i) =>
+      isRecord(v) && typeof v.name === 'string'
+        ? v.name
+        : isRecord(v)
+          ? Object.values(v)
+              .filter((x) => typeof x === 'string')
+              .join('/') || String(i)
+          : String(i),
+    );
+    const unique = new Set(keys).size === keys.length;
     value.forEach((v, i) => {
-      const name = isRecord(v) && typeof v.name === 'string' ? v.name : String(i);
+      const name = unique ? keys[i] : String(i);
       numericLeaves(v, prefix ? `${prefix}.${name}` : name, out);
     });
   } else if (isRecord(value)) {

@@ -46,7 +46,8 @@ export function renderReportHtml(output: SynthOutput): string {
       const th = t.header.map((h, i) => `<th${i >= t.numericFrom ? ' class="n"' : ''}>${xml(h)}</th>`).join('');
       const rows = t.rows
         .map(
-          (r) => `<tr>${r.map((c, i) => `<td${i >= t.numericFrom ? ' class="n"' : ''}>${xml(c)}</td>`).join('')}</tr>`,
+          (r) =>
+            `<tr>${r.map((c, i) => `<td${i >= t.numericFrom && isFigure(c) ? ' class="n"' : ''}>${xml(c)}</td>`).join('')}</tr>`,
         )
         .join('\n');
       return `<h2>${xml(t.title)}</h2>\n<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
@@ -93,6 +94,25 @@ function headline(output: SynthOutput): string {
 function siteOf(output: SynthOutput): { name: string; powerBudgetMW?: number } {
   const site = (output.summary as { site?: { name?: string; powerBudgetMW?: number } }).site;
   return { name: site?.name ?? output.summary.cluster, powerBudgetMW: site?.powerBudgetMW };
+}
+
+/** Sites with their pools: from the power section when it places pools, else the one site of the summary. */
+function sitesOf(output: SynthOutput): { name: string; label: string; pools: string[] }[] {
+  const s = output.summary;
+  const pools = Object.keys(s.pools).sort(compare);
+  const power = s.power as
+    | { pools?: Record<string, { site?: string }>; sites?: Record<string, { budgetMW?: number; drawMW?: number }> }
+    | undefined;
+  const fallback = siteOf(output).name;
+  const siteOfPool = (p: string) => power?.pools?.[p]?.site ?? fallback;
+  const names = [...new Set([...Object.keys(power?.sites ?? {}), ...pools.map(siteOfPool)])].sort(compare);
+  return names.map((name) => {
+    const figures = power?.sites?.[name];
+    const budget = figures?.budgetMW ?? (name === fallback ? siteOf(output).powerBudgetMW : undefined);
+    const draw = figures?.drawMW === undefined ? '' : `, drawing ${fmt(figures.drawMW)} MW`;
+    const label = `site ${name}${budget === undefined ? '' : `: budget ${fmt(budget)} MW`}${draw}`;
+    return { name, label, pools: pools.filter((p) => siteOfPool(p) === name) };
+  });
 }
 
 function tables(output: SynthOutput): Table[] {
@@ -170,8 +190,8 @@ function sectionTables(title: string, value: unknown): Table[] {
         ...new Set(records.flatMap(([, r]) => Object.keys(r).filter((k) => isScalar(r[k]) && k !== 'name'))),
       ];
       nested.push({
-        title: `${title}: ${path}`,
-        header: ['name', ...columns],
+        title: path ? `${title}: ${path}` : capitalize(title),
+        header: [Array.isArray(v) && !records.some(([, r]) => typeof r.name === 'string') ? '#' : 'name', ...columns],
         numericFrom: 1,
         rows: records.map(([name, r]) => [name, ...columns.map((c) => show(r[c]))]),
       });
@@ -216,46 +236,52 @@ function renderSvg(output: SynthOutput): string {
   const s = output.summary;
   const parts: string[] = [];
   let y = PAD;
-  const site = siteOf(output);
   const pools = Object.keys(s.pools).sort(compare);
   const tenants = Object.keys(s.tenants).sort(compare);
   const tenantColor = (t: string) => TENANT_COLORS[tenants.indexOf(t) % TENANT_COLORS.length] ?? '#999';
   const poolColor = (p: string) => POOL_COLORS[pools.indexOf(p) % POOL_COLORS.length];
 
-  // Site frame, drawn after its content is measured.
-  const siteTop = y;
-  y += 28;
+  // One frame per site, holding its pools; each pool a frame of its blocks.
   const perRow = Math.floor((WIDTH - 4 * PAD) / (BLOCK + GAP));
-  for (const name of pools) {
-    const p = s.pools[name];
-    const drawn = Math.min(p.blocks, MAX_BLOCKS_DRAWN);
-    const rows = Math.max(1, Math.ceil(drawn / perRow));
-    const top = y;
-    const height = 26 + rows * (BLOCK + GAP) + 8;
-    const owner = p.dedicatedTo;
-    const fill = owner ? tenantColor(owner) : poolColor(name);
-    parts.push(
-      `<rect class="pool" data-pool="${xml(name)}" x="${2 * PAD - 6}" y="${top}" width="${WIDTH - 4 * PAD + 12}" height="${height}" rx="4" fill="#fafafa" stroke="${fill}"/>`,
-      `<text class="pool-label" data-pool="${xml(name)}" x="${2 * PAD}" y="${top + 17}">${xml(
-        `pool ${name}: ${fmt(p.gpus)} × ${p.gpu}, ${fmt(p.nodes)} nodes, ${fmt(p.racks)} racks, ${fmt(p.blocks)} blocks` +
-          (owner ? `, dedicated to ${owner}` : '') +
-          (p.blocks > drawn ? ` (first ${fmt(drawn)} blocks drawn)` : ''),
-      )}</text>`,
-    );
-    for (let i = 0; i < drawn; i++) {
-      const bx = 2 * PAD + (i % perRow) * (BLOCK + GAP);
-      const by = top + 26 + Math.floor(i / perRow) * (BLOCK + GAP);
+  for (const site of sitesOf(output)) {
+    const siteTop = y;
+    const frame = parts.length;
+    y += 28;
+    for (const name of site.pools) {
+      const p = s.pools[name];
+      const drawn = Math.min(p.blocks, MAX_BLOCKS_DRAWN);
+      const rows = Math.max(1, Math.ceil(drawn / perRow));
+      const top = y;
+      const height = 26 + rows * (BLOCK + GAP) + 8;
+      const owner = p.dedicatedTo;
+      const fill = owner ? tenantColor(owner) : poolColor(name);
       parts.push(
-        `<rect class="block" data-pool="${xml(name)}" x="${bx}" y="${by}" width="${BLOCK}" height="${BLOCK}" fill="${fill}"/>`,
+        `<rect class="pool" data-pool="${xml(name)}" x="${2 * PAD - 6}" y="${top}" width="${WIDTH - 4 * PAD + 12}" height="${height}" rx="4" fill="#fafafa" stroke="${fill}"/>`,
+        `<text class="pool-label" data-pool="${xml(name)}" x="${2 * PAD}" y="${top + 17}">${xml(
+          `pool ${name}: ${fmt(p.gpus)} × ${p.gpu}, ${fmt(p.nodes)} nodes, ${fmt(p.racks)} racks, ${fmt(p.blocks)} blocks` +
+            (owner ? `, dedicated to ${owner}` : '') +
+            (p.blocks > drawn ? ` (first ${fmt(drawn)} blocks drawn)` : ''),
+        )}</text>`,
       );
+      for (let i = 0; i < drawn; i++) {
+        const bx = 2 * PAD + (i % perRow) * (BLOCK + GAP);
+        const by = top + 26 + Math.floor(i / perRow) * (BLOCK + GAP);
+        parts.push(
+          `<rect class="block" data-pool="${xml(name)}" x="${bx}" y="${by}" width="${BLOCK}" height="${BLOCK}" fill="${fill}"/>`,
+        );
+      }
+      y = top + height + 10;
     }
-    y = top + height + 10;
+    // The frame goes under its pools, so it is inserted before them once its height is known.
+    parts.splice(
+      frame,
+      0,
+      `<rect class="site" data-site="${xml(site.name)}" x="${PAD}" y="${siteTop}" width="${WIDTH - 2 * PAD}" height="${y - siteTop}" rx="6" fill="none" stroke="#555"/>`,
+      `<text class="title site-label" data-site="${xml(site.name)}" x="${PAD + 10}" y="${siteTop + 19}">${xml(site.label)}</text>`,
+    );
+    y += 12;
   }
-  parts.unshift(
-    `<rect class="site" x="${PAD}" y="${siteTop}" width="${WIDTH - 2 * PAD}" height="${y - siteTop}" rx="6" fill="none" stroke="#555"/>`,
-    `<text class="title site-label" x="${PAD + 10}" y="${siteTop + 19}">${xml(`site ${site.name}`)}</text>`,
-  );
-  y += 16;
+  y += 8;
 
   // Tenants: one bar per tenant, one segment per pool, length proportional to GPUs.
   parts.push(`<text class="title" x="${PAD}" y="${y}">tenants (GPU quota)</text>`);
@@ -275,7 +301,7 @@ function renderSvg(output: SynthOutput): string {
       const w = (quota[p] ?? 0) * scale;
       if (w <= 0) continue;
       parts.push(
-        `<rect class="quota" data-tenant="${xml(t)}" data-pool="${xml(p)}" x="${x.toFixed(1)}" y="${y + 2}" width="${Math.max(1, w).toFixed(1)}" height="14" fill="${poolColor(p)}" stroke="${tenantColor(t)}"${external ? ' stroke-dasharray="3 2"' : ''}><title>${xml(`${t}: ${fmt(quota[p])} GPUs on ${p}`)}</title></rect>`,
+        `<rect class="quota" data-tenant="${xml(t)}" data-pool="${xml(p)}" x="${x.toFixed(1)}" y="${y + 2}" width="${Math.max(1, w).toFixed(1)}" height="14" fill="${tenantColor(t)}" stroke="#fff"${external ? ' fill-opacity="0.6"' : ''}><title>${xml(`${t}: ${fmt(quota[p])} GPUs on ${p}`)}</title></rect>`,
       );
       x += Math.max(1, w);
     }
@@ -330,6 +356,11 @@ export function fabricTiers(fabric: unknown): { name: string; switches: number }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** A cell holding a figure (`12,288`, `-4`, `25.0%`): right-aligned. */
+function isFigure(cell: string): boolean {
+  return /^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$/.test(cell);
 }
 
 function isScalar(x: unknown): boolean {
