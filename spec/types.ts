@@ -155,9 +155,15 @@ export interface OsImageSpec {
   readonly url: string;
   /** Checksum of the image, or the URL of a checksum file. */
   readonly checksum: string;
-  /** @default "sha256" */
+  /**
+   * Algorithm of the checksum.
+   * @default "sha256"
+   */
   readonly checksumType?: 'sha256' | 'sha512';
-  /** @default "raw" */
+  /**
+   * Format of the image.
+   * @default "raw"
+   */
   readonly diskFormat?: 'raw' | 'qcow2';
 }
 
@@ -312,6 +318,7 @@ export type FilesystemKind = 'parallel-filesystem' | 'nfs' | 'local-nvme';
 export interface FilesystemSpec {
   /** DNS-1123 label; also the StorageClass (and VolumeSnapshotClass) name. */
   readonly name: string;
+  /** What the filesystem is: decides the StorageClass's binding mode and reclaim policy. */
   readonly kind: FilesystemKind;
   /** CSI driver provisioning the volumes (the StorageClass provisioner), for example `csi.vastdata.com`. */
   readonly csiDriver: string;
@@ -378,7 +385,9 @@ export interface TenantStorageSpec {
 export interface TenantVolumeSpec {
   /** DNS-1123 label; the PersistentVolumeClaim name. */
   readonly name: string;
+  /** What the volume holds; decides its access modes. */
   readonly purpose: VolumePurpose;
+  /** Size, TiB. */
   readonly capacityTiB: number;
   /**
    * Lift the protection: without it Terraform refuses to destroy the volume, GitOps tools never prune
@@ -404,9 +413,11 @@ export interface FabricSwitchSpec {
 
 /** The rail-optimized RDMA compute fabric: one NIC per GPU, one rail per NIC index. */
 export interface FabricSpec {
+  /** `spectrum-x` (RoCE Ethernet, tenants on VLANs) or `infiniband` (tenants on partition keys). */
   readonly kind: FabricKind;
   /** Speed of each GPU NIC, Gb/s. */
   readonly linkGbps: number;
+  /** The switch every tier is built from. */
   readonly switch: FabricSwitchSpec;
   /**
    * Leaf downlinks per uplink; 1 is non-blocking.
