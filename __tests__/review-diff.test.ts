@@ -298,6 +298,29 @@ describe('colossus diff', () => {
     ]);
   });
 
+  test('an admission guardrail weakened or removed is high risk', () => {
+    const ib = synth(fs.readFileSync(path.join(ROOT, 'examples/infiniband.yaml'), 'utf8'));
+    const vap = 'ValidatingAdmissionPolicy/colossus-fabric-own-networks';
+    const weakened = editObject(ib, 'ib-pod-platform', vap, (m) => {
+      m.spec.failurePolicy = 'Ignore';
+      m.spec.validations = m.spec.validations.slice(1);
+    });
+    expect(reasons(diff(ib, weakened), 'high')).toEqual([
+      `${vap}: admission guardrail weakened: 1 validation(s) removed or rewritten`,
+      `${vap}: admission guardrail weakened: failurePolicy set to Ignore`,
+    ]);
+    const removed = editTerraform(ib, (json, stack) => {
+      if (stack !== 'ib-pod-platform') return;
+      const manifests = json.resource.kubernetes_manifest;
+      for (const [address, r] of Object.entries<Json>(manifests)) {
+        if (r.manifest.kind === 'ValidatingAdmissionPolicyBinding') delete manifests[address];
+      }
+    });
+    expect(reasons(diff(ib, removed), 'high')).toEqual([
+      'ValidatingAdmissionPolicyBinding/colossus-fabric-own-networks: admission guardrail removed: colossus-fabric-own-networks',
+    ]);
+  });
+
   test('a refactor that keeps addresses reports no change', () => {
     // The spec reordered and the construct tree renamed (cdktf's metadata paths change), addresses kept.
     const reordered = synth(LAB, (d) => {

@@ -3,8 +3,9 @@
  * isolation or makes Terraform destroy and re-create an object; medium when it takes GPUs away
  * (quota cut, pool shrunk); low otherwise. Rules read the two versions of the object only.
  */
-import { KubeObject } from '../model/kube';
+import { KubeObject, LABELS } from '../model/kube';
 import {
+  canonical,
   dedicatedTenant,
   DIRECTIONS,
   flavorTaints,
@@ -111,6 +112,7 @@ function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
     return [high(`NetworkPolicy removed: isolation of namespace ${ns ?? ''} weakened`)];
   }
   if (FABRIC_PARTITION_KINDS.has(object.kind)) return [high('fabric partition removed')];
+  if (ADMISSION_KINDS.has(object.kind)) return [high(`admission guardrail removed: ${object.metadata.name}`)];
   if (object.kind === 'ResourceFlavor') return [medium(`pool ${object.metadata.name} removed`)];
   if (object.kind === 'ClusterQueue') return [medium(`quota cut: ClusterQueue ${object.metadata.name} removed`)];
   return [];
@@ -168,10 +170,41 @@ function modification(base: KubeObject, head: KubeObject, ctx: ChangeContext): R
       return flavorChange(base, head);
     case 'ResourceQuota':
       return quotaCuts(hardOf(base), hardOf(head)).map((r) => medium(`quota cut: ${r}`));
+    case 'ValidatingAdmissionPolicy':
+    case 'ValidatingAdmissionPolicyBinding':
+      return admissionWeakening(base, head).map((r) => high(`admission guardrail weakened: ${r}`));
     default:
       if (!FABRIC_PARTITION_KINDS.has(head.kind)) return [];
       return [high(`fabric partition changed${partitionChange(base, head)}`)];
   }
+}
+
+/** Admission policies that enforce isolation at the API server (colossus emits them, others may too). */
+const ADMISSION_KINDS: ReadonlySet<string> = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+
+/** How a policy or binding lets more through: checks dropped, failures ignored, denials no longer enforced. */
+function admissionWeakening(base: KubeObject, head: KubeObject): string[] {
+  type Spec = {
+    failurePolicy?: string;
+    validations?: { expression: string }[];
+    validationActions?: string[];
+    matchConstraints?: unknown;
+    matchResources?: unknown;
+    policyName?: string;
+  };
+  const [b, h] = [(base.spec ?? {}) as Spec, (head.spec ?? {}) as Spec];
+  const reasons: string[] = [];
+  const kept = new Set((h.validations ?? []).map((v) => v.expression));
+  const dropped = (b.validations ?? []).filter((v) => !kept.has(v.expression)).length;
+  if (dropped) reasons.push(`${dropped} validation(s) removed or rewritten`);
+  if (b.failurePolicy !== 'Ignore' && h.failurePolicy === 'Ignore') reasons.push('failurePolicy set to Ignore');
+  if ((b.validationActions ?? []).includes('Deny') && !(h.validationActions ?? []).includes('Deny')) {
+    reasons.push('violations no longer denied (validationActions)');
+  }
+  for (const field of ['matchConstraints', 'matchResources', 'policyName'] as const) {
+    if (canonical(b[field]) !== canonical(h[field])) reasons.push(`${field} changed`);
+  }
+  return reasons;
 }
 
 function enforced(ns: KubeObject): string {
@@ -286,7 +319,7 @@ export function partitionTenants(objects: readonly OutputObject[], tenancy: Tena
     const key = partitionKey(object);
     if (key === undefined) continue;
     const tenant =
-      object.metadata.labels?.['colossus.dev/tenant'] ?? tenancy.ownerOf(partitionNamespace(object)) ?? '(no tenant)';
+      object.metadata.labels?.[LABELS.tenant] ?? tenancy.ownerOf(partitionNamespace(object)) ?? '(no tenant)';
     owners.set(key, (owners.get(key) ?? new Set()).add(tenant));
   }
   return new Map([...owners].map(([k, v]) => [k, [...v].sort(compare)]));
