@@ -8,6 +8,8 @@ import { build, standardLabels } from '../model/kube';
 import { FilesystemSpec } from '../spec/types';
 import { Filesystem as FilesystemModel, FILESYSTEM_LABEL, resolveStorage } from '../storage/model';
 import { sinkOf } from './object-sink';
+import { FILESYSTEM_SCHEMA } from './storage-validation';
+import { assertValidProps } from './validation';
 
 /** Props of a Filesystem: the spec's `storage[]` entry. */
 export type FilesystemProps = FilesystemSpec;
@@ -21,6 +23,7 @@ export class Filesystem extends Construct {
 
   public constructor(scope: Construct, id: string, props: FilesystemProps) {
     super(scope, id);
+    assertValidProps(this, FILESYSTEM_SCHEMA, props, 'filesystem props');
     const [fs] = resolveStorage({ storage: [props], tenants: [] }).filesystems;
     this.filesystem = fs;
     this.storageClassName = fs.name;

@@ -11,11 +11,16 @@ import { FilesystemSpec, TenantSpec, VolumePurpose } from '../spec/types';
 import { FILESYSTEM_LABEL, PURPOSE_LABEL, resolveShares, StorageShare, tibQuantity, Volume } from '../storage/model';
 import { KEEP_ANNOTATIONS } from '../storage/protection';
 import { sinkOf } from './object-sink';
+import { declareTenantStorage, TENANT_STORAGE_SCHEMA } from './storage-validation';
+import { assertValidProps } from './validation';
 
 /** Props of a TenantStorage: the tenant's name, namespaces and `storage[]`, plus the cluster's filesystems. */
 export interface TenantStorageProps extends Pick<TenantSpec, 'name' | 'namespaces' | 'storage'> {
-  /** Every filesystem of the cluster: a namespace gets a zero quota on those the tenant has no share of. */
-  readonly filesystems: readonly Pick<FilesystemSpec, 'name'>[];
+  /**
+   * Every filesystem of the cluster: a namespace gets a zero quota on those the tenant has no share of,
+   * and the shares are checked against their capacity when the app synthesizes.
+   */
+  readonly filesystems: readonly FilesystemSpec[];
 }
 
 /** Name of the storage ResourceQuota in each tenant namespace. */
@@ -39,6 +44,13 @@ export class TenantStorage extends Construct {
 
   public constructor(scope: Construct, id: string, props: TenantStorageProps) {
     super(scope, id);
+    assertValidProps(
+      this,
+      { type: 'object', properties: { storage: TENANT_STORAGE_SCHEMA } },
+      props,
+      'tenant storage props',
+    );
+    declareTenantStorage(this, props);
     this.shares = resolveShares(props);
     this.volumes = this.shares.flatMap((s) => s.volumes);
     const sink = sinkOf(this);
