@@ -8,13 +8,18 @@
  * @packageDocumentation
  */
 
-// Constructs: compose a cluster in code, without the YAML spec.
+// Constructs: compose a cluster in code, without the YAML spec. A storage driver of your own is a
+// Filesystem with its CSI driver and parameters.
 export { GpuNodePool } from './constructs/gpu-node-pool';
 export type { GpuNodePoolProps, NodeTaint } from './constructs/gpu-node-pool';
 export { Tenant } from './constructs/tenant';
 export type { TenantProps } from './constructs/tenant';
 export { sinkOf } from './constructs/object-sink';
 export type { EmitOptions, ObjectSink } from './constructs/object-sink';
+export { Filesystem } from './constructs/filesystem';
+export type { FilesystemProps } from './constructs/filesystem';
+export { TenantStorage } from './constructs/tenant-storage';
+export type { TenantStorageProps } from './constructs/tenant-storage';
 export { ColossusStack } from './stacks/colossus-stack';
 export type { ColossusStackProps, StackBackend, StackObject } from './stacks/colossus-stack';
 export { buildClusterStacks } from './stacks/cluster-stacks';
@@ -31,21 +36,34 @@ export { SpecError } from './spec/errors';
 export type { SpecIssue, SpecPath } from './spec/errors';
 export type {
   BackendSpec,
+  CheckpointSpec,
   ClusterSpec,
   ClusterSpecDocument,
+  FabricKind,
+  FabricSpec,
+  FabricSwitchSpec,
+  FilesystemKind,
+  FilesystemSpec,
   KubernetesSpec,
+  ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  OsImageSpec,
   PodSecurityLevel,
   SiteSpec,
   TenantPriority,
   TenantSpec,
+  TenantStorageSpec,
+  TenantVolumeSpec,
+  VolumePurpose,
 } from './spec/types';
-export type { Cluster, NodePool, Tenant as ResolvedTenant } from './model/cluster';
+export type { Cluster, NodePool, Site, Tenant as ResolvedTenant } from './model/cluster';
+export type { ClusterStorage, Filesystem as ResolvedFilesystem, StorageShare, Volume } from './storage/model';
+export type { DataRecord } from './storage/retention';
 
 // Kubernetes objects, as every construct produces and every emitter consumes them.
 export { build, LABELS } from './model/kube';
-export type { KubeObject, ObjectMeta } from './model/kube';
+export type { Identity as ObjectIdentity, KubeObject, ObjectMeta } from './model/kube';
 
 // GPU catalog: add a SKU with `GpuCatalog.builtIn().withSku(...)`.
 export { GpuCatalog } from './catalog/gpus';
@@ -58,3 +76,6 @@ export { renderManifests } from './emit/yaml';
 export { writeManifests } from './emit/write-manifests';
 export { terraformAddress } from './emit/terraform';
 export type { StackSummary, Summary } from './reports/summary';
+export type { ClaimSummary, FilesystemSummary, StorageSummary } from './storage/summary';
+export type { PowerSummary, ProvisioningSummary } from './power/summary';
+export type { FabricSummary } from './fabric/summary';

@@ -148,7 +148,7 @@ describe('the packed package in a partner app', () => {
     expect(internal.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
-  it('synthesizes the added SKU pool and the tenant with its extra NetworkPolicy to Terraform and YAML', () => {
+  it('synthesizes the added SKU pool, the custom storage driver and the tenant with its extra NetworkPolicy to Terraform and YAML', () => {
     const out = path.join(app, 'cdktf.out');
     const resources = (stack: string) =>
       JSON.parse(fs.readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource
@@ -160,6 +160,11 @@ describe('the packed package in a partner app', () => {
       tolerations: [{ key: 'colossus.dev/dedicated', operator: 'Equal', value: 'acme', effect: 'NoSchedule' }],
     });
     expect(platform.nvidiadriver_acme_rtx.manifest.spec).toMatchObject({ version: '580.95.05' });
+    expect(platform.storageclass_acme_weka.manifest).toMatchObject({
+      provisioner: 'csi.weka.io',
+      parameters: { volumeType: 'dir/v1', filesystemName: 'acme' },
+      reclaimPolicy: 'Retain',
+    });
 
     const tenant = resources('acme-tenant-acme');
     const mirror = tenant.networkpolicy_acme_allow_model_mirror.manifest;
@@ -167,6 +172,11 @@ describe('the packed package in a partner app', () => {
       'app.kubernetes.io/managed-by': 'colossus-cdktf',
       'colossus.dev/tenant': 'acme',
     });
+    // The volume on our storage driver is protected from `terraform destroy`.
+    const raw = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'acme-tenant-acme', 'cdk.tf.json'), 'utf8'));
+    const claim = raw.resource.kubernetes_manifest.persistentvolumeclaim_acme_checkpoints;
+    expect(claim.manifest.spec.storageClassName).toBe('acme-weka');
+    expect(claim.lifecycle).toEqual({ prevent_destroy: true });
     type Flavor = { name: string; resources: { name: string; nominalQuota: string }[] };
     const queue = tenant.clusterqueue_acme.manifest.spec as { resourceGroups: { flavors: Flavor[] }[] };
     const gpuQuota = queue.resourceGroups[0].flavors.map((f) => [

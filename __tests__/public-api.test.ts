@@ -3,7 +3,7 @@
  * To change the API on purpose: `npm run api` rewrites the report; commit it with the change.
  */
 import * as fs from 'fs';
-import { apiReport, missingDocs, REPORT_FILE } from '../scripts/api-report';
+import { apiReport, missingDocs, REPORT_FILE, unexportedTypes } from '../scripts/api-report';
 
 describe('public API', () => {
   const approved = fs.readFileSync(REPORT_FILE, 'utf8');
@@ -19,6 +19,10 @@ describe('public API', () => {
 
   it('documents every exported symbol and member, with @default on every optional prop', () => {
     expect(missingDocs()).toEqual([]);
+  });
+
+  it('exports every project type a public declaration refers to', () => {
+    expect(unexportedTypes()).toEqual([]);
   });
 
   it('exports the constructs, spec loader, catalog, emitters and policy hook at runtime', () => {

@@ -59,8 +59,11 @@ export interface NodePool {
 
 /** A site with its defaults applied. */
 export interface Site {
+  /** Site name. */
   readonly name: string;
+  /** Power available to the site, MW. */
   readonly powerBudgetMW: number;
+  /** Power one rack may draw, kW. */
   readonly maxRackKW: number;
   /** Multiplier on GPU-rack draw for CPU, storage and network racks and cooling. */
   readonly overheadFactor: number;

@@ -107,9 +107,12 @@ export function standardLabels(extra: Readonly<Record<string, string>> = {}): Re
 }
 
 /** The identity every emitted object must carry (kubernetes-types leaves these optional). */
-interface Identity {
+export interface Identity {
+  /** `group/version`, or `v1` for the core group. */
   readonly apiVersion: string;
+  /** Kind, for example `NetworkPolicy`. */
   readonly kind: string;
+  /** Name, and namespace for namespaced kinds. */
   readonly metadata: ObjectMeta;
 }
 

@@ -6,12 +6,15 @@ import { computePower } from './model';
 
 /** `summary.power`: draw per pool and per site. */
 export interface PowerSummary {
+  /** Per pool: its draw, kW, racks, the draw of its fullest rack, kW, and its site. */
   readonly pools: Record<string, { kW: number; racks: number; maxRackKW: number; site: string }>;
+  /** Per site: budget, draw and headroom, MW, and the overhead factor applied. */
   readonly sites: Record<string, { budgetMW: number; drawMW: number; headroomMW: number; overheadFactor: number }>;
 }
 
 /** `summary.provisioning`: Cluster API objects per pool (absent without a management cluster). */
 export interface ProvisioningSummary {
+  /** MachineDeployments per pool (one per block). */
   readonly machineDeployments: Record<string, number>;
 }
 

@@ -124,12 +124,63 @@ export function missingDocs(entry: string = ENTRY): string[] {
   return problems;
 }
 
+/** The name a type reference, heritage clause or `typeof` query refers to, if the node is one. */
+function referencedName(node: ts.Node): ts.Node | undefined {
+  if (ts.isTypeReferenceNode(node)) return node.typeName;
+  if (ts.isExpressionWithTypeArguments(node)) return node.expression;
+  if (ts.isTypeQueryNode(node)) return node.exprName;
+  return undefined;
+}
+
+/** Parts of a declaration a consumer never sees: bodies, initializers, and private or protected members. */
+function isHidden(node: ts.Node): boolean {
+  if (ts.isBlock(node)) return true;
+  const isMember = ts.isClassElement(node) || ts.isParameter(node);
+  return (
+    isMember &&
+    (ts.getCombinedModifierFlags(node as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !==
+      0
+  );
+}
+
+/**
+ * Project types that exported declarations refer to but the entry point does not export: a
+ * consumer receives them without being able to name them, and the reference omits them.
+ */
+export function unexportedTypes(entry: string = ENTRY): string[] {
+  const { checker, exports } = load(entry);
+  const exported = new Set(exports.map((e) => e.symbol));
+  const problems = new Set<string>();
+  const visit = (node: ts.Node, referrer: string): void => {
+    if (isHidden(node)) return;
+    const name = referencedName(node);
+    let symbol = name && checker.getSymbolAtLocation(name);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    const isType = symbol && symbol.flags & (ts.SymbolFlags.Type & ~ts.SymbolFlags.TypeParameter);
+    if (symbol && isType && isOwn(symbol) && !exported.has(symbol)) {
+      const file = path.relative(ROOT, symbol.declarations![0].getSourceFile().fileName);
+      problems.add(`${symbol.getName()} (${file}) is referenced by ${referrer} but not exported`);
+    }
+    ts.forEachChild(node, (child) => visit(child, referrer));
+  };
+  for (const { name, symbol } of exports) {
+    for (const declaration of symbol.declarations ?? []) {
+      if (ts.isVariableDeclaration(declaration)) {
+        if (declaration.type) visit(declaration.type, name);
+      } else {
+        visit(declaration, name);
+      }
+    }
+  }
+  return [...problems].sort();
+}
+
 if (require.main === module) {
   const report = apiReport();
   fs.mkdirSync(path.dirname(REPORT_FILE), { recursive: true });
   fs.writeFileSync(REPORT_FILE, report);
   process.stdout.write(`wrote ${path.relative(ROOT, REPORT_FILE)} (${report.trim().split('\n').length} lines)\n`);
-  const problems = missingDocs();
-  problems.forEach((p) => process.stderr.write(`undocumented: ${p}\n`));
+  const problems = [...missingDocs(), ...unexportedTypes()];
+  problems.forEach((p) => process.stderr.write(`${p}\n`));
   process.exitCode = problems.length ? 1 : 0;
 }

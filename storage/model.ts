@@ -23,22 +23,35 @@ export const PURPOSE_LABEL = 'colossus.dev/volume-purpose';
 
 /** A filesystem with its defaults applied. */
 export interface Filesystem {
+  /** Name of the filesystem and of its StorageClass. */
   readonly name: string;
+  /** What the filesystem is. */
   readonly kind: FilesystemKind;
+  /** CSI driver provisioning its volumes. */
   readonly csiDriver: string;
+  /** Driver parameters of the StorageClass. */
   readonly parameters: Readonly<Record<string, string>>;
+  /** Usable capacity, TiB. */
   readonly capacityTiB: number;
+  /** Aggregate write throughput, GB/s. */
   readonly throughputGBps: number;
+  /** The driver takes CSI snapshots. */
   readonly snapshots: boolean;
 }
 
 /** A tenant volume: one PersistentVolumeClaim. */
 export interface Volume {
+  /** Tenant owning the volume. */
   readonly tenant: string;
+  /** Filesystem the volume is on. */
   readonly filesystem: string;
+  /** Namespace of the claim. */
   readonly namespace: string;
+  /** Name of the PersistentVolumeClaim. */
   readonly name: string;
+  /** What the volume holds. */
   readonly purpose: VolumePurpose;
+  /** Size, TiB. */
   readonly capacityTiB: number;
   /** Terraform refuses to destroy it, GitOps never prunes it, and removing it from the spec keeps it. */
   readonly protected: boolean;
@@ -46,18 +59,25 @@ export interface Volume {
 
 /** A tenant's share of one filesystem in one namespace. */
 export interface StorageShare {
+  /** Tenant owning the share. */
   readonly tenant: string;
+  /** Filesystem of the share. */
   readonly filesystem: string;
+  /** Namespace whose quota the share is. */
   readonly namespace: string;
+  /** The share, TiB. */
   readonly capacityTiB: number;
+  /** Volumes created on the share. */
   readonly volumes: readonly Volume[];
 }
 
 /** The cluster's storage. */
 export interface ClusterStorage {
+  /** Filesystems, in spec order. */
   readonly filesystems: readonly Filesystem[];
   /** Every tenant's shares, in spec order. */
   readonly shares: readonly StorageShare[];
+  /** The checkpoint model, defaults applied. */
   readonly checkpoint: Required<CheckpointSpec>;
 }
 

@@ -11,10 +11,19 @@ import { ClusterStorage, volumesOf } from './model';
 export interface DataRecord {
   /** Stack that emitted it. */
   readonly stack: string;
-  /** Tenant it belongs to (its `colossus.dev/tenant` label), when it has one. */
+  /**
+   * Tenant it belongs to (its `colossus.dev/tenant` label).
+   * @default - none: not a tenant's object
+   */
   readonly tenant?: string;
+  /** Kind of the object. */
   readonly kind: string;
+  /**
+   * Namespace of the object.
+   * @default - none: cluster-scoped
+   */
   readonly namespace?: string;
+  /** Name of the object. */
   readonly name: string;
   /** Terraform resource address in the stack, for example `kubernetes_manifest.persistentvolumeclaim_ns_data`. */
   readonly terraformAddress: string;

@@ -9,10 +9,13 @@ import { DataRecord } from './retention';
 
 /** Figures of one filesystem. */
 export interface FilesystemSummary {
+  /** Filesystem kind. */
   readonly kind: string;
+  /** Usable capacity, TiB. */
   readonly capacityTiB: number;
   /** Sum of the tenants' shares. */
   readonly claimedTiB: number;
+  /** Aggregate write throughput, GB/s. */
   readonly throughputGBps: number;
   /** Checkpoint model demand, GB/s, rounded to 0.1. */
   readonly checkpointDemandGBps: number;
@@ -20,11 +23,15 @@ export interface FilesystemSummary {
 
 /** One share of a tenant. */
 export interface ClaimSummary {
+  /** Filesystem of the share. */
   readonly filesystem: string;
+  /** Namespace of the share. */
   readonly namespace: string;
+  /** The share, TiB. */
   readonly capacityTiB: number;
   /** Sum of the share's volumes. */
   readonly volumesTiB: number;
+  /** The share's volumes. */
   readonly volumes: readonly {
     readonly name: string;
     readonly purpose: string;
@@ -35,9 +42,11 @@ export interface ClaimSummary {
 
 /** The storage section of the summary. */
 export interface StorageSummary {
+  /** Figures per filesystem. */
   readonly filesystems: Record<string, FilesystemSummary>;
   /** Shares per tenant; tenants without any are absent. */
   readonly tenants: Record<string, { readonly claims: readonly ClaimSummary[] }>;
+  /** The checkpoint model, defaults applied. */
   readonly checkpoint: ClusterStorage['checkpoint'];
   /** Checkpoint demand above throughput (errors instead when `checkpoint.enforce`). */
   readonly warnings: readonly string[];

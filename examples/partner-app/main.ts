@@ -1,5 +1,14 @@
 import { App } from 'cdktf';
-import { addPolicy, ColossusStack, GpuCatalog, GpuNodePool, Tenant, writeManifests } from 'colossus-cdktf';
+import {
+  addPolicy,
+  ColossusStack,
+  Filesystem,
+  GpuCatalog,
+  GpuNodePool,
+  Tenant,
+  TenantStorage,
+  writeManifests,
+} from 'colossus-cdktf';
 
 // A GPU the built-in catalog does not know: added, not forked.
 const catalog = GpuCatalog.builtIn().withSku({
@@ -27,6 +36,15 @@ const pool = new GpuNodePool(platform, 'rtx', {
   dedicatedTo: 'acme',
   catalog,
 });
+// A storage system of our own: any CSI driver, with its parameters.
+const weka = new Filesystem(platform, 'weka', {
+  name: 'acme-weka',
+  kind: 'parallel-filesystem',
+  csiDriver: 'csi.weka.io',
+  parameters: { volumeType: 'dir/v1', filesystemName: 'acme' },
+  capacityTiB: 500,
+  throughputGBps: 200,
+});
 
 const tenantStack = new ColossusStack(app, 'acme-tenant-acme', { kubeContext: 'acme-lab' });
 tenantStack.addDependency(platform);
@@ -38,6 +56,17 @@ const tenant = new Tenant(tenantStack, 'tenant', {
   clusterName: 'acme-lab',
   kubernetesVersion: '1.33',
   pools: [pool.pool],
+});
+new TenantStorage(tenantStack, 'storage', {
+  name: 'acme',
+  storage: [
+    {
+      filesystem: 'acme-weka',
+      capacityTiB: 200,
+      volumes: [{ name: 'checkpoints', purpose: 'checkpoints', capacityTiB: 50 }],
+    },
+  ],
+  filesystems: [weka.filesystem],
 });
 
 // An object of our own next to the tenant's isolation bundle: egress to our model mirror.
