@@ -189,6 +189,24 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (d) => ((tenant0(d).namespaces = ['kube-system']), P('tenants', 0, 'namespaces', 0)),
   },
   {
+    name: "an operator's namespace",
+    code: 'reserved-name',
+    apply: (d) => ((tenant0(d).namespaces = ['gpu-operator']), P('tenants', 0, 'namespaces', 0)),
+  },
+  {
+    name: 'template in the management context',
+    code: 'template-sequence',
+    apply: (d) => {
+      d.spec.management = {
+        context: '${var.mgmt}',
+        kubernetesVersion: 'v1.33.4',
+        controlPlaneEndpoint: { host: 'api.lab.internal' },
+        image: { url: 'https://images.internal/os.raw', checksum: 'abc123' },
+      };
+      return P('management', 'context');
+    },
+  },
+  {
     name: 'namespace claimed by two tenants',
     code: 'duplicate-name',
     apply: (d) =>

@@ -3,6 +3,7 @@
  * that would corrupt a terminal or a manifest, sequences that cdktf or Terraform would turn into
  * code, and names that collide with the toolkit's own plumbing.
  */
+import { OPERATOR_NAMESPACES } from '../operators/charts';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 
@@ -20,6 +21,9 @@ const TEMPLATE = /[$%]\{/;
 
 /** Spec fields written verbatim into provider and backend blocks, where no escaping applies. */
 const PROVIDER_FIELDS = ['context', 'kubeconfig'] as const;
+
+/** Sections of the spec naming a cluster the Terraform providers connect to. */
+const PROVIDER_SECTIONS = ['kubernetes', 'management'] as const;
 
 /**
  * Issues with any string (key or value) of a parsed spec document, at any depth: cdktf token
@@ -73,15 +77,17 @@ function stringIssue(value: string, path: SpecPath): SpecIssue | undefined {
  */
 export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  for (const field of PROVIDER_FIELDS) {
-    const value = spec.kubernetes[field];
-    if (value !== undefined && TEMPLATE.test(value)) {
-      issues.push({
-        code: 'template-sequence',
-        path: [...base, 'kubernetes', field],
-        message: `${showValue(value)} contains a Terraform template sequence ("\${" or "%{"), which the provider block would evaluate`,
-        fix: 'name the kubeconfig context and file without "${" or "%{"',
-      });
+  for (const section of PROVIDER_SECTIONS) {
+    for (const field of PROVIDER_FIELDS) {
+      const value = spec[section]?.[field];
+      if (value !== undefined && TEMPLATE.test(value)) {
+        issues.push({
+          code: 'template-sequence',
+          path: [...base, section, field],
+          message: `${showValue(value)} contains a Terraform template sequence ("\${" or "%{"), which the provider block would evaluate`,
+          fix: 'name the kubeconfig context and file without "${" or "%{"',
+        });
+      }
     }
   }
   spec.nodePools.forEach((pool, i) => {
@@ -94,6 +100,19 @@ export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): Spe
         fix: 'choose another pool name',
       });
     }
+  });
+  // The operators' namespaces run privileged node agents: a tenant Role there would reach every node.
+  const operatorNamespaces = new Set<string>(Object.values(OPERATOR_NAMESPACES));
+  spec.tenants.forEach((tenant, t) => {
+    (tenant.namespaces ?? [tenant.name]).forEach((ns, n) => {
+      if (!operatorNamespaces.has(ns)) return;
+      issues.push({
+        code: 'reserved-name',
+        path: [...base, 'tenants', t, ...(tenant.namespaces ? ['namespaces', n] : ['name'])],
+        message: `namespace "${ns}" belongs to an operator the platform installs`,
+        fix: `use a namespace of the tenant's own; ${[...operatorNamespaces].join(', ')} are reserved`,
+      });
+    });
   });
   if (spec.backend?.kind === 'kubernetes') {
     const stateNamespace = spec.backend.namespace ?? 'terraform-state';

@@ -19,7 +19,10 @@ export type SpecDoc = {
   kind: string;
   metadata: { name: string };
   spec: {
-    kubernetes: { version: string; context: string; kubeconfig?: string };
+    kubernetes: { version: string; context: string; kubeconfig?: string; podCIDR?: string; serviceCIDR?: string };
+    management?: Record<string, unknown>;
+    storage?: Record<string, unknown>[];
+    fabric?: Record<string, unknown>;
     backend?: { kind: 'local' | 'kubernetes'; path?: string; namespace?: string };
     site: { name: string; powerBudgetMW: number; maxRackKW: number };
     nodePools: Record<string, unknown>[];
@@ -37,7 +40,12 @@ export const dnsLabel = (max = 12): fc.Arbitrary<string> =>
       fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'),
     )
     .map(([a, mid, z]) => (mid.length === 0 && z === a ? a : `${a}${mid}${z}`))
-    .filter((s) => s.length <= max && !/^(default|kube-.*|openshift-.*)$/.test(s) && s !== 'constructor');
+    .filter(
+      (s) =>
+        s.length <= max &&
+        !/^(default|kube-.*|openshift-.*|gpu-operator|kueue-system|nvidia-network-operator)$/.test(s) &&
+        s !== 'constructor',
+    );
 
 /** An identity-provider group name: visible characters, sometimes Terraform template syntax. */
 export const groupName: fc.Arbitrary<string> = fc
@@ -46,6 +54,24 @@ export const groupName: fc.Arbitrary<string> = fc
     maxLength: 8,
   })
   .map((parts) => parts.join(''));
+
+/** Free text as a driver parameter may hold: spaces, template syntax, non-ASCII. */
+export const freeText: fc.Arbitrary<string> = fc
+  .array(fc.constantFrom('x', ' ', '/', '=', '${a}', '%{b}', '$', '}', 'ü', '"', "'", '\\', '#', ':'), {
+    maxLength: 8,
+  })
+  .map((parts) => parts.join(''));
+
+/** Filesystems: kind, driver, parameters; every tenant may get a share of each. */
+const filesystemShape = fc.record({
+  kind: fc.constantFrom('parallel-filesystem', 'nfs', 'local-nvme'),
+  csiDriver: fc.constantFrom('csi.vastdata.com', 'topolvm.io', 'nfs.csi.k8s.io'),
+  parameters: fc.dictionary(fc.constantFrom('root_export', 'vip_pool_name', 'topolvm.io/device-class'), freeText, {
+    maxKeys: 3,
+  }),
+  snapshots: fc.boolean(),
+  shares: fc.array(fc.nat(3), { minLength: 4, maxLength: 4 }),
+});
 
 interface PoolShape {
   readonly name: string;
@@ -108,12 +134,22 @@ export const specDoc: fc.Arbitrary<SpecDoc> = fc
       { nil: undefined },
     ),
     allowOvercommit: fc.option(fc.boolean(), { nil: undefined }),
+    filesystems: fc.array(filesystemShape, { maxLength: 2 }),
+    fabric: fc.option(fc.constantFrom('spectrum-x' as const, 'infiniband' as const), { nil: undefined }),
+    management: fc.option(
+      fc.record({ context: fc.stringMatching(/^[A-Za-z0-9_.:@/-]{1,20}$/), imagePath: groupName }),
+      { nil: undefined },
+    ),
   })
   .chain((base) => fc.tuple(fc.constant(base), fc.tuple(...base.poolNames.map(poolShape)) as fc.Arbitrary<PoolShape[]>))
   .map(([base, pools]) => assemble(base, pools))
   .filter(namespacesAreUnique);
 
 type TenantShape = typeof tenantShape extends fc.Arbitrary<infer T> ? T : never;
+type FilesystemShape = typeof filesystemShape extends fc.Arbitrary<infer T> ? T : never;
+
+/** Each filesystem offers 1000 TiB; a tenant's share is a quarter of it per weight point over all tenants. */
+const FILESYSTEM_TIB = 1000;
 
 function assemble(
   base: {
@@ -122,6 +158,9 @@ function assemble(
     tenants: TenantShape[];
     backend?: { kind: 'local'; path: string } | { kind: 'kubernetes'; namespace: string };
     allowOvercommit?: boolean;
+    filesystems: FilesystemShape[];
+    fabric?: 'spectrum-x' | 'infiniband';
+    management?: { context: string; imagePath: string };
   },
   shapes: PoolShape[],
 ): SpecDoc {
@@ -153,8 +192,22 @@ function assemble(
       const share = totalWeight === 0 ? 0 : Math.floor((pool.gpus * w) / totalWeight);
       gpuQuota[pool.name] = base.allowOvercommit ? share * 2 : share;
     });
+    const storage = base.filesystems.flatMap((f, fi) => {
+      const weight = f.shares[ti] ?? 0;
+      if (weight === 0) return [];
+      const capacityTiB = Math.floor((FILESYSTEM_TIB * weight) / 4 / base.tenants.length) || 1;
+      const volumes =
+        f.kind === 'local-nvme'
+          ? []
+          : [
+              { name: `fs${fi}-datasets`, purpose: 'datasets', capacityTiB: Math.floor(capacityTiB / 2) || 1 },
+              ...(capacityTiB >= 4 ? [{ name: `fs${fi}-checkpoints`, purpose: 'checkpoints', capacityTiB: 1 }] : []),
+            ].slice(0, capacityTiB >= 2 ? 2 : 1);
+      return [{ filesystem: `fs${fi}`, capacityTiB, ...(volumes.length && capacityTiB >= 2 ? { volumes } : {}) }];
+    });
     return {
       name: t.name,
+      ...(storage.length ? { storage } : {}),
       ...(t.external === undefined ? {} : { external: t.external }),
       groups: t.groups,
       ...(t.namespaceCount === 0
@@ -173,8 +226,48 @@ function assemble(
     kind: 'Cluster',
     metadata: { name: base.cluster },
     spec: {
-      kubernetes: { version: '1.33', context: base.context },
+      kubernetes: {
+        version: '1.33',
+        context: base.context,
+        ...(base.fabric ? { podCIDR: '10.0.0.0/9', serviceCIDR: '10.192.0.0/16' } : {}),
+      },
       ...(base.backend ? { backend: base.backend } : {}),
+      ...(base.management
+        ? {
+            management: {
+              context: base.management.context,
+              kubernetesVersion: 'v1.33.4',
+              controlPlaneEndpoint: { host: 'api.cluster.internal' },
+              image: {
+                url: `https://images.internal/${base.management.imagePath}`,
+                checksum: `https://images.internal/${base.management.imagePath}.sha256`,
+              },
+            },
+          }
+        : {}),
+      ...(base.filesystems.length
+        ? {
+            storage: base.filesystems.map((f, i) => ({
+              name: `fs${i}`,
+              kind: f.kind,
+              csiDriver: f.csiDriver,
+              parameters: f.parameters,
+              capacityTiB: FILESYSTEM_TIB,
+              throughputGBps: 1_000_000,
+              ...(f.kind === 'local-nvme' ? {} : { snapshots: f.snapshots }),
+            })),
+          }
+        : {}),
+      ...(base.fabric
+        ? {
+            fabric: {
+              kind: base.fabric,
+              linkGbps: 400,
+              switch: { model: base.fabric === 'infiniband' ? 'QM9700' : 'SN5600', ports: 128, portGbps: 400 },
+              railCIDR: '100.64.0.0/10',
+            },
+          }
+        : {}),
       site: { name: 'site', powerBudgetMW: 100_000, maxRackKW: 10_000 },
       nodePools: nodePools.map(({ gpus: _gpus, ...pool }) => pool),
       tenants,
