@@ -165,6 +165,13 @@ describe('the management stack', () => {
     const resources = colossus.summary.stacks['colossus-1-management'].terraformResources;
     // 444 blocks x (MachineDeployment + Metal3MachineTemplate) + 3 pools x 3 + 4 cluster objects.
     expect(resources).toBe(444 * 2 + 3 * 3 + 4);
+    // The example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
+    const cluster = colossus.yamlObjects('colossus-1-management').find((o) => o.kind === 'Cluster')!;
+    expect(spec(cluster).clusterNetwork).toEqual({
+      pods: { cidrBlocks: ['10.0.0.0/9'] },
+      services: { cidrBlocks: ['10.192.0.0/16'] },
+    });
+    expect(spec(find('Cluster', 'lab')).clusterNetwork).toBeUndefined();
     for (const stack of Object.values(colossus.summary.stacks)) expect(stack.terraformResources).toBeLessThan(1000);
   });
 });

@@ -134,6 +134,8 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
       kind: 'Cluster',
       metadata: meta(cluster.name),
       spec: {
+        // kubeadm configures the API server and controller manager with the ranges the fabric plan avoids.
+        clusterNetwork: clusterNetwork(cluster),
         controlPlaneRef: { apiGroup: group(CAPI.controlPlane), kind: 'KubeadmControlPlane', name: cp },
         infrastructureRef: { apiGroup: group(CAPI.metal3), kind: 'Metal3Cluster', name: cluster.name },
       },
@@ -277,6 +279,16 @@ function machineTemplate(
       },
     },
   });
+}
+
+/** `Cluster.spec.clusterNetwork` from the spec's pod and Service ranges; undefined (kubeadm's defaults) when unset. */
+function clusterNetwork(cluster: Cluster): Record<string, unknown> | undefined {
+  const { podCIDR, serviceCIDR } = cluster.kubernetes;
+  if (!podCIDR && !serviceCIDR) return undefined;
+  return {
+    pods: podCIDR ? { cidrBlocks: [podCIDR] } : undefined,
+    services: serviceCIDR ? { cidrBlocks: [serviceCIDR] } : undefined,
+  };
 }
 
 function group(apiVersion: string): string {
