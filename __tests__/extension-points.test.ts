@@ -19,6 +19,7 @@ import {
   Tenant,
   writeManifests,
 } from '../index';
+import { runCli } from './support/run-cli';
 import { readOutput, tempDir } from './support/synth';
 
 const RTX: GpuSku = {
@@ -171,6 +172,23 @@ describe('emitter choice', () => {
     synthesize(cluster, { outdir });
     expect(fs.existsSync(path.join(outdir, 'stacks', 'acme-tenant-lab', 'cdk.tf.json'))).toBe(true);
     expect(fs.existsSync(path.join(outdir, 'manifests', 'acme-tenant-lab', '00-namespace.yaml'))).toBe(true);
+  });
+
+  it('is chosen on the command line with --emit', () => {
+    const outdir = path.join(tempDir(), 'out');
+    const r = runCli(['synth', '--spec', 'examples/lab.yaml', '--out', outdir, '--emit', 'yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `wrote ${path.join(outdir, 'manifests')} and ${path.join(outdir, 'reports', 'summary.json')}`,
+    );
+    expect(fs.existsSync(path.join(outdir, 'stacks'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'manifests', 'lab-tenant-team-a'))).toBe(true);
+  });
+
+  it('fails on an --emit value that is not an emitter, naming the allowed ones', () => {
+    const r = runCli(['synth', '--spec', 'examples/lab.yaml', '--out', path.join(tempDir(), 'out'), '--emit', 'helm']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('--emit must be one of terraform, yaml, both, not "helm"');
   });
 
   it('writes the YAML of stacks composed in code with writeManifests', () => {
