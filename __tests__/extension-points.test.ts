@@ -22,22 +22,16 @@ import {
 import { runCli } from './support/run-cli';
 import { readOutput, tempDir } from './support/synth';
 
-const RTX: GpuSku = {
-  name: 'RTX-PRO-6000-96GB',
-  productLabel: 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition',
-  gpusPerNode: 8,
-  gpuMemoryGB: 96,
-  rdmaNicsPerNode: 4,
-  nvlinkDomainGpus: 1,
-  rackScale: false,
-  defaultNodesPerRack: 4,
-  kWPerNode: 7.2,
-  cpuCoresPerNode: 128,
-  memoryGiBPerNode: 1536,
-  defaultDriverVersion: '580.95.05',
-  migProfiles: { 'all-1g.24gb': 4 },
+// A partner's SKU, here derived from a built-in one: the PCIe card with NVLink bridges.
+const CUSTOM: GpuSku = {
+  ...GpuCatalog.builtIn().get('H100-SXM5-80GB'),
+  name: 'H100-NVL-94GB',
+  productLabel: 'NVIDIA-H100-NVL',
+  gpuMemoryGB: 94,
+  nvlinkDomainGpus: 2,
+  kWPerNode: 7.5,
 };
-const catalog = GpuCatalog.builtIn().withSku(RTX);
+const catalog = GpuCatalog.builtIn().withSku(CUSTOM);
 
 const SPEC = `apiVersion: colossus.dev/v1alpha1
 kind: Cluster
@@ -53,7 +47,7 @@ spec:
     maxRackKW: 40
   nodePools:
     - name: rtx
-      gpu: RTX-PRO-6000-96GB
+      gpu: H100-NVL-94GB
       nodes: 4
   tenants:
     - name: lab
@@ -66,7 +60,7 @@ const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 /** A platform stack with one pool of the added SKU and a tenant stack, as a partner composes them. */
 function compose(app: App) {
   const platform = new ColossusStack(app, 'platform', { kubeContext: 'acme' });
-  const pool = new GpuNodePool(platform, 'rtx', { name: 'rtx', gpu: RTX.name, nodes: 2, catalog });
+  const pool = new GpuNodePool(platform, 'rtx', { name: 'rtx', gpu: CUSTOM.name, nodes: 2, catalog });
   const tenantStack = new ColossusStack(app, 'tenant', { kubeContext: 'acme' });
   const tenant = new Tenant(tenantStack, 'lab', {
     name: 'lab',
@@ -97,15 +91,15 @@ describe('an added GPU SKU', () => {
     expect(flavor?.spec).toEqual({ nodeLabels: { 'colossus.dev/pool': 'rtx' } });
     const driver = out.yamlObjects('acme-platform').find((o) => o.kind === 'NVIDIADriver');
     expect(driver?.spec).toMatchObject({
-      version: RTX.defaultDriverVersion,
+      version: CUSTOM.defaultDriverVersion,
       nodeSelector: { 'colossus.dev/pool': 'rtx' },
     });
   });
 
   it('feeds a GpuNodePool composed in code', () => {
     const { pool } = compose(new App({ outdir: tempDir() }));
-    expect(pool.pool).toMatchObject({ gpus: 16, sku: { name: RTX.name } });
-    expect(pool.nodeLabels['nvidia.com/gpu.product']).toBe(RTX.productLabel);
+    expect(pool.pool).toMatchObject({ gpus: 16, sku: { name: CUSTOM.name } });
+    expect(pool.nodeLabels['nvidia.com/gpu.product']).toBe(CUSTOM.productLabel);
   });
 
   it('fails to load a spec naming it when the catalog passed lacks it', () => {
