@@ -84,7 +84,7 @@ function colossus(): string {
 }
 
 describe('colossus diff', () => {
-  test('fails to synthesize a quota raised beyond its pool: the spec check stops it before Json diff', () => {
+  test('fails to synthesize a quota raised beyond its pool: the spec check stops it before any diff', () => {
     const doc = parse(LAB) as Doc;
     doc.spec.tenants[0].gpuQuota = { h100: 16 };
     let error: unknown;
@@ -232,7 +232,7 @@ describe('colossus diff', () => {
     const [admits, ...others] = reasons(diff(lab, queue), 'high');
     expect(others).toEqual([]);
     expect(admits).toMatch(
-      /^ClusterQueue\/partner: ClusterQueue admits more namespaces: \(Json other namespace\), .*team-a/,
+      /^ClusterQueue\/partner: ClusterQueue admits more namespaces: \(any other namespace\), .*team-a/,
     );
   });
 
@@ -295,6 +295,31 @@ describe('colossus diff', () => {
       'pkey:0x0102: fabric partition shared by tenants partner, team-a',
       'NetworkAttachmentDefinition/partner/rdma: fabric partition changed: partition pkey:0x0103 -> pkey:0x0102',
       'PersistentVolumeClaim/team-a/checkpoints: deletes data: the object is protected with prevent_destroy',
+    ]);
+  });
+
+  test('a protected volume Terraform forgets without destroying (removed block) is low risk', () => {
+    const pvc = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'checkpoints', namespace: 'team-a' },
+      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '100Ti' } } },
+    };
+    const address = 'persistentvolumeclaim_team_a_checkpoints';
+    const base = editTerraform(lab, (json, stack) => {
+      if (stack === 'lab-tenant-team-a') {
+        json.resource.kubernetes_manifest[address] = { manifest: pvc, lifecycle: { prevent_destroy: true } };
+      }
+    });
+    const head = editTerraform(base, (json, stack) => {
+      if (stack !== 'lab-tenant-team-a') return;
+      delete json.resource.kubernetes_manifest[address];
+      json.removed = [{ from: `kubernetes_manifest.${address}`, lifecycle: { destroy: false } }];
+    });
+    const d = diff(base, head);
+    expect(d.risk).toBe('low');
+    expect(reasons(d)).toEqual([
+      'PersistentVolumeClaim/team-a/checkpoints: Terraform forgets it without destroying it (removed block): the object and its data stay',
     ]);
   });
 

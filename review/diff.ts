@@ -90,6 +90,7 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
     base: new Tenancy(base),
     head: new Tenancy(head),
     dedicatedFlavors: dedicatedFlavors(head),
+    forgotten: head.forgotten,
   };
   const changes = diffObjects(base.objects, head.objects, ctx);
   const stacks = [...new Set([...base.stacks, ...head.stacks])].sort(compare).map((stack) => {

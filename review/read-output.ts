@@ -36,6 +36,11 @@ export interface SynthOutput {
   readonly stacks: readonly string[];
   /** Every object of every stack, sorted by stack then identity. */
   readonly objects: readonly OutputObject[];
+  /**
+   * `stack/address` of resources a `removed { lifecycle { destroy = false } }` block makes Terraform
+   * forget without destroying them (data the spec no longer declares, kept).
+   */
+  readonly forgotten: ReadonlySet<string>;
 }
 
 /** Options of `readOutput`. */
@@ -60,8 +65,9 @@ export function readOutput(dir: string, options: ReadOptions = {}): SynthOutput 
   const summary = readSummary(dir);
   const stacks = [...new Set([...subdirs(path.join(dir, 'stacks')), ...subdirs(path.join(dir, 'manifests'))])].sort();
   const objects: OutputObject[] = [];
+  const forgotten = new Set<string>();
   for (const stack of stacks) {
-    const terraform = readTerraform(path.join(dir, 'stacks', stack, 'cdk.tf.json'), stack);
+    const terraform = readTerraform(path.join(dir, 'stacks', stack, 'cdk.tf.json'), stack, forgotten);
     const hasManifests = terraform.some((o) => o.kubernetes);
     const yaml =
       options.yamlAlways || !hasManifests
@@ -80,7 +86,7 @@ export function readOutput(dir: string, options: ReadOptions = {}): SynthOutput 
     }
   }
   objects.sort((a, b) => compare(a.stack, b.stack) || compare(a.identity, b.identity));
-  return { summary, stacks, objects };
+  return { summary, stacks, objects, forgotten };
 }
 
 /** Undoes the Terraform template escapes of `escapeTemplates` (`$${` and `%%{`) in every string and key. */
@@ -126,9 +132,15 @@ function readSummary(dir: string): OutputSummary {
 
 type Resource = Record<string, unknown> & { lifecycle?: { prevent_destroy?: boolean } };
 
-function readTerraform(file: string, stack: string): Omit<OutputObject, 'yaml'>[] {
+function readTerraform(file: string, stack: string, forgotten: Set<string>): Omit<OutputObject, 'yaml'>[] {
   if (!fs.existsSync(file)) return [];
-  const json = parseJson(file) as { resource?: Record<string, Record<string, Resource>> };
+  const json = parseJson(file) as {
+    resource?: Record<string, Record<string, Resource>>;
+    removed?: { from?: string; lifecycle?: { destroy?: boolean } }[];
+  };
+  for (const r of json.removed ?? []) {
+    if (r.from !== undefined && r.lifecycle?.destroy === false) forgotten.add(`${stack}/${r.from}`);
+  }
   const objects: Omit<OutputObject, 'yaml'>[] = [];
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, resource] of Object.entries(byName)) {

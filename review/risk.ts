@@ -46,6 +46,8 @@ export interface ChangeContext {
   readonly head: Tenancy;
   /** Flavor name to the tenant its pool is dedicated to, in the head output. */
   readonly dedicatedFlavors: ReadonlyMap<string, string>;
+  /** `stack/address` of resources the head output makes Terraform forget without destroying them. */
+  readonly forgotten: ReadonlySet<string>;
 }
 
 /** The more severe of two levels. */
@@ -101,6 +103,14 @@ function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
   const { object } = o;
   const ns = object.metadata.namespace;
   const withNamespace = ns !== undefined && !ctx.head.namespaces.has(ns);
+  if (o.address !== undefined && ctx.forgotten.has(`${o.stack}/${o.address}`)) {
+    return [
+      {
+        level: 'low',
+        reason: 'Terraform forgets it without destroying it (removed block): the object and its data stay',
+      },
+    ];
+  }
   if (o.protectData) return [high('deletes data: the object is protected with prevent_destroy')];
   if (!o.kubernetes) return [];
   if (object.kind === 'PersistentVolumeClaim') return [high('data volume deleted')];
