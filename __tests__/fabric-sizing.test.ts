@@ -126,6 +126,16 @@ describe('fabric sizing: model', () => {
     expect(result.failure.fix).not.toContain('oversubscription');
   });
 
+  test('fails when one tier is allowed but the rails need several leaves', () => {
+    const result = sizeFabric(ndr([hgx(32)], { maxTiers: 1 }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure.message).toBe(
+      '256 GPU NIC ports need 8 leaf switches (32 node ports each at 1:1), more than 1 tier of 64-port switches can join (one leaf)',
+    );
+    expect(result.failure.fix).toBe('allow maxTiers: 2');
+  });
+
   test('fails when even three tiers of small switches cannot join the pools', () => {
     // 8-port switches: 4 node ports per leaf, pods of 4 leaves, at most 8 pods = 32 leaves.
     const result = sizeFabric({ ...ndr([hgx(64, 4)]), switchPorts: 8 });

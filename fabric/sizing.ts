@@ -196,12 +196,18 @@ function radixFailure(input: FabricSizingInput, leaves: number, endpoints: numbe
       changes.maxTiers ?? input.maxTiers,
     ) !== undefined;
   const options: string[] = [];
-  if (input.maxTiers < MAX_TIERS && fits({ maxTiers: MAX_TIERS })) options.push(`allow maxTiers: ${MAX_TIERS}`);
+  const tiers = range(input.maxTiers + 1, MAX_TIERS, 1).find((t) => fits({ maxTiers: t }));
+  if (tiers !== undefined) options.push(`allow maxTiers: ${tiers}`);
   const ports = range(k + 2, 4096, 2).find((p) => fits({ switchPorts: p }));
   if (ports !== undefined) options.push(`use switches with at least ${ports} ports`);
   const ratio = range(Math.floor(input.oversubscription) + 1, 16, 1).find((o) => fits({ oversubscription: o }));
   if (ratio !== undefined) options.push(`accept oversubscription: ${ratio} (${ratio}:1 at the leaves)`);
-  const capacity = input.maxTiers >= 3 ? `at most ${k} pods of ${Math.floor(k / 2)} leaves` : `at most ${k} leaves`;
+  const capacity =
+    input.maxTiers >= 3
+      ? `at most ${k} pods of ${Math.floor(k / 2)} leaves`
+      : input.maxTiers === 2
+        ? `at most ${k} leaves`
+        : 'one leaf';
   return {
     code: 'fabric-radix-too-small',
     message:
