@@ -120,6 +120,13 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     }
     expect(vlans.get('anthropic')).toBe(3001);
     expect(new Set(vlans.values()).size).toBe(vlans.size);
+    // Tenants cannot write attachments of their own.
+    for (const role of ofKind(all(colossus), 'Role')) {
+      const groups = (role.rules as { apiGroups: string[] }[]).flatMap((r) => r.apiGroups);
+      expect(groups).not.toEqual(expect.arrayContaining(['k8s.cni.cncf.io']));
+      expect(groups).not.toEqual(expect.arrayContaining(['sriovnetwork.openshift.io']));
+      expect(groups).not.toContain('*');
+    }
     // Nothing of the fabric is in another tenant's stack or the platform's.
     expect(ofKind(colossus.yamlObjects('colossus-1-platform'), 'SriovNetwork')).toEqual([]);
   });
