@@ -109,6 +109,12 @@ describe('the management stack', () => {
     expect(spec(find('Metal3MachineTemplate', 'mig-b001')).template.spec.hostSelector).toEqual({
       matchLabels: { 'colossus.dev/pool': 'mig', 'colossus.dev/block': 'mig-b001' },
     });
+    const controlPlane = spec(find('KubeadmControlPlane', 'lab-control-plane')).kubeadmConfigSpec;
+    for (const phase of [controlPlane.initConfiguration, controlPlane.joinConfiguration]) {
+      expect(phase.nodeRegistration.kubeletExtraArgs).toEqual([
+        { name: 'node-labels', value: 'metal3.io/uuid={{ ds.meta_data.uuid }}' },
+      ]);
+    }
     expect(find('Metal3Cluster', 'lab').metadata.annotations).toEqual({
       'metal3.io/metal3-label-sync-prefixes': 'colossus.dev',
     });
@@ -125,7 +131,13 @@ describe('the management stack', () => {
     const [arg] = registration.kubeletExtraArgs;
     expect(arg.name).toBe('node-labels');
     const labels = Object.fromEntries(arg.value.split(',').map((kv: string) => kv.split('=')));
-    expect(labels).toEqual({ 'colossus.dev/pool': 'mig', 'nvidia.com/mig.config': 'all-1g.10gb' });
+    expect(labels).toEqual({
+      // CAPM3 links the Node to its Machine through the host UID Ironic passes to cloud-init.
+      'metal3.io/uuid': '{{ ds.meta_data.uuid }}',
+      'colossus.dev/pool': 'mig',
+      'nvidia.com/mig.config': 'all-1g.10gb',
+    });
+    expect(registration.name).toBe('{{ ds.meta_data.name }}');
     expect(labels).toMatchObject(spec(flavor).nodeLabels);
     expect(registration.taints).toEqual(spec(flavor).nodeTaints);
     expect(registration.taints).toEqual([{ key: 'colossus.dev/dedicated', value: 'partner', effect: 'NoSchedule' }]);

@@ -159,6 +159,10 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
         },
         // No spare control-plane host is assumed: replace one machine at a time, in place.
         rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0 } } },
+        kubeadmConfigSpec: {
+          initConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
+          joinConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
+        },
       },
     }),
   ];
@@ -181,17 +185,7 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
         template: {
           spec: {
             joinConfiguration: {
-              nodeRegistration: {
-                kubeletExtraArgs: [
-                  {
-                    name: 'node-labels',
-                    value: Object.entries(registeredNodeLabels(pool))
-                      .map(([k, v]) => `${k}=${v}`)
-                      .join(','),
-                  },
-                ],
-                taints: taints.length ? taints.map((t) => ({ ...t })) : undefined,
-              },
+              nodeRegistration: nodeRegistration(registeredNodeLabels(pool), taints),
             },
           },
         },
@@ -279,6 +273,29 @@ function machineTemplate(
       },
     },
   });
+}
+
+/**
+ * Ironic hands cloud-init the host's metadata (`ds.meta_data`): the Node is named after its
+ * BareMetalHost and labelled with the host's UID, which CAPM3 uses to set the Node's providerID
+ * (no cloud provider) and so link it to its Machine. Without it no Machine gets a Node, and the
+ * health checks would remediate every host at their startup timeout.
+ */
+export const METAL3_NODE_NAME = '{{ ds.meta_data.name }}';
+export const METAL3_UUID_LABEL = 'metal3.io/uuid={{ ds.meta_data.uuid }}';
+
+/** kubeadm `nodeRegistration`: Metal3 name and UID label, then `labels` and `taints`. */
+function nodeRegistration(labels: Record<string, string>, taints: readonly RegisteredTaint[] | undefined) {
+  return {
+    name: METAL3_NODE_NAME,
+    kubeletExtraArgs: [
+      {
+        name: 'node-labels',
+        value: [METAL3_UUID_LABEL, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)].join(','),
+      },
+    ],
+    taints: taints?.length ? taints.map((t) => ({ ...t })) : undefined,
+  };
 }
 
 /** `Cluster.spec.clusterNetwork` from the spec's pod and Service ranges; undefined (kubeadm's defaults) when unset. */
