@@ -1,7 +1,8 @@
 /** The fabric checks as a spec author meets them: each failure with its code, field path, numbers and fix. */
 import { stringify } from 'yaml';
-import { formatPath, SpecError, SpecIssue } from '../spec/errors';
+import { formatPath } from '../spec/errors';
 import { parseSpec } from '../spec/load';
+import { specIssues } from './support/spec-issues';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,15 +32,7 @@ function spec(edit: (doc: Doc) => void = () => undefined): string {
   return stringify(doc);
 }
 
-function issuesOf(text: string): SpecIssue[] {
-  try {
-    parseSpec(text, 'spec.yaml');
-    return [];
-  } catch (e) {
-    if (e instanceof SpecError) return [...e.issues];
-    throw e;
-  }
-}
+const issuesOf = specIssues;
 
 /** The only issue of `text`, with its path rendered. */
 function onlyIssue(text: string) {
