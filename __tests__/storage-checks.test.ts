@@ -1,10 +1,12 @@
 /** Storage checks: each fails synthesis with the field path, the numbers and a fix. */
+import { run } from '../cli/main';
 import { SpecIssue } from '../spec/errors';
 import { parseSpec } from '../spec/load';
 import { checkpointDemands, tenantGpus } from '../storage/checkpoint';
 import { resolveStorage, tibQuantity } from '../storage/model';
 import { specIssues } from './support/spec-issues';
 import { storageSpec, STORAGE_SPEC } from './support/storage-spec';
+import { writeSpec } from './support/synth';
 
 const path = (i: SpecIssue) => i.path.join('.');
 
@@ -159,8 +161,18 @@ describe('storage checks', () => {
       ]);
     });
 
-    it('is only a warning without enforce', () => {
-      expect(specIssues(storageSpec((s) => (s.checkpoint = { stateGBPerGpu: 80, targetSeconds: 60 })))).toEqual([]);
+    it('is only a warning without enforce, printed by colossus validate', () => {
+      const spec = storageSpec((s) => (s.checkpoint = { stateGBPerGpu: 80, targetSeconds: 60 }));
+      expect(specIssues(spec)).toEqual([]);
+      const lines: string[] = [];
+      const code = run(['validate', '--spec', writeSpec(spec)], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+      });
+      expect(code).toBe(0);
+      expect(lines[1]).toBe(
+        'warning: checkpoints on filesystem "fast" need 42.7 GB/s (team-a: 21.3, team-b: 21.3; GPUs x 80 GB / 60 s), more than its 10 GB/s throughput',
+      );
     });
   });
 

@@ -8,6 +8,7 @@ import { loadSpecFile } from '../spec/load';
 import { unsafeOutputReason } from '../emit/output-guard';
 import { synthesize } from '../emit/synthesize';
 import { formatSummary } from '../reports/summary';
+import { checkpointWarnings } from '../storage/checkpoint';
 import { builtInExample } from './paths';
 import { auditCommand, diffCommand, reportCommand } from '../review/commands';
 
@@ -87,6 +88,7 @@ export function run(args: readonly string[], io: Io = stdio): number {
         if (!flags.spec) throw new UsageError('validate needs --spec FILE');
         const { cluster } = loadSpecFile(flags.spec);
         io.out(`${flags.spec}: valid (${cluster.pools.length} pools, ${cluster.tenants.length} tenants)`);
+        for (const warning of checkpointWarnings(cluster.storage, cluster.tenants)) io.out(`warning: ${warning}`);
         return EXIT.ok;
       }
       case 'diff': {

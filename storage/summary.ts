@@ -3,7 +3,7 @@
  * claims per tenant, the checkpoint model's warnings, and the protected and retained objects the
  * next synth reads back (see storage/retention.ts).
  */
-import { checkpointDemands, describeOverload, gbps, overloaded, tenantGpus } from './checkpoint';
+import { checkpointDemands, checkpointWarnings, gbps, tenantGpus } from './checkpoint';
 import { ClusterStorage, sumTiB, tib } from './model';
 import { DataRecord } from './retention';
 
@@ -93,7 +93,7 @@ export function buildStorageSummary(
     ),
     tenants: tenantClaims,
     checkpoint: { ...storage.checkpoint },
-    warnings: overloaded(demands).map((d) => describeOverload(d, storage.checkpoint)),
+    warnings: checkpointWarnings(storage, tenants),
     protected: [...records.protected],
     retained: [...records.retained],
   };
