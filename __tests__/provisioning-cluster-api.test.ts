@@ -55,6 +55,7 @@ describe('the management stack', () => {
         'Metal3Cluster/lab',
         'KubeadmControlPlane/lab-control-plane',
         'Metal3MachineTemplate/lab-control-plane',
+        'MachineHealthCheck/lab-control-plane',
         'KubeadmConfigTemplate/h100',
         'KubeadmConfigTemplate/mig',
         'Metal3RemediationTemplate/h100',
@@ -167,6 +168,13 @@ describe('the management stack', () => {
     // A whole-block or fabric outage (64 of 18,752 H100 nodes) is above the cap: nothing is remediated.
     expect(remediationCap({ nodesPerRack: 8, nodes: 18752 })).toBe(8);
     expect(remediationCap({ nodesPerRack: 8, nodes: 1 })).toBe(1);
+    // The control plane is remediated one machine at a time, by KubeadmControlPlane (etcd quorum).
+    const cp = spec(find('MachineHealthCheck', 'lab-control-plane'));
+    expect(cp.selector.matchLabels).toEqual({
+      'cluster.x-k8s.io/cluster-name': 'lab',
+      'cluster.x-k8s.io/control-plane': '',
+    });
+    expect(cp.remediation).toEqual({ triggerIf: { unhealthyLessThanOrEqualTo: 1 } });
   });
 
   it('emits exactly the same objects to Terraform, addressed per block, not per node', () => {
@@ -174,8 +182,8 @@ describe('the management stack', () => {
     expect(terraform).toHaveLength(management.length);
     const colossus = synthToTemp('examples/colossus-1.yaml');
     const resources = colossus.summary.stacks['colossus-1-management'].terraformResources;
-    // 444 blocks x (MachineDeployment + Metal3MachineTemplate) + 3 pools x 3 + 4 cluster objects.
-    expect(resources).toBe(444 * 2 + 3 * 3 + 4);
+    // 444 blocks x (MachineDeployment + Metal3MachineTemplate) + 3 pools x 3 + 5 cluster objects.
+    expect(resources).toBe(444 * 2 + 3 * 3 + 5);
     // The example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
     const cluster = colossus.yamlObjects('colossus-1-management').find((o) => o.kind === 'Cluster')!;
     expect(spec(cluster).clusterNetwork).toEqual({

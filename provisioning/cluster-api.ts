@@ -22,6 +22,9 @@ export const CAPI = {
 /** Label Cluster API puts on every object of a cluster. */
 export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 
+/** Label Cluster API puts on the control plane's machines. */
+export const CONTROL_PLANE_LABEL = 'cluster.x-k8s.io/control-plane';
+
 /** BareMetalHost label of the hosts reserved for the control plane (`colossus.dev/role: control-plane`). */
 export const ROLE_LABEL = 'colossus.dev/role';
 
@@ -163,6 +166,21 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
           initConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
           joinConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
         },
+      },
+    }),
+    build({
+      apiVersion: CAPI.core,
+      kind: 'MachineHealthCheck',
+      metadata: meta(cp),
+      spec: {
+        clusterName: cluster.name,
+        selector: { matchLabels: { [CLUSTER_NAME_LABEL]: cluster.name, [CONTROL_PLANE_LABEL]: '' } },
+        checks: {
+          nodeStartupTimeoutSeconds: 1800,
+          unhealthyNodeConditions: UNHEALTHY_NODE_CONDITIONS.filter((c) => c.type === 'Ready').map((c) => ({ ...c })),
+        },
+        // KubeadmControlPlane replaces the machine, keeping etcd quorum; never more than one at a time.
+        remediation: { triggerIf: { unhealthyLessThanOrEqualTo: 1 } },
       },
     }),
   ];
