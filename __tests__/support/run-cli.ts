@@ -21,9 +21,10 @@ export function runCli(args: readonly string[]): CliResult {
 }
 
 /** Runs `node bin/colossus.js args` (needs `npm run build`) in `cwd`. */
-export function runBin(args: readonly string[], cwd = ROOT): CliResult {
+export function runBin(args: readonly string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): CliResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'colossus.js'), ...args], {
     cwd,
+    env,
     encoding: 'utf8',
     timeout: 60_000,
   });
