@@ -157,13 +157,6 @@ describe('spec.fabric', () => {
     });
   });
 
-  test('fails when a tenant namespace makes a rail network name too long', () => {
-    const ns = 'n'.repeat(60);
-    const i = onlyIssue(spec((d) => (d.spec.tenants[0].namespaces = [ns])));
-    expect(i).toMatchObject({ code: 'fabric-name-too-long', at: 'spec.tenants[0].namespaces[0]' });
-    expect(i.fix).toBe('shorten the namespace to at most 56 characters');
-  });
-
   test('fails when more tenants share a pool than an InfiniBand port has partition keys', () => {
     const i = onlyIssue(
       spec((d) => {

@@ -21,9 +21,6 @@ import {
 import { assignPartitions, formatPartition, PartitionKind } from './partitions';
 import { FabricSizing, sizeFabric } from './sizing';
 
-/** Longest object name Kubernetes accepts for the names built from tenant namespaces. */
-const MAX_NAME = 63;
-
 /** A tenant as the fabric sees it. */
 export interface FabricTenant {
   readonly name: string;
@@ -46,6 +43,7 @@ export interface FabricPlanInput {
 /** One pool's attachment to the rails. */
 export interface PoolRails {
   readonly pool: string;
+  readonly nodes: number;
   readonly rails: number;
   /** Virtual functions per rail NIC: pods per node that attach to the fabric. */
   readonly podsPerNode: number;
@@ -100,60 +98,16 @@ export function railNetwork(rail: number): string {
 export function planFabric(input: FabricPlanInput): FabricPlanResult {
   const { fabric, pools } = input;
   const issues: FabricIssue[] = [];
-  const issue = (code: string, path: SpecPath, message: string, fix: string) =>
-    issues.push({ code, path, message, fix });
-  const fabricPath = (...p: (string | number)[]): SpecPath => ['fabric', ...p];
+  const issue: IssueSink = (code, path, message, fix) => issues.push({ code, path, message, fix });
   const rails = Math.max(0, ...pools.map((p) => p.sku.rdmaNicsPerNode));
   const railInterfaces = fabric.railInterfaces ?? Array.from({ length: rails }, (_, r) => `rail${r}`);
   const partitionKind: PartitionKind = fabric.kind === 'infiniband' ? 'pkey' : 'vlan';
 
-  // Address ranges: valid, host bits clear, no overlap with the cluster's own ranges.
-  const ranges: NamedCidr[] = [];
-  const cidr = (path: SpecPath, text: string | undefined): Ipv4Cidr | undefined => {
-    if (text === undefined) return undefined;
-    const parsed = parseCidr(text);
-    const name = formatPath(['spec', ...path]);
-    if (!parsed) {
-      issue(
-        'invalid-cidr',
-        path,
-        `"${text}" is not an IPv4 range`,
-        'write four octets of 0-255 and a prefix of 0-32, like "100.64.0.0/10"',
-      );
-      return undefined;
-    }
-    if (!isNetwork(parsed)) {
-      issue('cidr-host-bits', path, `"${text}" has host bits set`, `write "${formatCidr(networkOf(parsed))}"`);
-    }
-    ranges.push({ name, cidr: parsed });
-    return parsed;
-  };
-  for (const key of ['podCIDR', 'serviceCIDR'] as const) {
-    if (input[key] === undefined) {
-      issue(
-        'fabric-needs-cluster-ranges',
-        ['kubernetes'],
-        `spec.kubernetes.${key} is not declared, so the fabric's rail ranges cannot be checked against it`,
-        `declare spec.kubernetes.${key} (the range your ${key === 'podCIDR' ? 'CNI gives pods' : 'API server gives Services'})`,
-      );
-    }
-  }
-  const railCidr = cidr(fabricPath('railCIDR'), fabric.railCIDR);
-  cidr(['kubernetes', 'podCIDR'], input.podCIDR);
-  cidr(['kubernetes', 'serviceCIDR'], input.serviceCIDR);
-  for (const [a, b] of findOverlaps(ranges)) {
-    issue(
-      'cidr-overlap',
-      b.name.split('.').slice(1),
-      `${b.name} ${formatCidr(b.cidr)} overlaps ${a.name} ${formatCidr(a.cidr)}`,
-      'give each range its own addresses (rail ranges are often carved from 100.64.0.0/10)',
-    );
-  }
-
+  const railCidr = checkRanges(input, issue);
   if (fabric.linkGbps !== fabric.switch.portGbps) {
     issue(
       'fabric-port-speed',
-      fabricPath('switch', 'portGbps'),
+      ['fabric', 'switch', 'portGbps'],
       `switch ports run at ${fabric.switch.portGbps} Gb/s but the GPU NICs at ${fabric.linkGbps} Gb/s`,
       `describe the switch at the NIC speed (a 64 x 800G switch is ports: 128, portGbps: 400 with breakout cables)`,
     );
@@ -161,35 +115,12 @@ export function planFabric(input: FabricPlanInput): FabricPlanResult {
   if (railInterfaces.length < rails) {
     issue(
       'fabric-rail-interfaces',
-      fabricPath('railInterfaces'),
+      ['fabric', 'railInterfaces'],
       `${railInterfaces.length} rail NIC names are given but the pools have ${rails} rails`,
       `list ${rails} interface names, rail 0 first`,
     );
   }
-
-  // Scalable units: the pools' blocks are what the Kueue Topology calls a block.
-  const poolRails: PoolRails[] = pools.map((pool, i) => {
-    const block = pool.racksPerBlock * pool.nodesPerRack;
-    const su = fabric.nodesPerScalableUnit ?? block;
-    if (su !== block) {
-      const racks = su / pool.nodesPerRack;
-      issue(
-        'scalable-unit-mismatch',
-        ['nodePools', i, 'racksPerBlock'],
-        `pool "${pool.name}" blocks hold ${block} nodes (${pool.racksPerBlock} racks x ${pool.nodesPerRack}) but ` +
-          `spec.fabric.nodesPerScalableUnit is ${su}: the Kueue block level would not match the leaf groups`,
-        Number.isInteger(racks)
-          ? `set racksPerBlock: ${racks} on pool "${pool.name}", or remove spec.fabric.nodesPerScalableUnit (each pool's block is then its scalable unit)`
-          : `remove spec.fabric.nodesPerScalableUnit (each pool's block is then its scalable unit)`,
-      );
-    }
-    return {
-      pool: pool.name,
-      rails: pool.sku.rdmaNicsPerNode,
-      podsPerNode: fabric.rdmaPodsPerNode ?? pool.sku.gpusPerNode,
-      nodesPerScalableUnit: su,
-    };
-  });
+  const poolRails = scalableUnits(fabric, pools, issue);
 
   const sized = sizeFabric({
     pools: pools.map((p, i) => ({
@@ -204,64 +135,22 @@ export function planFabric(input: FabricPlanInput): FabricPlanResult {
     oversubscription: fabric.oversubscription ?? 1,
     maxTiers: fabric.maxTiers ?? 3,
   });
-  if (!sized.ok) issue(sized.failure.code, fabricPath('switch', 'ports'), sized.failure.message, sized.failure.fix);
+  if (!sized.ok) issue(sized.failure.code, ['fabric', 'switch', 'ports'], sized.failure.message, sized.failure.fix);
 
   let railRanges: readonly RailRange[] = [];
   if (railCidr) {
-    const onRail = (r: number) =>
-      pools.map((p, i) => [p, poolRails[i]] as const).filter(([p]) => p.sku.rdmaNicsPerNode > r);
+    const onRail = (r: number) => poolRails.filter((p) => p.rails > r);
     const planned = planRailAddresses({
       railCIDR: railCidr,
-      nodesPerRail: Array.from({ length: rails }, (_, r) => onRail(r).reduce((n, [p]) => n + p.nodes, 0)),
-      perNodeBlockSize: Array.from({ length: rails }, (_, r) =>
-        Math.max(1, ...onRail(r).map(([, pr]) => pr.podsPerNode)),
-      ),
+      nodesPerRail: Array.from({ length: rails }, (_, r) => onRail(r).reduce((n, p) => n + p.nodes, 0)),
+      perNodeBlockSize: Array.from({ length: rails }, (_, r) => Math.max(1, ...onRail(r).map((p) => p.podsPerNode))),
     });
     if (planned.ok) railRanges = planned.rails;
-    else planned.failures.forEach((f) => issue(f.code, fabricPath('railCIDR'), f.message, f.fix));
+    else planned.failures.forEach((f) => issue(f.code, ['fabric', 'railCIDR'], f.message, f.fix));
   }
 
-  const assigned = assignPartitions(partitionKind, input.tenants);
-  assigned.failures.forEach((f) =>
-    issue(
-      f.code,
-      input.tenants[f.tenant].fabricPartition === undefined
-        ? ['tenants', f.tenant, 'name']
-        : ['tenants', f.tenant, 'fabricPartition'],
-      f.message,
-      f.fix,
-    ),
-  );
-  if (partitionKind === 'pkey') {
-    // A port holds at most 128 PKeys, the default partition among them.
-    pools.forEach((pool, i) => {
-      const sharing = input.tenants.filter((t) => (t.gpuQuota[pool.name] ?? 0) > 0);
-      if (sharing.length > 127) {
-        issue(
-          'fabric-too-many-partitions',
-          ['nodePools', i],
-          `${sharing.length} tenants have quota on pool "${pool.name}", but an InfiniBand port holds at most 127 tenant partition keys`,
-          'spread the tenants over more pools',
-        );
-      }
-    });
-  }
-  input.tenants.forEach((t, i) =>
-    t.namespaces.forEach((ns, n) => {
-      // Ethernet attachments are SriovNetworks named <namespace>-rail-<r> in the operator namespace.
-      const longest = `${ns}-${railNetwork(Math.max(0, rails - 1))}`;
-      if (fabric.kind === 'spectrum-x' && longest.length > MAX_NAME) {
-        issue(
-          'fabric-name-too-long',
-          ['tenants', i, 'namespaces', n],
-          `namespace "${ns}" makes the rail network name "${longest}" longer than ${MAX_NAME} characters`,
-          `shorten the namespace to at most ${MAX_NAME - longest.length + ns.length} characters`,
-        );
-      }
-    }),
-  );
-
-  if (issues.length > 0 || !sized.ok) return { ok: false, issues };
+  const partitions = assignTenantPartitions(partitionKind, input, issue);
+  if (!sized.ok || issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
     plan: {
@@ -273,12 +162,114 @@ export function planFabric(input: FabricPlanInput): FabricPlanResult {
       rails: railRanges,
       railInterfaces: railInterfaces.slice(0, rails),
       pools: poolRails,
-      partitions: input.tenants.map((t) => {
-        const id = assigned.partitions.get(t.name)!;
-        return { tenant: t.name, namespaces: t.namespaces, id, display: formatPartition(partitionKind, id) };
-      }),
+      partitions,
     },
   };
+}
+
+type IssueSink = (code: string, path: SpecPath, message: string, fix: string) => void;
+
+/** Checks railCIDR, podCIDR and serviceCIDR; returns railCIDR when it is usable. */
+function checkRanges(input: FabricPlanInput, issue: IssueSink): Ipv4Cidr | undefined {
+  for (const key of ['podCIDR', 'serviceCIDR'] as const) {
+    if (input[key] === undefined) {
+      issue(
+        'fabric-needs-cluster-ranges',
+        ['kubernetes'],
+        `spec.kubernetes.${key} is not declared, so the fabric's rail ranges cannot be checked against it`,
+        `declare spec.kubernetes.${key} (the range your ${key === 'podCIDR' ? 'CNI gives pods' : 'API server gives Services'})`,
+      );
+    }
+  }
+  const ranges: NamedCidr[] = [];
+  const paths = new Map<string, SpecPath>();
+  const parse = (path: SpecPath, text: string | undefined): Ipv4Cidr | undefined => {
+    if (text === undefined) return undefined;
+    const parsed = parseCidr(text);
+    if (!parsed) {
+      issue(
+        'invalid-cidr',
+        path,
+        `"${text}" is not an IPv4 range`,
+        'write four octets of 0-255 and a prefix of 0-32, like "100.64.0.0/10"',
+      );
+      return undefined;
+    }
+    if (!isNetwork(parsed)) {
+      issue('cidr-host-bits', path, `"${text}" has host bits set`, `write "${formatCidr(networkOf(parsed))}"`);
+    }
+    const name = formatPath(['spec', ...path]);
+    ranges.push({ name, cidr: parsed });
+    paths.set(name, path);
+    return parsed;
+  };
+  const railCidr = parse(['fabric', 'railCIDR'], input.fabric.railCIDR);
+  parse(['kubernetes', 'podCIDR'], input.podCIDR);
+  parse(['kubernetes', 'serviceCIDR'], input.serviceCIDR);
+  for (const [a, b] of findOverlaps(ranges)) {
+    issue(
+      'cidr-overlap',
+      paths.get(b.name)!,
+      `${b.name} ${formatCidr(b.cidr)} overlaps ${a.name} ${formatCidr(a.cidr)}`,
+      'give each range its own addresses (rail ranges are often carved from 100.64.0.0/10)',
+    );
+  }
+  return railCidr;
+}
+
+/** Each pool's rails and scalable unit; a declared scalable unit must be every pool's block, which the Kueue Topology calls a block. */
+function scalableUnits(fabric: FabricSpec, pools: readonly NodePool[], issue: IssueSink): PoolRails[] {
+  return pools.map((pool, i) => {
+    const block = pool.racksPerBlock * pool.nodesPerRack;
+    const su = fabric.nodesPerScalableUnit ?? block;
+    if (su !== block) {
+      const racks = su / pool.nodesPerRack;
+      const unpin = "remove spec.fabric.nodesPerScalableUnit (each pool's block is then its scalable unit)";
+      issue(
+        'scalable-unit-mismatch',
+        ['nodePools', i, 'racksPerBlock'],
+        `pool "${pool.name}" blocks hold ${block} nodes (${pool.racksPerBlock} racks x ${pool.nodesPerRack}) but ` +
+          `spec.fabric.nodesPerScalableUnit is ${su}: the Kueue block level would not match the leaf groups`,
+        Number.isInteger(racks) ? `set racksPerBlock: ${racks} on pool "${pool.name}", or ${unpin}` : unpin,
+      );
+    }
+    return {
+      pool: pool.name,
+      nodes: pool.nodes,
+      rails: pool.sku.rdmaNicsPerNode,
+      podsPerNode: fabric.rdmaPodsPerNode ?? pool.sku.gpusPerNode,
+      nodesPerScalableUnit: su,
+    };
+  });
+}
+
+/** Every tenant's partition; failures and InfiniBand's per-port PKey limit go to `issue`. */
+function assignTenantPartitions(kind: PartitionKind, input: FabricPlanInput, issue: IssueSink): TenantPartition[] {
+  const assigned = assignPartitions(kind, input.tenants);
+  assigned.failures.forEach((f) => {
+    const field = input.tenants[f.tenant].fabricPartition === undefined ? 'name' : 'fabricPartition';
+    issue(f.code, ['tenants', f.tenant, field], f.message, f.fix);
+  });
+  if (kind === 'pkey') {
+    // A port holds at most 128 PKeys, the default partition among them.
+    input.pools.forEach((pool, i) => {
+      const sharing = input.tenants.filter((t) => (t.gpuQuota[pool.name] ?? 0) > 0).length;
+      if (sharing > 127) {
+        issue(
+          'fabric-too-many-partitions',
+          ['nodePools', i],
+          `${sharing} tenants have quota on pool "${pool.name}", but an InfiniBand port holds at most 127 tenant partition keys`,
+          'spread the tenants over more pools',
+        );
+      }
+    });
+  }
+  return input.tenants
+    .filter((t) => assigned.partitions.has(t.name))
+    .map((t) => {
+      const id = assigned.partitions.get(t.name)!;
+      return { tenant: t.name, namespaces: t.namespaces, id, display: formatPartition(kind, id) };
+    });
 }
 
 /** The plan of a cluster that declares a fabric; throws with every issue when it cannot be built. */
