@@ -27,7 +27,14 @@ export interface FabricSummary {
   /** Switches on the longest path between two GPUs. */
   readonly maxHops: number;
   /** Each rail's range and its usable addresses. */
-  readonly rails: readonly { readonly rail: number; readonly cidr: string; readonly addresses: number }[];
+  readonly rails: readonly {
+    /** Rail number, from 0. */
+    readonly rail: number;
+    /** The rail's address range. */
+    readonly cidr: string;
+    /** Usable addresses in it. */
+    readonly addresses: number;
+  }[];
 }
 
 /** The fabric section of `cluster`; undefined without `spec.fabric`. */

@@ -110,10 +110,21 @@ export interface Cluster {
   readonly name: string;
   /** The workload cluster's API: version, kubeconfig context and file, pod and service ranges. */
   readonly kubernetes: {
+    /** Kubernetes minor version, for example "1.33". */
     readonly version: string;
+    /** kubeconfig context. */
     readonly context: string;
+    /** kubeconfig file. */
     readonly kubeconfig: string;
+    /**
+     * Pod network range.
+     * @default - unknown
+     */
     readonly podCIDR?: string;
+    /**
+     * Service network range.
+     * @default - unknown
+     */
     readonly serviceCIDR?: string;
   };
   /** Where Terraform keeps each stack's state. */

@@ -7,9 +7,33 @@ import { computePower } from './model';
 /** `summary.power`: draw per pool and per site. */
 export interface PowerSummary {
   /** Per pool: its draw, kW, racks, the draw of its fullest rack, kW, and its site. */
-  readonly pools: Record<string, { kW: number; racks: number; maxRackKW: number; site: string }>;
+  readonly pools: Record<
+    string,
+    {
+      /** Draw of the pool, kW. */
+      kW: number;
+      /** Racks of the pool. */
+      racks: number;
+      /** Draw of its fullest rack, kW. */
+      maxRackKW: number;
+      /** Site the pool stands in. */
+      site: string;
+    }
+  >;
   /** Per site: budget, draw and headroom, MW, and the overhead factor applied. */
-  readonly sites: Record<string, { budgetMW: number; drawMW: number; headroomMW: number; overheadFactor: number }>;
+  readonly sites: Record<
+    string,
+    {
+      /** Power budget, MW. */
+      budgetMW: number;
+      /** Draw with overhead, MW. */
+      drawMW: number;
+      /** Budget left, MW (negative when over). */
+      headroomMW: number;
+      /** Multiplier applied to the GPU racks' draw. */
+      overheadFactor: number;
+    }
+  >;
 }
 
 /** `summary.provisioning`: Cluster API objects per pool (absent without a management cluster). */

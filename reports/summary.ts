@@ -26,22 +26,46 @@ export interface Summary {
   /** Cluster name. */
   readonly cluster: string;
   /** The site the cluster stands in, and its power envelope. */
-  readonly site: { readonly name: string; readonly powerBudgetMW: number };
+  readonly site: {
+    /** Site name. */
+    readonly name: string;
+    /** Power available to the site, MW. */
+    readonly powerBudgetMW: number;
+  };
   /** Physical GPUs of every pool. */
   readonly gpus: number;
   /** Per pool: its GPU, sizes and owner. */
   readonly pools: Record<
     string,
-    { gpu: string; gpus: number; nodes: number; racks: number; blocks: number; dedicatedTo?: string }
+    {
+      /** GPU SKU. */
+      gpu: string;
+      /** Physical GPUs. */
+      gpus: number;
+      /** Nodes. */
+      nodes: number;
+      /** Racks. */
+      racks: number;
+      /** Blocks. */
+      blocks: number;
+      /**
+       * Tenant owning the pool.
+       * @default - shared
+       */
+      dedicatedTo?: string;
+    }
   >;
   /** Per tenant: whether external, its namespaces, groups and GPU quota per pool. */
   readonly tenants: Record<
     string,
     {
+      /** An external party. */
       external: boolean;
+      /** The tenant's namespaces. */
       namespaces: readonly string[];
       /** Identity-provider groups bound in the tenant's namespaces; the audit checks bindings against them. */
       groups: readonly string[];
+      /** GPUs per pool. */
       gpuQuota: Record<string, number>;
     }
   >;

@@ -100,26 +100,58 @@ function documented(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
   return ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim().length > 0;
 }
 
+/** Calls `visit` for each property of an object type written inline (`{ host: string }`) within `node`. */
+function forEachInlineMember(
+  checker: ts.TypeChecker,
+  node: ts.Node | undefined,
+  at: string,
+  visit: (member: ts.Symbol, where: string) => void,
+): void {
+  if (!node || isHidden(node)) return;
+  if (!ts.isTypeLiteralNode(node)) {
+    ts.forEachChild(node, (child) => forEachInlineMember(checker, child, at, visit));
+    return;
+  }
+  for (const member of node.members) {
+    if (!ts.isPropertySignature(member)) continue;
+    const where = `${at}.${member.name.getText()}`;
+    const symbol = checker.getSymbolAtLocation(member.name);
+    if (symbol) visit(symbol, where);
+    forEachInlineMember(checker, member.type, where, visit);
+  }
+}
+
 /**
- * Exported symbols, and own members of exported classes and interfaces (inherited ones
- * included), that lack TSDoc; optional members without a `@default` tag.
+ * Exported symbols, the own members of exported classes and interfaces (inherited ones
+ * included) and the properties of object types written inline in them, that lack TSDoc;
+ * optional ones without a `@default` tag.
  */
 export function missingDocs(entry: string = ENTRY): string[] {
   const { checker, exports } = load(entry);
   const problems: string[] = [];
+  const seen = new Set<ts.Symbol>();
+  const check = (member: ts.Symbol, where: string) => {
+    if (seen.has(member)) return;
+    seen.add(member);
+    if (!documented(checker, member)) problems.push(`${where}: no TSDoc comment`);
+    const optional = (member.flags & ts.SymbolFlags.Optional) !== 0;
+    if (optional && !member.getJsDocTags(checker).some((t) => t.name === 'default')) {
+      problems.push(`${where}: optional without @default`);
+    }
+  };
   for (const { name, symbol } of exports) {
     if (!documented(checker, symbol)) problems.push(`${name}: no TSDoc comment`);
     const kind = kindOf(symbol);
-    if (kind !== 'class' && kind !== 'interface') continue;
-    for (const member of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
-      if (!isOwn(member) || !isPublic(member)) continue;
-      const where = `${name}.${member.getName()}`;
-      if (!documented(checker, member)) problems.push(`${where}: no TSDoc comment`);
-      const optional = (member.flags & ts.SymbolFlags.Optional) !== 0;
-      if (optional && !member.getJsDocTags(checker).some((t) => t.name === 'default')) {
-        problems.push(`${where}: optional without @default`);
-      }
-    }
+    const members =
+      kind === 'class' || kind === 'interface'
+        ? checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)).filter((m) => isOwn(m) && isPublic(m))
+        : [];
+    for (const member of members) check(member, `${name}.${member.getName()}`);
+    const typeNodes: [ts.Node, string][] = [
+      ...(kind === 'type' ? (symbol.declarations ?? []).map((d): [ts.Node, string] => [d, name]) : []),
+      ...members.flatMap((m) => (m.declarations ?? []).map((d): [ts.Node, string] => [d, `${name}.${m.getName()}`])),
+    ];
+    for (const [node, at] of typeNodes) forEachInlineMember(checker, node, at, check);
   }
   return problems;
 }

@@ -13,7 +13,10 @@ export interface ClusterSpecDocument {
   /** Kind of the document. */
   readonly kind: 'Cluster';
   /** The cluster's name (a DNS-1123 label); prefixes every stack. */
-  readonly metadata: { readonly name: string };
+  readonly metadata: {
+    /** The cluster's name. */
+    readonly name: string;
+  };
   /** The declared cluster. */
   readonly spec: ClusterSpec;
 }
@@ -139,7 +142,15 @@ export interface ManagementSpec {
   /** Full Kubernetes version the machines run, for example "v1.33.4"; its minor must match `kubernetes.version`. */
   readonly kubernetesVersion: string;
   /** The workload cluster's API endpoint (a VIP or load balancer in front of the control plane). */
-  readonly controlPlaneEndpoint: { readonly host: string; /** @default 6443 */ readonly port?: number };
+  readonly controlPlaneEndpoint: {
+    /** Host name or address. */
+    readonly host: string;
+    /**
+     * API server port.
+     * @default 6443
+     */
+    readonly port?: number;
+  };
   /**
    * Control-plane machines.
    * @default 3

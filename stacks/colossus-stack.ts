@@ -15,10 +15,17 @@ import { policyValidation } from './policy';
 /** Where a stack keeps its Terraform state. */
 export type StackBackend =
   | {
+      /** State in a local file. */
       readonly kind: 'local';
-      /** State file path, relative to the stack's synthesized directory. */ readonly path: string;
+      /** State file path, relative to the stack's synthesized directory. */
+      readonly path: string;
     }
-  | { readonly kind: 'kubernetes'; readonly namespace: string };
+  | {
+      /** State in a Secret of the cluster, locked with a Lease. */
+      readonly kind: 'kubernetes';
+      /** Namespace of the Secret and the Lease. */
+      readonly namespace: string;
+    };
 
 /** Props of a ColossusStack. */
 export interface ColossusStackProps {

@@ -33,9 +33,13 @@ export interface ClaimSummary {
   readonly volumesTiB: number;
   /** The share's volumes. */
   readonly volumes: readonly {
+    /** Name of the PersistentVolumeClaim. */
     readonly name: string;
+    /** What the volume holds. */
     readonly purpose: string;
+    /** Size, TiB. */
     readonly capacityTiB: number;
+    /** Protected from deletion. */
     readonly protected: boolean;
   }[];
 }
@@ -45,7 +49,13 @@ export interface StorageSummary {
   /** Figures per filesystem. */
   readonly filesystems: Record<string, FilesystemSummary>;
   /** Shares per tenant; tenants without any are absent. */
-  readonly tenants: Record<string, { readonly claims: readonly ClaimSummary[] }>;
+  readonly tenants: Record<
+    string,
+    {
+      /** The tenant's shares. */
+      readonly claims: readonly ClaimSummary[];
+    }
+  >;
   /** The checkpoint model, defaults applied. */
   readonly checkpoint: ClusterStorage['checkpoint'];
   /** Checkpoint demand above throughput (errors instead when `checkpoint.enforce`). */
