@@ -1,6 +1,7 @@
 /** Storage constructs composed in code are validated like specs: props at creation, shares at synth. */
 import { Testing } from 'cdktf';
 import { Filesystem } from '../constructs/filesystem';
+import { Tenant } from '../constructs/tenant';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { FilesystemSpec } from '../spec/types';
 import { ColossusStack } from '../stacks/colossus-stack';
@@ -69,5 +70,36 @@ describe('storage constructs composed in code', () => {
     expect(s.stackObjects.find((e) => e.object.kind === 'PersistentVolumeClaim')?.options).toEqual({
       protectData: true,
     });
+  });
+
+  it('fail synthesis when the namespace holding protected volumes is not protected, and protect it when asked', () => {
+    const build = (protectedNamespaces?: string[]) => {
+      const s = stack();
+      new Tenant(s, 'tenant', {
+        name: 'a',
+        groups: ['g'],
+        gpuQuota: {},
+        clusterName: 'c',
+        kubernetesVersion: '1.33',
+        pools: [],
+        protectedNamespaces,
+      });
+      new TenantStorage(s, 'storage', {
+        name: 'a',
+        storage: [
+          { filesystem: 'fast', capacityTiB: 10, volumes: [{ name: 'ckpt', purpose: 'checkpoints', capacityTiB: 10 }] },
+        ],
+        filesystems: [fast],
+      });
+      return s;
+    };
+    expect(() => Testing.synth(build(), true)).toThrow(
+      /\[test\/storage\] +error\[unprotected-namespace\] namespace "a" holds protected volumes \(ckpt\) but is not protected: deleting it would delete them \(fix: pass protectedNamespaces: \["a"\] to the tenant's Tenant construct\)/,
+    );
+    const safe = build(['a']);
+    expect(() => Testing.synth(safe, true)).not.toThrow();
+    const ns = safe.stackObjects.find((e) => e.object.kind === 'Namespace')!;
+    expect(ns.options).toEqual({ protectData: true });
+    expect(ns.object.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 });

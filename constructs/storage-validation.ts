@@ -8,6 +8,9 @@ import { checkStorage } from '../spec/check-storage';
 import { formatPath } from '../spec/errors';
 import { CLUSTER_SCHEMA, JsonSchema } from '../spec/schema';
 import { FilesystemSpec, TenantStorageSpec } from '../spec/types';
+import { KubeObject } from '../model/kube';
+import { resolveShares } from '../storage/model';
+import { EmitOptions, sinkOf } from './object-sink';
 
 const specSchema = CLUSTER_SCHEMA.properties!.spec.properties!;
 /** Schema of one `storage[]` entry. */
@@ -30,7 +33,30 @@ type Marked = IConstruct & { [TENANT_STORAGE]?: DeclaredTenantStorage };
 /** Registers a tenant's storage for the storage checks; they run when the app synthesizes. */
 export function declareTenantStorage(scope: IConstruct, declared: DeclaredTenantStorage): void {
   (scope as Marked)[TENANT_STORAGE] = declared;
-  scope.node.addValidation({ validate: () => storageIssuesAt(scope) });
+  scope.node.addValidation({ validate: () => [...storageIssuesAt(scope), ...unprotectedNamespaces(scope, declared)] });
+}
+
+/** What a stack exposes of its objects (a ColossusStack), read without depending on cdktf. */
+interface ObjectsOf {
+  readonly stackObjects?: readonly { readonly object: KubeObject; readonly options: EmitOptions }[];
+}
+
+/**
+ * Namespaces of the stack that hold protected volumes but are not protected themselves: deleting a
+ * namespace deletes every claim in it.
+ */
+function unprotectedNamespaces(scope: IConstruct, declared: DeclaredTenantStorage): string[] {
+  const entries = (sinkOf(scope) as ObjectsOf).stackObjects ?? [];
+  const volumes = resolveShares(declared).flatMap((s) => s.volumes.filter((v) => v.protected));
+  return [...new Set(volumes.map((v) => v.namespace))].flatMap((ns) => {
+    const entry = entries.find((e) => e.object.kind === 'Namespace' && e.object.metadata.name === ns);
+    if (!entry || entry.options.protectData) return [];
+    const names = volumes.filter((v) => v.namespace === ns).map((v) => v.name);
+    return [
+      `error[unprotected-namespace] namespace "${ns}" holds protected volumes (${names.join(', ')}) but is not protected: deleting it would delete them ` +
+        `(fix: pass protectedNamespaces: ["${ns}"] to the tenant's Tenant construct)`,
+    ];
+  });
 }
 
 /**

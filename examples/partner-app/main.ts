@@ -56,6 +56,8 @@ const tenant = new Tenant(tenantStack, 'tenant', {
   clusterName: 'acme-lab',
   kubernetesVersion: '1.33',
   pools: [pool.pool],
+  // It holds the protected volume below: Terraform and GitOps never delete it either.
+  protectedNamespaces: ['acme'],
 });
 new TenantStorage(tenantStack, 'storage', {
   name: 'acme',
