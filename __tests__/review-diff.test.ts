@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { run } from '../cli/main';
-import { diffFields, diffOutputs, PlanDiff } from '../review/diff';
+import { diffFields, diffOutputs, fmt, PlanDiff, signed } from '../review/diff';
 import { formatDiffMarkdown, MARKDOWN_BUDGET_CHARS } from '../review/diff-markdown';
 import { readOutput } from '../review/read-output';
 import { loadSpecFile } from '../spec/load';
@@ -459,6 +459,21 @@ describe('colossus diff', () => {
     fs.rmSync(path.join(empty, 'manifests'), { recursive: true });
     const d = diff(empty, colossus());
     expect(formatDiffMarkdown(d).length).toBeLessThanOrEqual(MARKDOWN_BUDGET_CHARS + 2000);
+  });
+});
+
+describe('figures', () => {
+  test('are grouped by thousands with at most three decimals, whatever the locale', () => {
+    expect([0, -4, 1024, 230288, -1003.2, 8.7859, -0.0001].map(fmt)).toEqual([
+      '0',
+      '-4',
+      '1,024',
+      '230,288',
+      '-1,003.2',
+      '8.786',
+      '0',
+    ]);
+    expect([512, -1024, 0].map(signed)).toEqual(['+512', '-1,024', '0']);
   });
 });
 

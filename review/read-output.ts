@@ -134,10 +134,13 @@ type Resource = Record<string, unknown> & { lifecycle?: { prevent_destroy?: bool
 
 function readTerraform(file: string, stack: string, forgotten: Set<string>): Omit<OutputObject, 'yaml'>[] {
   if (!fs.existsSync(file)) return [];
-  const json = parseJson(file) as {
+  const text = fs.readFileSync(file, 'utf8');
+  const json = parseJson(file, text) as {
     resource?: Record<string, Record<string, Resource>>;
     removed?: { from?: string; lifecycle?: { destroy?: boolean } }[];
   };
+  // Most outputs hold no escaped template at all: skip rebuilding every object then.
+  const escaped = text.includes('$${') || text.includes('%%{');
   for (const r of json.removed ?? []) {
     if (r.from !== undefined && r.lifecycle?.destroy === false) forgotten.add(`${stack}/${r.from}`);
   }
@@ -147,7 +150,7 @@ function readTerraform(file: string, stack: string, forgotten: Set<string>): Omi
       const address = `${type}.${name}`;
       const protectData = resource.lifecycle?.prevent_destroy === true;
       if (type === 'kubernetes_manifest') {
-        const object = unescapeTemplates(resource.manifest) as KubeObject;
+        const object = (escaped ? unescapeTemplates(resource.manifest) : resource.manifest) as KubeObject;
         if (!isKubeObject(object)) {
           throw new OutputError(
             `${file}: resource ${address} has no manifest with apiVersion, kind and metadata.name; re-run \`colossus synth\``,
@@ -199,9 +202,9 @@ function isKubeObject(o: unknown): o is KubeObject {
   );
 }
 
-function parseJson(file: string): unknown {
+function parseJson(file: string, text?: string): unknown {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(text ?? fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new OutputError(`${file}: not valid JSON (${(e as Error).message}); re-run \`colossus synth\``);
   }
