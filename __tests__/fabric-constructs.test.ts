@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { NETWORK_OPERATOR_NAMESPACE, TOPOLOGY_NAME } from '../constructs/fabric';
 import { requireFabricPlan } from '../fabric/plan';
 import { KubeObject, LABELS } from '../model/kube';
+import { formatSummary } from '../reports/summary';
 import { loadSpecFile } from '../spec/load';
 import { isCoreApi, validateCoreObjects } from './support/core-validator';
 import { describeWithCrds, validateCustomResource } from './support/crd-validator';
@@ -64,6 +65,14 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     expect(fabric.rails[7]).toEqual({ rail: 7, cidr: '100.120.0.0/13', addresses: 524286 });
     const written = JSON.parse(fs.readFileSync(path.join(colossus.outdir, 'reports', 'summary.json'), 'utf8'));
     expect(written.fabric).toEqual(fabric);
+    const printed = formatSummary(colossus.summary).split('\n');
+    expect(printed).toEqual(
+      expect.arrayContaining([
+        '  fabric spectrum-x: 3 tiers, 3,764 leaf + 3,728 spine + 1,803 core switches, 691,728 links, 1,383,456 optics',
+        '  fabric bandwidth: 400 Gb/s per GPU, 46,057.6 Tb/s bisection, at most 5 switch hops',
+        '  fabric rail 0: 100.64.0.0/13 (524,286 addresses)',
+      ]),
+    );
   });
 
   test('one NicClusterPolicy on the fabric nodes, tolerating dedicated pools, without ib-kubernetes', () => {
