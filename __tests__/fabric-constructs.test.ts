@@ -85,7 +85,10 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     expect(spec(policy).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]).toEqual({
       matchExpressions: [{ key: LABELS.pool, operator: 'In', values: ['h100', 'h200', 'gb200'] }],
     });
-    expect(spec(policy).tolerations).toEqual([{ key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec(policy).tolerations).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' },
+    ]);
   });
 
   test('one IPPool per rail; rails 4-7 only on the 8-rail HGX pools', () => {

@@ -16,6 +16,7 @@ import type {
 import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
 import type { NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
+import { nodeAgentTolerations } from '../operators/charts';
 import { sinkOf } from './object-sink';
 
 // kubernetes-types 1.30 drops the fields NamedRuleWithOperations inlines from RuleWithOperations.
@@ -69,9 +70,8 @@ export class ComputeFabric extends Construct {
     const add = (o: KubeObject) => sink.addObject(o);
     const labels = standardLabels();
     const poolNames = props.pools.map((p) => p.name);
-    // Network agents run on every fabric node, dedicated pools included.
-    const dedicated = props.pools.some((p) => p.dedicatedTo !== undefined);
-    const tolerations = dedicated ? [{ key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' }] : undefined;
+    // Network agents run on every fabric node, tolerating what the other node agents tolerate.
+    const tolerations = nodeAgentTolerations({ pools: props.pools });
     const image = (name: string) => ({ image: name, repository: IMAGES.repository, version: IMAGES.version });
 
     add(
