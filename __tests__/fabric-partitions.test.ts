@@ -38,6 +38,19 @@ describe('fabric partitions', () => {
     expect(formatPartition('vlan', 101)).toBe('101');
   });
 
+  test('fails when every VLAN is taken (constructs composed in code are not capped at 256 tenants)', () => {
+    const many = Array.from({ length: 4094 }, (_, i) => ({ name: `t${i}` }));
+    // 4,093 automatic VLANs (2-4094) for 4,094 tenants: one is left without.
+    const { partitions, failures } = assignPartitions('vlan', many);
+    expect(partitions.size).toBe(4093);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        code: 'fabric-partitions-exhausted',
+        message: expect.stringContaining('2-4094 are all taken'),
+      }),
+    ]);
+  });
+
   test('fails when two tenants pin the same partition', () => {
     const { failures } = assignPartitions('vlan', [
       { name: 'a', fabricPartition: 100 },
