@@ -66,10 +66,11 @@ export const fabricSchema: JsonSchema = {
       100_000,
     ),
     railCIDR: cidrSchema('IPv4 range split into one equal range per rail.'),
+    // Each such pod takes a virtual function of every rail NIC; ConnectX-7 and BlueField-3 offer at most 127.
     rdmaPodsPerNode: whole(
-      'Pods per node attached to the fabric (addresses per node and rail). Default: GPUs per node.',
+      'Pods per node attached to the fabric (addresses and virtual functions per node and rail). Default: GPUs per node.',
       1,
-      256,
+      127,
     ),
     railInterfaces: {
       type: 'array',
