@@ -251,6 +251,15 @@ describe('colossus diff', () => {
     );
   });
 
+  test("a dedicated taint removed from the nodes' kubeadm template is high risk too", () => {
+    const head = editObject(colossus(), 'colossus-1-management', 'KubeadmConfigTemplate/colossus-1/gb200', (m) => {
+      delete m.spec.template.spec.joinConfiguration.nodeRegistration.taints;
+    });
+    expect(reasons(diff(colossus(), head), 'high')).toEqual([
+      'KubeadmConfigTemplate/colossus-1/gb200: dedicated pool taint removed: colossus.dev/dedicated=anthropic:NoSchedule',
+    ]);
+  });
+
   test('a data volume deleted and a fabric partition shared are high risk', () => {
     const pvc = {
       apiVersion: 'v1',
@@ -372,7 +381,8 @@ describe('colossus diff', () => {
     const d = diff(lab, head);
     expect(d.risk).toBe('high');
     const stack = d.stacks.find((s) => s.stack === 'lab-tenant-partner')!;
-    expect(stack.counts).toEqual({ added: 0, removed: 0, changed: 0, replaced: 11 });
+    const partnerObjects = readOutput(lab).objects.filter((o) => o.stack === 'lab-tenant-partner').length;
+    expect(stack.counts).toEqual({ added: 0, removed: 0, changed: 0, replaced: partnerObjects });
     const ns = stack.changes.find((c) => c.identity === 'Namespace/partner')!;
     expect(ns.address).toEqual({
       base: 'lab-tenant-partner/kubernetes_manifest.namespace_partner',
@@ -424,8 +434,9 @@ describe('colossus diff', () => {
     expect(code).toBe(0);
     const md = lines.join('\n');
     expect(md.indexOf('| stack | added | removed | changed | replaced | risk |')).toBeLessThan(md.indexOf('<details>'));
-    expect(md).toContain('| lab-tenant-partner (removed) | 0 | 11 | 0 | 0 | HIGH |');
-    expect(md).toContain('<details><summary>lab-tenant-partner: 11 change(s)</summary>');
+    const n = readOutput(lab).objects.filter((o) => o.stack === 'lab-tenant-partner').length;
+    expect(md).toContain(`| lab-tenant-partner (removed) | 0 | ${n} | 0 | 0 | HIGH |`);
+    expect(md).toContain(`<details><summary>lab-tenant-partner: ${n} change(s)</summary>`);
 
     const json: string[] = [];
     expect(run(['diff', lab, head, '--format', 'json'], { out: (s) => json.push(s), err: () => undefined })).toBe(0);

@@ -73,7 +73,7 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
 }
 
 function capacityRow(d: CapacityDelta): string {
-  const what = d.section === 'cluster' ? `cluster ${d.item}: ${d.metric}` : `${d.section} ${d.item}: ${d.metric}`;
+  const what = d.item ? `${d.section} ${d.item}: ${d.metric}` : `${d.section}: ${d.metric}`;
   const value = (n?: number) => (n === undefined ? '—' : fmt(n));
   return `| ${cell(what)} | ${value(d.base)} | ${value(d.head)} | ${signed(d.delta)} |`;
 }

@@ -111,20 +111,25 @@ function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
       },
     ];
   }
-  if (o.protectData) return [high('deletes data: the object is protected with prevent_destroy')];
-  if (!o.kubernetes) return [];
-  if (object.kind === 'PersistentVolumeClaim') return [high('data volume deleted')];
+  if (!o.kubernetes) return o.protectData ? [high('deletes data: the object is protected with prevent_destroy')] : [];
   if (object.kind === 'Namespace') {
     return [high(`namespace ${object.metadata.name} deleted, with every object and volume in it`)];
   }
+  if (o.protectData) return [high('deletes data: the object is protected with prevent_destroy')];
+  if (object.kind === 'PersistentVolumeClaim') return [high('data volume deleted')];
   if (withNamespace) return [{ level: 'low', reason: `removed with namespace ${ns}` }];
+  if (object.kind === 'ResourceFlavor') return [medium(`pool ${object.metadata.name} removed`)];
+  if (object.kind === 'ClusterQueue') return [medium(`quota cut: ClusterQueue ${object.metadata.name} removed`)];
+  // A removed tenant's objects elsewhere (its fabric networks, say) go with it; its namespace says so already.
+  const tenant = ctx.base.tenantOf(object);
+  if (tenant !== undefined && ctx.base.tenants.has(tenant) && !ctx.head.tenants.has(tenant)) {
+    return [{ level: 'low', reason: `removed with tenant ${tenant}` }];
+  }
   if (object.kind === 'NetworkPolicy') {
     return [high(`NetworkPolicy removed: isolation of namespace ${ns ?? ''} weakened`)];
   }
   if (FABRIC_PARTITION_KINDS.has(object.kind)) return [high('fabric partition removed')];
   if (ADMISSION_KINDS.has(object.kind)) return [high(`admission guardrail removed: ${object.metadata.name}`)];
-  if (object.kind === 'ResourceFlavor') return [medium(`pool ${object.metadata.name} removed`)];
-  if (object.kind === 'ClusterQueue') return [medium(`quota cut: ClusterQueue ${object.metadata.name} removed`)];
   return [];
 }
 
@@ -162,6 +167,30 @@ function addition(o: OutputObject, ctx: ChangeContext): Risk[] {
 }
 
 function modification(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
+  // Dedicated taints reach nodes through several kinds (kubeadm templates, node pools): losing one opens the pool.
+  const lost =
+    head.kind === 'ResourceFlavor' ? [] : dedicatedTaints(base).filter((t) => !dedicatedTaints(head).includes(t));
+  return [...lost.map((t) => high(`dedicated pool taint removed: ${t}`)), ...kindRisks(base, head, ctx)];
+}
+
+/** Every `colossus.dev/dedicated` node taint (not toleration) anywhere in an object, as `key=value:effect`. */
+function dedicatedTaints(object: KubeObject): string[] {
+  const found: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      const t = v as { key?: unknown; value?: unknown; effect?: unknown; operator?: unknown };
+      if (t.key === LABELS.dedicated && typeof t.effect === 'string' && t.operator === undefined) {
+        found.push(`${t.key}=${String(t.value ?? '')}:${t.effect}`);
+      }
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(object);
+  return found;
+}
+
+function kindRisks(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
   switch (head.kind) {
     case 'Namespace': {
       const [was, is] = [podSecurityRank(base), podSecurityRank(head)];
