@@ -76,8 +76,10 @@ describe('the packed package in a partner app', () => {
       run('npm', [...install, '--offline'], app);
       installFlags = '--offline';
     } catch (e) {
-      // A cache `npm ci` did not fill completely (another npm version, say): allow the registry for what is missing.
-      process.stderr.write(`offline install failed, retrying with --prefer-offline:\n${(e as Error).message}\n`);
+      // npm 11 resolves new dependencies from full registry metadata, which `npm ci` does not cache: on a
+      // fresh CI machine the peers' metadata comes from the registry once; their tarballs still come from the cache.
+      const reason = (e as Error).message.split('\n').find((l) => /npm error code/.test(l)) ?? 'no error code';
+      process.stderr.write(`partner app: offline install failed (${reason.trim()}); retrying with --prefer-offline\n`);
       run('npm', [...install, '--prefer-offline'], app);
       installFlags = '--prefer-offline';
     }
