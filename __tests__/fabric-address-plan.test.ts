@@ -87,11 +87,26 @@ describe('rail address plan', () => {
     });
     expect(plan.ok).toBe(false);
     if (plan.ok) return;
-    expect(plan.failures).toHaveLength(8);
+    // Rails 0-3 carry the GB200 trays too, rails 4-7 only HGX nodes: two groups, one failure each.
+    expect(plan.failures).toHaveLength(2);
     expect(plan.failures[0].code).toBe('fabric-range-exhausted');
     expect(plan.failures[0].message).toBe(
-      'rail 0 needs 260,384 addresses (32,548 nodes x 8 per node) but its range 100.64.0.0/19 holds 8,190 (100.64.0.0/16 split into 8 ranges)',
+      'rails 0-3 need 260,384 addresses (32,548 nodes x 8 per node) each but their ranges (/19) hold 8,190 each (100.64.0.0/16 split into 8 ranges)',
     );
-    expect(plan.failures[0].fix).toBe('give railCIDR prefix /11 or shorter (each of the 8 rails then gets a /14)');
+    expect(plan.failures[1].message).toContain('rails 4-7 need 200,192 addresses');
+    plan.failures.forEach((f) =>
+      expect(f.fix).toBe('give railCIDR prefix /11 or shorter (each of the 8 rails then gets a /14)'),
+    );
+  });
+
+  test('a single short rail is named alone, with its range', () => {
+    const plan = planRailAddresses({
+      railCIDR: cidr('10.0.0.0/24'),
+      nodesPerRail: [40, 10],
+      perNodeBlockSize: [4, 4],
+    });
+    expect(!plan.ok && plan.failures.map((f) => f.message)).toEqual([
+      'rail 0 needs 160 addresses (40 nodes x 4 per node) but its range 10.0.0.0/25 holds 126 (10.0.0.0/24 split into 2 ranges)',
+    ]);
   });
 });

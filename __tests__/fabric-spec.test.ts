@@ -90,9 +90,9 @@ describe('spec.fabric', () => {
 
   test('fails when a rail range is exhausted, stating the prefix needed', () => {
     const issues = issuesOf(spec((d) => (d.spec.fabric.railCIDR = '100.64.0.0/28')));
-    expect(issues.map((i) => i.code)).toEqual(Array(8).fill('fabric-range-exhausted'));
+    expect(issues.map((i) => i.code)).toEqual(['fabric-range-exhausted']);
     // 2 nodes x 8 pods need 16 usable addresses: a /27 per rail, eight of them in a /24.
-    expect(issues[0].message).toContain('rail 0 needs 16 addresses (2 nodes x 8 per node)');
+    expect(issues[0].message).toContain('rails 0-7 need 16 addresses (2 nodes x 8 per node) each');
     expect(issues[0].fix).toBe('give railCIDR prefix /24 or shorter (each of the 8 rails then gets a /27)');
   });
 

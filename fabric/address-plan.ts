@@ -129,19 +129,42 @@ export function planRailAddresses(input: AddressPlanInput): AddressPlanResult {
   if (short.length === 0) return { ok: true, rails: ranges };
   const neededRailPrefix = Math.min(...short.map((r) => prefixFor(r.requiredAddresses)));
   const needed = neededRailPrefix - bits;
+  const fix =
+    needed >= 1
+      ? `give railCIDR prefix /${needed} or shorter (each of the ${rails} rails then gets a /${neededRailPrefix})`
+      : `the rails need more than the IPv4 space: lower fabric.rdmaPodsPerNode or split the cluster`;
+  const whole = `${formatCidr(input.railCIDR)} split into ${2 ** bits} ranges`;
+  // Rails with the same nodes fall short alike: one failure for them all.
+  const groups = new Map<string, RailRange[]>();
+  for (const r of short)
+    groups.set(`${r.nodes}/${r.perNodeBlockSize}`, [...(groups.get(`${r.nodes}/${r.perNodeBlockSize}`) ?? []), r]);
   return {
     ok: false,
-    failures: short.map((r) => ({
-      code: 'fabric-range-exhausted',
-      message:
-        `rail ${r.rail} needs ${fmt(r.requiredAddresses)} addresses (${fmt(r.nodes)} nodes x ${r.perNodeBlockSize} per node) ` +
-        `but its range ${r.cidr} holds ${fmt(r.addresses)} (${formatCidr(input.railCIDR)} split into ${2 ** bits} ranges)`,
-      fix:
-        needed >= 1
-          ? `give railCIDR prefix /${needed} or shorter (each of the ${rails} rails then gets a /${neededRailPrefix})`
-          : `the rails need more than the IPv4 space: lower fabric.rdmaPodsPerNode or split the cluster`,
-    })),
+    failures: [...groups.values()].map((group) => {
+      const [r] = group;
+      const need = `${fmt(r.requiredAddresses)} addresses (${fmt(r.nodes)} nodes x ${r.perNodeBlockSize} per node)`;
+      return {
+        code: 'fabric-range-exhausted',
+        message:
+          group.length === 1
+            ? `rail ${r.rail} needs ${need} but its range ${r.cidr} holds ${fmt(r.addresses)} (${whole})`
+            : `rails ${railList(group.map((g) => g.rail))} need ${need} each but their ranges (/${prefix}) hold ` +
+              `${fmt(r.addresses)} each (${whole})`,
+        fix,
+      };
+    }),
   };
+}
+
+/** `0-3, 6`: rail numbers with consecutive runs joined. */
+function railList(rails: readonly number[]): string {
+  const runs: [number, number][] = [];
+  for (const r of rails) {
+    const last = runs[runs.length - 1];
+    if (last && r === last[1] + 1) last[1] = r;
+    else runs.push([r, r]);
+  }
+  return runs.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
 }
 
 function fmt(n: number): string {
