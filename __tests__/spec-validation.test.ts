@@ -6,9 +6,8 @@ import { SpecError, SpecIssue } from '../spec/errors';
 import { loadSpecFile, parseSpec } from '../spec/load';
 import { renderSchema } from '../scripts/gen-schema';
 import { withSpecReference } from '../scripts/gen-spec-docs';
+import { LAB } from './support/fixtures';
 import { ROOT, tempDir, writeSpec } from './support/synth';
-
-const LAB = fs.readFileSync(path.join(ROOT, 'examples', 'lab.yaml'), 'utf8');
 
 /** The issues of spec text, or a failure when it is valid. */
 function issuesOf(text: string): SpecIssue[] {

@@ -10,10 +10,10 @@ import { Construct } from 'constructs';
 import { Tenant } from '../constructs/tenant';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { parseSpec } from '../spec/load';
+import { LAB } from './support/fixtures';
 import { readOutput, ROOT, synthToTemp, tempDir } from './support/synth';
 
 const BIN = path.join(ROOT, 'bin', 'colossus.js');
-const LAB = fs.readFileSync(path.join(ROOT, 'examples', 'lab.yaml'), 'utf8');
 
 /** Every file under `dir` with its bytes, keyed by relative path. */
 function tree(dir: string): Record<string, string> {
