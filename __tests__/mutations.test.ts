@@ -236,6 +236,11 @@ const MUTATIONS: readonly Mutation[] = [
     },
   },
   {
+    name: 'group bound by two tenants',
+    code: 'shared-group',
+    apply: (d) => P('tenants', addTenant(d, { name: 'zz-sharer', groups: [tenant0(d).groups[0]] }), 'groups', 0),
+  },
+  {
     name: 'group with a cdktf token',
     code: 'reserved-sequence',
     apply: (d) => ((tenant0(d).groups = ['${TfToken[TOKEN.1]}']), P('tenants', 0, 'groups', 0)),

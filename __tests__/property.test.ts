@@ -3,6 +3,7 @@
  * loads and synthesizes; the objects keep tenants apart; the output is byte-identical across runs
  * and working directories; Terraform and YAML carry the same objects.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
@@ -14,7 +15,7 @@ import { parseSpec } from '../spec/load';
 import { buildClusterStacks } from '../stacks/cluster-stacks';
 import { namespacesOf, SEED, SpecDoc, specDoc, toYamlText } from './support/arbitraries';
 import { readTree } from './support/run-cli';
-import { readOutput, tempDir } from './support/synth';
+import { readOutput, ROOT, tempDir } from './support/synth';
 
 /** Objects of every stack, built in-process without Terraform (fast). */
 function buildObjects(cluster: Cluster): Map<string, readonly KubeObject[]> {
@@ -127,5 +128,21 @@ describe('every generated valid spec (full synth, 20 cases)', () => {
       }),
       { seed: SEED, numRuns: 20 },
     );
+  });
+});
+
+const FUZZ = path.join(ROOT, 'dist', 'scripts', 'fuzz.js');
+
+(fs.existsSync(FUZZ) ? describe : describe.skip)('npm run fuzz', () => {
+  it('runs for the given time and reports the cases it ran and their outcome', () => {
+    const result = spawnSync(process.execPath, [FUZZ, '--seconds', '2', '--seed', String(SEED)], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const counts =
+      /^fuzz: (\d+) cases in 2s from seed \d+: (\d+) valid specs, (\d+) mutations .*; 0 failure\(s\)$/m.exec(
+        result.stdout,
+      );
+    expect(counts).not.toBeNull();
+    expect(Number(counts![1])).toBeGreaterThan(0);
+    expect(Number(counts![1])).toBe(Number(counts![2]) + Number(counts![3]));
   });
 });

@@ -73,7 +73,8 @@ function stringIssue(value: string, path: SpecPath): SpecIssue | undefined {
 
 /**
  * Semantic issues no single field shows: template sequences in provider settings, names the
- * toolkit's plumbing reserves, and a tenant owning the namespace that holds Terraform state.
+ * toolkit's plumbing reserves, a group bound by two tenants, and a tenant owning the namespace
+ * that holds Terraform state.
  */
 export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): SpecIssue[] {
   const issues: SpecIssue[] = [];
@@ -112,6 +113,22 @@ export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): Spe
         message: `namespace "${ns}" belongs to an operator the platform installs`,
         fix: `use a namespace of the tenant's own; ${[...operatorNamespaces].join(', ')} are reserved`,
       });
+    });
+  });
+  // A group bound by two tenants lets its members into both: the isolation audit fails such output.
+  const groupOwner = new Map<string, number>();
+  spec.tenants.forEach((tenant, t) => {
+    tenant.groups.forEach((group, g) => {
+      const owner = groupOwner.get(group);
+      if (owner === undefined) groupOwner.set(group, t);
+      else if (owner !== t) {
+        issues.push({
+          code: 'shared-group',
+          path: [...base, 'tenants', t, 'groups', g],
+          message: `group ${showValue(group)} is bound by tenant "${spec.tenants[owner].name}" too; its members would reach both`,
+          fix: 'give each tenant its own identity-provider groups',
+        });
+      }
     });
   });
   if (spec.backend?.kind === 'kubernetes') {

@@ -209,7 +209,8 @@ function assemble(
       name: t.name,
       ...(storage.length ? { storage } : {}),
       ...(t.external === undefined ? {} : { external: t.external }),
-      groups: t.groups,
+      // Prefixed with the tenant: a group bound by two tenants is refused (shared-group).
+      groups: t.groups.map((g) => `${t.name}:${g}`),
       ...(t.namespaceCount === 0
         ? {}
         : { namespaces: Array.from({ length: t.namespaceCount }, (_, i) => `${t.name}-ns${i}`) }),
