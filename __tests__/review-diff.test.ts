@@ -463,13 +463,19 @@ describe('colossus diff', () => {
     expect(errors.join('\n')).toMatch(/summary\.json: not found; .* is not a synth output/);
   });
 
-  test('the Markdown stays within a pull-request comment', () => {
-    const empty = editTerraform(lab, (json) => {
-      json.resource.kubernetes_manifest = {};
+  test('the Markdown stays within a pull-request comment when every address of the Colossus example changes', () => {
+    const head = editTerraform(colossus(), (json) => {
+      json.resource.kubernetes_manifest = Object.fromEntries(
+        Object.entries(json.resource.kubernetes_manifest ?? {}).map(([address, r]) => [`v2_${address}`, r]),
+      );
     });
-    fs.rmSync(path.join(empty, 'manifests'), { recursive: true });
-    const d = diff(empty, colossus());
-    expect(formatDiffMarkdown(d).length).toBeLessThanOrEqual(MARKDOWN_BUDGET_CHARS + 2000);
+    const d = diff(colossus(), head);
+    expect(d.totals.replaced).toBeGreaterThan(900);
+    const md = formatDiffMarkdown(d);
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET_CHARS + 20_000);
+    expect(md).toContain(`_… and ${d.totals.high - 100} more risks: \`colossus diff --format json\` lists them all._`);
+    expect(md).toMatch(/_… \d+ more change\(s\) of this stack left out to fit a pull-request comment._/);
   });
 });
 

@@ -7,6 +7,8 @@ import { CapacityDelta, FieldChange, fmt, ObjectChange, PlanDiff, signed } from 
 
 /** Longest comment the renderer produces; GitHub's limit is 65,536. */
 export const MARKDOWN_BUDGET_CHARS = 60_000;
+/** Rows of the risk and capacity tables; a change of thousands of objects lists the first ones. */
+const TABLE_ROWS = 100;
 /** Field rows shown per object; the JSON output has all. */
 const FIELDS_PER_OBJECT = 40;
 /** Longest value shown in a table cell. */
@@ -45,31 +47,53 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
   const serious = diff.risks.filter((r) => r.level !== 'low');
   if (serious.length) {
     head.push('### Risks', '', '| risk | where | what | why |', '|---|---|---|---|');
-    for (const r of serious)
+    for (const r of serious.slice(0, TABLE_ROWS)) {
       head.push(`| ${VERDICT[r.level]} | ${cell(r.scope)} | ${code(r.subject)} | ${cell(r.reason)} |`);
-    head.push('');
+    }
+    head.push(...more(serious.length, 'risks'), '');
   }
   if (diff.capacity.length) {
     head.push('### Capacity', '', '| what | base | head | change |', '|---|--:|--:|--:|');
-    for (const d of diff.capacity) head.push(capacityRow(d));
-    head.push('');
+    for (const d of diff.capacity.slice(0, TABLE_ROWS)) head.push(capacityRow(d));
+    head.push(...more(diff.capacity.length, 'capacity changes'), '');
   }
-  const details = diff.stacks.filter((s) => s.changes.length > 0).map((s) => stackDetails(s.stack, s.changes));
+  // Details fill what is left of the budget, object by object; the JSON output has everything.
   const out = [...head];
-  let size = out.join('\n').length;
-  for (let i = 0; i < details.length; i++) {
-    if (size + details[i].length > MARKDOWN_BUDGET_CHARS) {
-      out.push(
-        `_Details of ${details.length - i} more stack(s) left out to fit a pull-request comment; ` +
-          'run `colossus diff --format json` for everything._',
-        '',
-      );
-      break;
+  let left = MARKDOWN_BUDGET_CHARS - out.join('\n').length;
+  let omitted = 0;
+  for (const s of diff.stacks.filter((x) => x.changes.length > 0)) {
+    const open = `<details><summary>${html(s.stack)}: ${s.changes.length} change(s)</summary>\n`;
+    const close = '</details>\n';
+    const entries: string[] = [];
+    let size = open.length + close.length + 200;
+    for (const c of s.changes) {
+      const entry = changeDetails(c);
+      if (size + entry.length > left) break;
+      entries.push(entry);
+      size += entry.length + 1;
     }
-    out.push(details[i]);
-    size += details[i].length + 1;
+    if (entries.length === 0) {
+      omitted += s.changes.length;
+      continue;
+    }
+    const rest = s.changes.length - entries.length;
+    const note = rest ? [`_… ${rest} more change(s) of this stack left out to fit a pull-request comment._\n`] : [];
+    out.push(open, ...entries, ...note, close);
+    left -= size;
+  }
+  if (omitted) {
+    out.push(
+      `_Details of ${omitted} more change(s) left out to fit a pull-request comment; run \`colossus diff --format json\` for everything._`,
+      '',
+    );
   }
   return out.join('\n');
+}
+
+function more(total: number, what: string): string[] {
+  return total > TABLE_ROWS
+    ? ['', `_… and ${total - TABLE_ROWS} more ${what}: \`colossus diff --format json\` lists them all._`]
+    : [];
 }
 
 function capacityRow(d: CapacityDelta): string {
@@ -78,16 +102,12 @@ function capacityRow(d: CapacityDelta): string {
   return `| ${cell(what)} | ${value(d.base)} | ${value(d.head)} | ${signed(d.delta)} |`;
 }
 
-function stackDetails(stack: string, changes: readonly ObjectChange[]): string {
-  const lines = [`<details><summary>${html(stack)}: ${changes.length} change(s)</summary>`, ''];
-  for (const c of changes) {
-    lines.push(`**${SYMBOL[c.change]} ${c.change}** ${code(c.identity)} · ${VERDICT[c.risk]}`, '');
-    for (const r of c.risks) lines.push(`- ${r.level}: ${escapeText(r.reason)}`);
-    if (c.change === 'replaced') lines.push(`- address: ${code(c.address.base ?? '')} → ${code(c.address.head ?? '')}`);
-    lines.push('');
-    if (c.fields.length) lines.push(...fieldTable(c.fields), '');
-  }
-  lines.push('</details>', '');
+function changeDetails(c: ObjectChange): string {
+  const lines = [`**${SYMBOL[c.change]} ${c.change}** ${code(c.identity)} · ${VERDICT[c.risk]}`, ''];
+  for (const r of c.risks) lines.push(`- ${r.level}: ${escapeText(r.reason)}`);
+  if (c.change === 'replaced') lines.push(`- address: ${code(c.address.base ?? '')} → ${code(c.address.head ?? '')}`);
+  lines.push('');
+  if (c.fields.length) lines.push(...fieldTable(c.fields), '');
   return lines.join('\n');
 }
 
