@@ -8,7 +8,8 @@ import { formatPowerLines, powerSummary } from '../power/summary';
 import { SpecIssue } from '../spec/errors';
 import { loadSpecFile, parseSpec } from '../spec/load';
 import { specIssues } from './support/spec-issues';
-import { ROOT } from './support/synth';
+import { runCli } from './support/run-cli';
+import { ROOT, tempDir, writeSpec } from './support/synth';
 
 const LAB = fs.readFileSync(path.join(ROOT, 'examples', 'lab.yaml'), 'utf8');
 const catalog = GpuCatalog.builtIn();
@@ -125,6 +126,16 @@ describe('the power checks', () => {
         fix: expect.stringContaining("raise the site's maxRackKW to 132"),
       }),
     ]);
+  });
+
+  it('fails `colossus synth` of an over-budget spec with the figures, writing nothing', () => {
+    const outdir = path.join(tempDir(), 'out');
+    const r = runCli(['synth', '--spec', writeSpec(edit('nodes: 2\n', 'nodes: 10\n')), '--out', outdir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /spec\.yaml:\d+:\d+: error\[site-over-budget\] spec\.site\.powerBudgetMW: site "lab" draws 0\.122 MW/,
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
   });
 
   it('applies the overhead factor of the site', () => {
