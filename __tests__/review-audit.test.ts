@@ -160,6 +160,25 @@ describe('colossus audit', () => {
     ]);
   });
 
+  test('fails with 66 naming the file on an unreadable summary or a manifest that is no Kubernetes object', () => {
+    const errors: string[] = [];
+    const io = { out: () => undefined, err: (s: string) => errors.push(s) };
+    const broken = path.join(tempDir('colossus-audit-'), 'out');
+    fs.cpSync(lab, broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, 'reports', 'summary.json'), '{"cluster": "lab", "pools": ');
+    expect(run(['audit', broken], io)).toBe(66);
+    expect(errors.pop()).toMatch(/reports\/summary\.json: not valid JSON .*; re-run `colossus synth`$/);
+
+    const noKind = path.join(tempDir('colossus-audit-'), 'out');
+    fs.cpSync(lab, noKind, { recursive: true });
+    fs.writeFileSync(
+      path.join(noKind, 'manifests', 'lab-platform', '99-extra.yaml'),
+      'apiVersion: v1\nmetadata: {name: x}\n',
+    );
+    expect(run(['audit', noKind], io)).toBe(66);
+    expect(errors.pop()).toMatch(/99-extra\.yaml: a document lacks apiVersion, kind or metadata\.name/);
+  });
+
   test('fails with 66 on a directory that is no synth output', () => {
     const errors: string[] = [];
     expect(run(['audit', tempDir()], { out: () => undefined, err: (s) => errors.push(s) })).toBe(66);
