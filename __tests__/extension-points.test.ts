@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Testing } from 'cdktf';
+import { App, TerraformVariable, Testing } from 'cdktf';
 import {
   addPolicy,
   ColossusStack,
@@ -135,6 +135,35 @@ describe('Tenant.add', () => {
     expect(() => tenant.add(extraPolicy('kube-system'))).toThrow(
       'NetworkPolicy/kube-system/allow-mirror is in namespace "kube-system", which tenant "lab" does not own; use one of "lab"',
     );
+  });
+});
+
+describe('plain values', () => {
+  it('fails for an object holding a cdktf token, naming the object and the field', () => {
+    const { tenant, tenantStack } = compose(new App({ outdir: tempDir() }));
+    const cidr = new TerraformVariable(tenantStack, 'mirror-cidr', { type: 'string' }).stringValue;
+    const policy = extraPolicy('lab');
+    const withToken = { ...policy, spec: { egress: [{ to: [{ ipBlock: { cidr } }] }] } };
+    expect(() => tenant.add(withToken)).toThrow(
+      'tenant: NetworkPolicy/lab/allow-mirror has a cdktf token at spec.egress[0].to[0].ipBlock.cidr; pass a plain value',
+    );
+  });
+
+  it('fails for a construct given a token where its objects need a plain value', () => {
+    const app = new App({ outdir: tempDir() });
+    const stack = new ColossusStack(app, 'tenant', { kubeContext: 'acme' });
+    const group = new TerraformVariable(stack, 'group', { type: 'string' }).stringValue;
+    expect(
+      () =>
+        new Tenant(stack, 'lab', {
+          name: 'lab',
+          groups: [group],
+          gpuQuota: {},
+          clusterName: 'acme',
+          kubernetesVersion: '1.33',
+          pools: [],
+        }),
+    ).toThrow('RoleBinding/lab/tenant-member has a cdktf token at subjects[0].name');
   });
 });
 

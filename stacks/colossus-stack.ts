@@ -10,6 +10,7 @@ import { EmitOptions, ObjectSink } from '../constructs/object-sink';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
 import { KubernetesBackend } from './kubernetes-backend';
+import { assertPlainValues } from './plain-values';
 import { policyValidation } from './policy';
 
 /** Where a stack keeps its Terraform state. */
@@ -86,6 +87,7 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
 
   /** Takes an object; the same kind, namespace and name twice in one stack is an error. */
   public addObject(object: KubeObject, options: EmitOptions = {}): void {
+    assertPlainValues(this.node.path, object);
     const key = objectKey(object);
     if (this.entries.has(key)) {
       throw new Error(
