@@ -110,6 +110,16 @@ describe('the management stack', () => {
     expect(spec(find('Metal3MachineTemplate', 'mig-b001')).template.spec.hostSelector).toEqual({
       matchLabels: { 'colossus.dev/pool': 'mig', 'colossus.dev/block': 'mig-b001' },
     });
+    expect(spec(find('KubeadmControlPlane', 'lab-control-plane'))).toMatchObject({
+      replicas: 3,
+      version: 'v1.33.4',
+      rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0 } } },
+    });
+    const single = synthToTemp(
+      SPEC.replace('controlPlaneEndpoint:', 'controlPlaneReplicas: 1\n    controlPlaneEndpoint:'),
+    );
+    const kcp = single.yamlObjects('lab-management').find((o) => o.kind === 'KubeadmControlPlane')!;
+    expect(spec(kcp)).toMatchObject({ replicas: 1, rollout: { strategy: { rollingUpdate: { maxSurge: 1 } } } });
     const controlPlane = spec(find('KubeadmControlPlane', 'lab-control-plane')).kubeadmConfigSpec;
     for (const phase of [controlPlane.initConfiguration, controlPlane.joinConfiguration]) {
       expect(phase.nodeRegistration.kubeletExtraArgs).toEqual([

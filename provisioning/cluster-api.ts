@@ -160,8 +160,11 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
         machineTemplate: {
           spec: { infrastructureRef: { apiGroup: group(CAPI.metal3), kind: 'Metal3MachineTemplate', name: cp } },
         },
-        // No spare control-plane host is assumed: replace one machine at a time, in place.
-        rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0 } } },
+        // No spare control-plane host is assumed: replace one machine at a time, in place. A single
+        // control-plane machine cannot be scaled in first without losing etcd: it needs one spare host.
+        rollout: {
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: m.controlPlaneReplicas >= 3 ? 0 : 1 } },
+        },
         kubeadmConfigSpec: {
           initConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
           joinConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
