@@ -135,7 +135,7 @@ describe('the packed package in a partner app', () => {
     }
   });
 
-  it('resolves only the entry points of the exports map', () => {
+  it('resolves only the entry points of the exports map, from CommonJS and ES modules', () => {
     const resolve = (specifier: string) =>
       spawnSync(process.execPath, ['-p', `require.resolve(${JSON.stringify(specifier)})`], {
         cwd: app,
@@ -148,6 +148,18 @@ describe('the packed package in a partner app', () => {
     const internal = resolve('colossus-cdktf/dist/stacks/policy');
     expect(internal.status).not.toBe(0);
     expect(internal.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    // An ES module app gets the named exports too.
+    const esm = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { GpuCatalog } from 'colossus-cdktf'; console.log(GpuCatalog.builtIn().names().length)",
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect(esm.stderr).toBe('');
+    expect(Number(esm.stdout)).toBeGreaterThan(0);
   });
 
   it('synthesizes the added SKU pool, the custom storage driver and the tenant with its extra NetworkPolicy to Terraform and YAML', () => {
