@@ -182,6 +182,21 @@ describe('colossus diff', () => {
     ]);
   });
 
+  test("a tenant given a second namespace is low risk: its policies and queue open only to the tenant's own", () => {
+    const head = synth(LAB, (d) => {
+      d.spec.tenants[0].namespaces = ['team-a', 'team-a-infer'];
+    });
+    const d = diff(lab, head);
+    expect(reasons(d, 'high')).toEqual([]);
+    expect(reasons(d)).toEqual(
+      expect.arrayContaining([
+        "ClusterQueue/team-a: ClusterQueue admits tenant team-a's own new namespaces: team-a-infer",
+        "NetworkPolicy/team-a/allow-same-tenant: NetworkPolicy: ingress rule 0 admits traffic the old rules did not, within the tenant's own namespaces",
+      ]),
+    );
+    expect(d.stacks.find((s) => s.stack === 'lab-tenant-team-a')!.counts.added).toBeGreaterThan(5);
+  });
+
   test('a NetworkPolicy narrowed is low risk', () => {
     const base = editObject(lab, 'lab-tenant-team-a', 'NetworkPolicy/team-a/allow-same-tenant', (m) => {
       m.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values.push('partner');

@@ -75,30 +75,49 @@ export function isAnyAddress(block: NonNullable<Peer['ipBlock']>): boolean {
   return /\/0$/.test(block.cidr) && (block.except ?? []).length === 0;
 }
 
+/** One way a NetworkPolicy admits more; `withinTenant` when all it adds is the tenant's own namespaces. */
+export interface Broadening {
+  readonly reason: string;
+  readonly withinTenant: boolean;
+}
+
 /**
- * How `head` admits more traffic than `base` (two versions of one NetworkPolicy): one reason
- * per broadening, none when it admits the same or less.
+ * How `head` admits more traffic than `base` (two versions of one NetworkPolicy): one entry per
+ * broadening, none when it admits the same or less. `tenancy` is the head output's.
  */
-export function networkPolicyBroadening(base: KubeObject, head: KubeObject, tenancy: Tenancy): string[] {
-  const reasons: string[] = [];
-  if (podSelectorOf(base) !== podSelectorOf(head)) reasons.push('applies to different pods (podSelector changed)');
+export function networkPolicyBroadening(base: KubeObject, head: KubeObject, tenancy: Tenancy): Broadening[] {
+  const found: Broadening[] = [];
+  const outside = (reason: string) => found.push({ reason, withinTenant: false });
+  if (podSelectorOf(base) !== podSelectorOf(head)) outside('applies to different pods (podSelector changed)');
   const ns = head.metadata.namespace ?? '';
   const baseTypes = policyTypes(base);
   const headTypes = policyTypes(head);
   for (const dir of DIRECTIONS) {
     if (!baseTypes.includes(dir)) continue;
     if (!headTypes.includes(dir)) {
-      reasons.push(`no longer restricts ${dir.toLowerCase()} (policyTypes)`);
+      outside(`no longer restricts ${dir.toLowerCase()} (policyTypes)`);
       continue;
     }
     const baseRules = rulesOf(base, dir);
     rulesOf(head, dir).forEach((rule, i) => {
-      if (!baseRules.some((old) => ruleCovered(rule, old, ns, tenancy))) {
-        reasons.push(`${dir.toLowerCase()} rule ${i} admits traffic the old rules did not`);
-      }
+      if (baseRules.some((old) => ruleCovered(rule, old, ns, tenancy))) return;
+      const within = ruleStaysInTenant(rule, ns, tenancy);
+      found.push({
+        reason: `${dir.toLowerCase()} rule ${i} admits traffic the old rules did not${within ? ", within the tenant's own namespaces" : ''}`,
+        withinTenant: within,
+      });
     });
   }
-  return reasons;
+  return found;
+}
+
+/** Whether a rule admits only namespaces of the tenant owning `ns` (no ipBlock, no rule without peers). */
+export function ruleStaysInTenant(rule: Rule, ns: string, tenancy: Tenancy): boolean {
+  const tenant = tenancy.ownerOf(ns);
+  if (tenant === undefined || rule.peers === undefined) return false;
+  return rule.peers.every(
+    (p) => !p.ipBlock && peerNamespaces(p, ns, tenancy).every((n) => tenancy.ownerOf(n) === tenant),
+  );
 }
 
 function ruleCovered(rule: Rule, old: Rule, ns: string, tenancy: Tenancy): boolean {

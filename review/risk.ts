@@ -19,6 +19,7 @@ import {
   queueQuota,
   queueSelector,
   rbacBroadening,
+  ruleStaysInTenant,
   rulesOf,
   subjectName,
   subjectsOf,
@@ -139,10 +140,13 @@ function addition(o: OutputObject, ctx: ChangeContext): Risk[] {
   const ns = object.metadata.namespace;
   const existing = ns !== undefined && ctx.base.namespaces.has(ns);
   switch (object.kind) {
-    case 'NetworkPolicy':
-      return existing && DIRECTIONS.some((d) => rulesOf(object, d).length > 0)
-        ? [high(`NetworkPolicy broadened: new allow rules in existing namespace ${ns}`)]
-        : [];
+    case 'NetworkPolicy': {
+      const rules = DIRECTIONS.flatMap((d) => rulesOf(object, d));
+      if (!existing || rules.length === 0) return [];
+      return rules.every((r) => ruleStaysInTenant(r, ns!, ctx.head))
+        ? [{ level: 'low', reason: `new allow rules within tenant ${ctx.head.ownerOf(ns)}'s own namespaces` }]
+        : [high(`NetworkPolicy broadened: new allow rules in existing namespace ${ns}`)];
+    }
     case 'RoleBinding':
       return existing ? [high(`RBAC broadened: binds ${subjectList(object)} in existing namespace ${ns}`)] : [];
     case 'ClusterRoleBinding':
@@ -197,7 +201,11 @@ function kindRisks(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk
       return is > was ? [high(`Pod Security relaxed from ${POD_SECURITY_LEVELS[was]} to ${enforced(head)}`)] : [];
     }
     case 'NetworkPolicy':
-      return networkPolicyBroadening(base, head, ctx.head).map((r) => high(`NetworkPolicy broadened: ${r}`));
+      return networkPolicyBroadening(base, head, ctx.head).map((b) =>
+        b.withinTenant
+          ? { level: 'low', reason: `NetworkPolicy: ${b.reason}` }
+          : high(`NetworkPolicy broadened: ${b.reason}`),
+      );
     case 'Role':
     case 'ClusterRole':
     case 'RoleBinding':
@@ -254,7 +262,15 @@ function queueChange(base: KubeObject, head: KubeObject, ctx: ChangeContext): Ri
   const risks: Risk[] = [];
   const before = new Set(admittedBy(queueSelector(base), ctx.head));
   const more = admittedBy(queueSelector(head), ctx.head).filter((n) => !before.has(n));
-  if (more.length) risks.push(high(`ClusterQueue admits more namespaces: ${more.join(', ')}`));
+  const tenant = ctx.head.tenantOf(head) ?? head.metadata.name;
+  const foreign = more.filter((n) => ctx.head.ownerOf(n) !== tenant);
+  if (foreign.length) risks.push(high(`ClusterQueue admits more namespaces: ${foreign.join(', ')}`));
+  else if (more.length) {
+    risks.push({
+      level: 'low',
+      reason: `ClusterQueue admits tenant ${tenant}'s own new namespaces: ${more.join(', ')}`,
+    });
+  }
   risks.push(...dedicatedUse(head, queueFlavors(base), ctx));
   risks.push(...quotaCuts(queueQuota(base), queueQuota(head)).map((r) => medium(`quota cut: ${r}`)));
   return risks;
