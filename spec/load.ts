@@ -43,6 +43,8 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
     prettyErrors: false,
     strict: true,
     stringKeys: true,
+    // Warnings (an unknown tag such as !js/function) are refused below, not printed.
+    logLevel: 'error',
   });
   const fail = (issues: SpecIssue[]): never => {
     throw new SpecError(
@@ -50,16 +52,21 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
       issues.map((i) => locate(i, doc, lineCounter)),
     );
   };
-  if (doc.errors.length > 0) {
+  if (doc.errors.length > 0 || doc.warnings.length > 0) {
     fail(
-      doc.errors.map((e) => {
+      [...doc.errors, ...doc.warnings].map((e) => {
         const start = lineCounter.linePos(e.pos[0]);
+        const tag = e.code === 'TAG_RESOLVE_FAILED';
         return {
-          code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+          code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : tag ? 'yaml-tag' : 'yaml-syntax',
           path: [],
           message: e.message.split('\n')[0],
           fix:
-            e.code === 'DUPLICATE_KEY' ? 'keep one of the repeated keys' : 'correct the YAML syntax at this position',
+            e.code === 'DUPLICATE_KEY'
+              ? 'keep one of the repeated keys'
+              : tag
+                ? 'remove the tag: a spec holds plain YAML values'
+                : 'correct the YAML syntax at this position',
           line: start.line,
           column: start.col,
         };
