@@ -7,12 +7,13 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, DataResource, TerraformStack } from 'cdktf';
+import { run } from '../cli/main';
 import { synthesize } from '../emit/synthesize';
 import { formatSummary } from '../reports/summary';
 import { parseSpec } from '../spec/load';
 import { RemovedBlocks } from '../stacks/data-retention';
 import { SpecData, storageSpec, STORAGE_SPEC } from './support/storage-spec';
-import { readOutput, SynthOutput, tempDir } from './support/synth';
+import { readOutput, SynthOutput, tempDir, writeSpec } from './support/synth';
 
 /** Synthesizes spec text into `outdir` (replacing what is there) and reads it back. */
 function synthInto(outdir: string, text: string): SynthOutput {
@@ -144,6 +145,32 @@ describe('a volume whose data may go', () => {
     const after = synthInto(outdir, withoutVolumeB);
     expect(removedBlocks(after, 'st-tenant-team-b')).toEqual([]);
     expect(after.summary.storage!.retained).toEqual([]);
+  });
+});
+
+describe('a synth into another directory (a review job: base and head side by side)', () => {
+  it('reads what the base protected from --previous', () => {
+    const base = path.join(tempDir(), 'base');
+    const head = path.join(tempDir(), 'head');
+    const io = { out: () => undefined, err: () => undefined };
+    expect(run(['synth', '--spec', writeSpec(STORAGE_SPEC), '--out', base], io)).toBe(0);
+    const previous = path.join(base, 'reports', 'summary.json');
+    expect(run(['synth', '--spec', writeSpec(withoutVolumeB), '--out', head, '--previous', previous], io)).toBe(0);
+    expect(removedBlocks(readOutput(head), 'st-tenant-team-b')).toEqual([
+      { from: PVC_B, lifecycle: { destroy: false } },
+    ]);
+  });
+
+  it('fails when the named summary does not exist, rather than protect nothing', () => {
+    const lines: string[] = [];
+    const io = { out: () => undefined, err: (l: string) => lines.push(l) };
+    const missing = path.join(tempDir(), 'nope', 'summary.json');
+    expect(
+      run(['synth', '--spec', writeSpec(STORAGE_SPEC), '--out', path.join(tempDir(), 'o'), '--previous', missing], io),
+    ).not.toBe(0);
+    expect(lines.join('\n')).toContain(
+      `${missing}: no such file; name the reports/summary.json of the last synth that was applied`,
+    );
   });
 });
 

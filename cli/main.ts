@@ -16,14 +16,15 @@ import { auditCommand, diffCommand, reportCommand } from '../review/commands';
 export const EXIT = { ok: 0, invalid: 1, usage: 64, internal: 70 } as const;
 
 const USAGE = `usage:
-  colossus synth [--spec FILE] [--out DIR] [--emit terraform|yaml|both]
+  colossus synth [--spec FILE] [--out DIR] [--emit terraform|yaml|both] [--previous SUMMARY]
                                              synthesize Terraform JSON and/or YAML manifests, and reports
   colossus validate --spec FILE              check a spec and report every problem
   colossus diff BASE_OUT HEAD_OUT [--format markdown|json] [--fail-on high|medium]
                                              review a change between two synth outputs (exit 2 at --fail-on)
   colossus report OUT [--html FILE]          the cluster at a glance (Markdown; HTML page with a picture)
   colossus audit OUT                         check tenant isolation in a synth output (exit 1 with findings)
-defaults: --spec examples/colossus-1.yaml (built in), --out cdktf.out, --emit both`;
+defaults: --spec examples/colossus-1.yaml (built in), --out cdktf.out, --emit both,
+  --previous <out>/reports/summary.json (what the last synth protected: never destroyed)`;
 
 /** A wrong command line. */
 export class UsageError extends Error {}
@@ -67,14 +68,14 @@ export function run(args: readonly string[], io: Io = stdio): number {
   try {
     switch (command) {
       case 'synth': {
-        const { flags } = parseFlags(rest, ['spec', 'out', 'emit']);
+        const { flags } = parseFlags(rest, ['spec', 'out', 'emit', 'previous']);
         const emit = oneOf('emit', flags.emit ?? 'both', ['terraform', 'yaml', 'both'] as const);
         const spec = flags.spec ?? builtInExample();
         const { cluster } = loadSpecFile(spec);
         const outdir = flags.out ?? 'cdktf.out';
         const unsafe = unsafeOutputReason(outdir);
         if (unsafe) throw new UsageError(unsafe);
-        const summary = synthesize(cluster, { outdir, emit });
+        const summary = synthesize(cluster, { outdir, emit, previousSummary: flags.previous });
         io.out(formatSummary(summary));
         const written = [
           ...(emit === 'yaml' ? [] : [path.join(outdir, 'stacks')]),

@@ -14,7 +14,7 @@ import { storageSummaryOf } from '../stacks/data-retention';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
 import { operatorReleases } from '../operators/charts';
 import { renderHelmfile } from '../operators/helmfile';
-import { readPreviousDataRecords } from '../storage/previous-output';
+import { readDataRecords, readPreviousDataRecords } from '../storage/previous-output';
 import { writeAtomically, writeFile } from './output';
 import { writeManifests } from './write-manifests';
 
@@ -40,13 +40,21 @@ export interface SynthOptions {
    * @default - none
    */
   readonly policies?: readonly ObjectPolicy[];
+  /**
+   * Summary (`reports/summary.json`) of the last synth whose protected data must not be lost, when it was
+   * written elsewhere (a review job synthesizing base and head into two directories, say).
+   * @default - `<outdir>/reports/summary.json`, when there is one
+   */
+  readonly previousSummary?: string;
 }
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
 export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
   return writeAtomically(options.outdir, (tmp) => {
     // Read before the swap replaces it: what the last synth into this directory protected.
-    const previousData = readPreviousDataRecords(options.outdir);
+    const previousData = options.previousSummary
+      ? readDataRecords(options.previousSummary)
+      : readPreviousDataRecords(options.outdir);
     const app = new App({ outdir: tmp, stackTraces: false });
     const emit = options.emit ?? 'both';
     for (const policy of options.policies ?? []) addPolicy(app, policy);

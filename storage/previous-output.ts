@@ -11,12 +11,21 @@ export const SUMMARY_FILE = path.join('reports', 'summary.json');
 
 /**
  * The protected and retained objects recorded by the synth that wrote `outdir`; none when it holds
- * no summary. A summary that cannot be read is an error: guessing "nothing was protected" could
- * let Terraform destroy a volume.
+ * no summary (a first synth).
  */
 export function readPreviousDataRecords(outdir: string): DataRecord[] {
   const file = path.join(outdir, SUMMARY_FILE);
-  if (!fs.existsSync(file)) return [];
+  return fs.existsSync(file) ? readDataRecords(file) : [];
+}
+
+/**
+ * The protected and retained objects a synth summary records. A summary that cannot be read is an
+ * error: guessing "nothing was protected" could let Terraform destroy a volume.
+ */
+export function readDataRecords(file: string): DataRecord[] {
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file}: no such file; name the reports/summary.json of the last synth that was applied`);
+  }
   const fail = (why: string): never => {
     throw new Error(
       `${file}: ${why}; it records the volumes the last synth protected. Restore it (from version control or the last synth), or delete it if that output was never applied`,
