@@ -31,6 +31,15 @@ function run(command: string, args: readonly string[], cwd: string): string {
   return r.stdout;
 }
 
+/** A regular file (not deleted, not a directory, not a symlink such as a linked node_modules). */
+function isFile(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The project as a clone with the working tree's changes has it: tracked and unignored files. */
 function copyProject(dest: string): void {
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
@@ -38,7 +47,7 @@ function copyProject(dest: string): void {
     encoding: 'utf8',
   })
     .split('\0')
-    .filter((f) => f && !f.startsWith('examples/partner-app/') && fs.existsSync(path.join(ROOT, f)));
+    .filter((f) => f && !f.startsWith('examples/partner-app/') && isFile(path.join(ROOT, f)));
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(dest, file));
