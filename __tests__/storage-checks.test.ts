@@ -113,6 +113,17 @@ describe('storage checks', () => {
     expect(issues[1].message).toBe('volume "datasets" in namespace "a-train" is declared by storage[0].volumes[0] too');
   });
 
+  it('fails a mount option holding several options', () => {
+    const issues = specIssues(storageSpec((s) => (s.storage[0].mountOptions = ['nconnect=16,vers=4.1'])));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'invalid-format',
+        path: ['spec', 'storage', 0, 'mountOptions', 0],
+        fix: 'write one option per item, without spaces or commas, for example "nconnect=16"',
+      }),
+    ]);
+  });
+
   it('fails a filesystem kind outside the schema', () => {
     const issues = specIssues(storageSpec((s) => (s.storage[0].kind = 'lustre')));
     expect(issues).toEqual([expect.objectContaining({ code: 'invalid-value', path: ['spec', 'storage', 0, 'kind'] })]);

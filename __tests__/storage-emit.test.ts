@@ -48,6 +48,13 @@ describe('filesystems', () => {
       volumeBindingMode: 'WaitForFirstConsumer',
     });
     expect(scratch.parameters).toBeUndefined();
+    expect(scratch.mountOptions).toBeUndefined();
+  });
+
+  it('pass mount options to the StorageClass', () => {
+    const nfs = synthToTemp(storageSpec((s) => (s.storage[0].mountOptions = ['nconnect=16', 'vers=4.1'])));
+    const fast = nfs.yamlObjects('st-platform').find((o) => o.kind === 'StorageClass' && o.metadata.name === 'fast')!;
+    expect(fast.mountOptions).toEqual(['nconnect=16', 'vers=4.1']);
   });
 
   it('get a VolumeSnapshotClass that retains snapshots only when the driver takes them', () => {

@@ -37,6 +37,7 @@ export class Filesystem extends Construct {
         metadata: { name: fs.name, labels },
         provisioner: fs.csiDriver,
         parameters: Object.keys(fs.parameters).length ? { ...fs.parameters } : undefined,
+        mountOptions: fs.mountOptions.length ? [...fs.mountOptions] : undefined,
         // Shared data outlives its claim: a deleted PVC leaves its PV (and the data) Released, not erased.
         // Local scratch is per job and would only fill the node's disks if kept.
         reclaimPolicy: local ? 'Delete' : 'Retain',

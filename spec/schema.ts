@@ -155,6 +155,20 @@ const filesystem = objectOf(
       description: 'The driver takes CSI snapshots: emit a VolumeSnapshotClass with deletionPolicy Retain.',
       default: false,
     },
+    mountOptions: {
+      type: 'array',
+      description:
+        "Mount options of the volumes (StorageClass mountOptions), for example nconnect=16. Default: the driver's.",
+      items: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+        pattern: '^[^\\s,]+$',
+        'x-fix': 'write one option per item, without spaces or commas, for example "nconnect=16"',
+      },
+      maxItems: 32,
+      uniqueItems: true,
+    },
   },
   ['name', 'kind', 'csiDriver', 'capacityTiB', 'throughputGBps'],
 );

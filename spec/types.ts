@@ -347,6 +347,11 @@ export interface FilesystemSpec {
    * @default false
    */
   readonly snapshots?: boolean;
+  /**
+   * Mount options of the volumes (the StorageClass `mountOptions`), for example `nconnect=16` for NFS.
+   * @default - the driver's defaults
+   */
+  readonly mountOptions?: readonly string[];
 }
 
 /**

@@ -37,6 +37,8 @@ export interface Filesystem {
   readonly throughputGBps: number;
   /** The driver takes CSI snapshots. */
   readonly snapshots: boolean;
+  /** Empty: the driver's defaults. */
+  readonly mountOptions: readonly string[];
 }
 
 /** A tenant volume: one PersistentVolumeClaim. */
@@ -92,6 +94,7 @@ export function resolveStorage(spec: Pick<ClusterSpec, 'storage' | 'checkpoint' 
       capacityTiB: f.capacityTiB,
       throughputGBps: f.throughputGBps,
       snapshots: f.snapshots ?? false,
+      mountOptions: [...(f.mountOptions ?? [])],
     })),
     shares: spec.tenants.flatMap(resolveShares),
     checkpoint: {
