@@ -115,6 +115,8 @@ describeChromium('colossus report (HTML rendered in headless Chromium)', () => {
     tenants: string[];
     tiers: string[];
     outside: string[];
+    /** The site frame each pool frame lies in. */
+    poolSites: Record<string, string | null>;
   }
 
   function render(outdir: string): Drawn {
@@ -136,6 +138,12 @@ document.body.setAttribute('data-drawn', JSON.stringify({
   tenants: shown('text.tenant-label').map((e) => e.textContent),
   tiers: shown('rect.fabric-tier').map((e) => e.dataset.tier),
   outside: all('rect, text').filter((e) => !inside(e)).map((e) => e.outerHTML.slice(0, 80)),
+  poolSites: Object.fromEntries(all('rect.pool').map((p) => {
+    const r = p.getBoundingClientRect();
+    const frame = all('rect.site').find((f) => { const q = f.getBoundingClientRect();
+      return r.left >= q.left && r.right <= q.right && r.top >= q.top && r.bottom <= q.bottom; });
+    return [p.dataset.pool, frame ? frame.dataset.site : null];
+  })),
 }));
 </script></body>`,
       );
@@ -181,12 +189,41 @@ document.body.setAttribute('data-drawn', JSON.stringify({
     const { summary } = readOutput(colossus);
     const drawn = render(colossus);
     expect(drawn.sites).toEqual(['memphis']);
+    expect(drawn.poolSites).toEqual({ gb200: 'memphis', h100: 'memphis', h200: 'memphis' });
     expect(drawn.pools).toEqual(['gb200', 'h100', 'h200']);
     expect(drawn.blocks).toBe(Object.values(summary.pools).reduce((n, p) => n + p.blocks, 0));
     expect(drawn.blocks).toBe(293 + 98 + 53);
     expect(drawn.tenants).toEqual(['anthropic (external)', 'grok', 'grok-research']);
     expect(drawn.tiers).toEqual(['core', 'spine', 'leaf']);
     expect(drawn.outside).toEqual([]);
+  });
+
+  test('draws one frame per site, each holding its own pools', () => {
+    const spec = `apiVersion: colossus.dev/v1alpha1
+kind: Cluster
+metadata: { name: twosite }
+spec:
+  kubernetes: { version: '1.33', context: kind-lab }
+  sites:
+    - { name: east, powerBudgetMW: 1, maxRackKW: 90 }
+    - { name: west, powerBudgetMW: 1, maxRackKW: 90 }
+  nodePools:
+    - { name: h100, gpu: H100-SXM5-80GB, nodes: 16, nodesPerRack: 4, racksPerBlock: 2, site: east }
+    - { name: h200, gpu: H200-SXM-141GB, nodes: 8, nodesPerRack: 4, racksPerBlock: 1, site: west }
+  tenants:
+    - { name: team-a, groups: ['lab:team-a'], gpuQuota: { h100: 128 } }
+    - { name: team-b, groups: ['lab:team-b'], gpuQuota: { h200: 64 } }
+`;
+    const { outdir } = synthToTemp(spec);
+    expect(renderReportMarkdown(readOutput(outdir))).toContain('sites east, west · 192 GPUs in 2 pools');
+    expect(render(outdir)).toMatchObject({
+      sites: ['east', 'west'],
+      pools: ['h100', 'h200'],
+      poolSites: { h100: 'east', h200: 'west' },
+      blocks: 4,
+      tenants: ['team-a', 'team-b'],
+      outside: [],
+    });
   });
 
   test('draws the fabric tiers of the InfiniBand example, and none without a fabric section', () => {

@@ -80,13 +80,16 @@ ${body}
 
 function headline(output: SynthOutput): string {
   const s = output.summary;
-  const site = siteOf(output);
+  const sites = sitesOf(output);
+  const budgets = sites.map((x) => x.budgetMW);
   const parts = [
-    `site ${site.name}`,
+    `${sites.length === 1 ? 'site' : 'sites'} ${sites.map((x) => x.name).join(', ')}`,
     `${fmt(s.gpus)} GPUs in ${Object.keys(s.pools).length} pools`,
     `${Object.keys(s.tenants).length} tenants`,
   ];
-  if (site.powerBudgetMW !== undefined) parts.push(`power budget ${fmt(site.powerBudgetMW)} MW`);
+  if (budgets.every((b) => b !== undefined)) {
+    parts.push(`power budget ${fmt(budgets.reduce((n: number, b) => n + b!, 0))} MW`);
+  }
   parts.push(`${output.objects.length} objects in ${output.stacks.length} stacks`);
   return parts.join(' · ');
 }
@@ -97,7 +100,7 @@ function siteOf(output: SynthOutput): { name: string; powerBudgetMW?: number } {
 }
 
 /** Sites with their pools: from the power section when it places pools, else the one site of the summary. */
-function sitesOf(output: SynthOutput): { name: string; label: string; pools: string[] }[] {
+function sitesOf(output: SynthOutput): { name: string; label: string; budgetMW?: number; pools: string[] }[] {
   const s = output.summary;
   const pools = Object.keys(s.pools).sort(compare);
   const power = s.power as
@@ -111,7 +114,7 @@ function sitesOf(output: SynthOutput): { name: string; label: string; pools: str
     const budget = figures?.budgetMW ?? (name === fallback ? siteOf(output).powerBudgetMW : undefined);
     const draw = figures?.drawMW === undefined ? '' : `, drawing ${fmt(figures.drawMW)} MW`;
     const label = `site ${name}${budget === undefined ? '' : `: budget ${fmt(budget)} MW`}${draw}`;
-    return { name, label, pools: pools.filter((p) => siteOfPool(p) === name) };
+    return { name, label, budgetMW: budget, pools: pools.filter((p) => siteOfPool(p) === name) };
   });
 }
 
