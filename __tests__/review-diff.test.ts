@@ -251,6 +251,59 @@ describe('colossus diff', () => {
     );
   });
 
+  test('new objects that reach across tenants are high risk; a tenant-tight new policy is not', () => {
+    const head = editTerraform(lab, (json, stack) => {
+      const m = json.resource.kubernetes_manifest;
+      if (stack === 'lab-platform') {
+        m.clusterqueue_shared = {
+          manifest: {
+            apiVersion: 'kueue.x-k8s.io/v1beta2',
+            kind: 'ClusterQueue',
+            metadata: { name: 'shared' },
+            spec: {
+              namespaceSelector: {
+                matchExpressions: [
+                  { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['team-a', 'partner'] },
+                ],
+              },
+            },
+          },
+        };
+        m.clusterrolebinding_partner_view = {
+          manifest: {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name: 'partner-view' },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+            subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'partner:admins' }],
+          },
+        };
+      }
+      if (stack === 'lab-tenant-team-a') {
+        m.networkpolicy_team_a_allow_metrics = {
+          manifest: {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'allow-metrics', namespace: 'team-a' },
+            spec: {
+              podSelector: {},
+              policyTypes: ['Ingress'],
+              ingress: [{ from: [{ podSelector: { matchLabels: { app: 'prometheus' } } }] }],
+            },
+          },
+        };
+      }
+    });
+    const d = diff(lab, head);
+    expect(reasons(d, 'high')).toEqual([
+      'ClusterQueue/shared: new ClusterQueue admits existing namespaces of others: partner, team-a',
+      'ClusterRoleBinding/partner-view: RBAC broadened: grants Group:partner:admins cluster-wide',
+    ]);
+    expect(reasons(d, 'low')).toContain(
+      "NetworkPolicy/team-a/allow-metrics: new allow rules within tenant team-a's own namespaces",
+    );
+  });
+
   test("a dedicated pool's taint removed is high risk", () => {
     const dedicated = (d: Doc) => {
       d.spec.nodePools[0].dedicatedTo = 'partner';

@@ -108,7 +108,12 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
   const capacity = diffCapacity(base.summary, head.summary);
   const risks: RiskItem[] = [
     ...changes.flatMap((c) => c.risks.map((r) => ({ ...r, scope: c.stack, subject: c.identity }))),
-    ...capacity.map((d) => ({ level: d.risk, reason: d.reason, scope: 'capacity', subject: `${d.section} ${d.item}` })),
+    ...capacity.map((d) => ({
+      level: d.risk,
+      reason: d.reason,
+      scope: 'capacity',
+      subject: [d.section, d.item].filter(Boolean).join(' '),
+    })),
     ...sharedPartitions(base, head, ctx),
   ].sort(
     (a, b) =>

@@ -70,7 +70,12 @@ export function assessChange(
   ctx: ChangeContext,
 ): Risk[] {
   const risks: Risk[] = [];
-  if (change === 'replaced') risks.push(replacement(base!, head!));
+  if (change === 'replaced') {
+    risks.push(replacement(base!, head!));
+    if (base!.protectData || base!.object.kind === 'PersistentVolumeClaim') {
+      risks.push(high('destroying a data volume deletes its data (with prevent_destroy, the plan fails instead)'));
+    }
+  }
   if (change === 'removed') risks.push(...removal(base!, ctx));
   if (change === 'added') risks.push(...addition(head!, ctx));
   if ((change === 'changed' || change === 'replaced') && base!.kubernetes && head!.kubernetes) {
@@ -158,11 +163,12 @@ function addition(o: OutputObject, ctx: ChangeContext): Risk[] {
       return aggregates.length ? [high(`RBAC broadened: aggregated into ${aggregates.join(', ')}`)] : [];
     }
     case 'ClusterQueue': {
-      const admitted = admittedBy(queueSelector(object), ctx.head).filter(
-        (n) => n === OTHER_NAMESPACE || ctx.base.namespaces.has(n),
+      const tenant = ctx.head.tenantOf(object) ?? object.metadata.name;
+      const foreign = admittedBy(queueSelector(object), ctx.head).filter(
+        (n) => n === OTHER_NAMESPACE || (ctx.base.namespaces.has(n) && ctx.head.ownerOf(n) !== tenant),
       );
-      return admitted.length
-        ? [high(`new ClusterQueue admits existing namespaces: ${admitted.join(', ')}`)]
+      return foreign.length
+        ? [high(`new ClusterQueue admits existing namespaces of others: ${foreign.join(', ')}`)]
         : dedicatedUse(object, [], ctx);
     }
     default:
