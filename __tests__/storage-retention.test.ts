@@ -205,7 +205,9 @@ const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).s
         encoding: 'utf8',
         env: { ...process.env, TF_INPUT: '0' },
       });
-    synthStack((s) => new DataResource(s, 'volume', { input: { data: 'volume' }, lifecycle: { preventDestroy: true } }));
+    synthStack(
+      (s) => new DataResource(s, 'volume', { input: { data: 'volume' }, lifecycle: { preventDestroy: true } }),
+    );
     tf('init');
     tf('apply', '-auto-approve');
     synthStack((s) => new RemovedBlocks(s, 'retained-data', ['terraform_data.volume']));

@@ -64,11 +64,20 @@ function issuesAt(scope: Construct): string[] {
     .filter((c) => c[POOL])
     .map((c) => ({ ...c[POOL]!, owner: c }));
   for (const pool of tenants.flatMap((t) => t[TENANT]!.pools)) {
-    if (!pools.some((p) => p.spec.name === pool.name)) pools.push({ spec: toPoolSpec(pool), pool, allowOvercommit: false });
+    if (!pools.some((p) => p.spec.name === pool.name))
+      pools.push({ spec: toPoolSpec(pool), pool, allowOvercommit: false });
   }
-  const catalog = pools.reduce((cat, p) => (cat.find(p.pool.sku.name) ? cat : cat.withSku(p.pool.sku)), GpuCatalog.builtIn());
-  const issues = checkCluster({ nodePools: pools.map((p) => p.spec), tenants: tenants.map((t) => t[TENANT]!.spec) }, catalog, []);
-  const quotes = (tenant: IConstruct, pool: NodePoolSpec) => ((tenant as Declared)[TENANT]!.spec.gpuQuota[pool.name] ?? 0) > 0;
+  const catalog = pools.reduce(
+    (cat, p) => (cat.find(p.pool.sku.name) ? cat : cat.withSku(p.pool.sku)),
+    GpuCatalog.builtIn(),
+  );
+  const issues = checkCluster(
+    { nodePools: pools.map((p) => p.spec), tenants: tenants.map((t) => t[TENANT]!.spec) },
+    catalog,
+    [],
+  );
+  const quotes = (tenant: IConstruct, pool: NodePoolSpec) =>
+    ((tenant as Declared)[TENANT]!.spec.gpuQuota[pool.name] ?? 0) > 0;
   return issues
     .filter((i) => {
       const [list, index] = i.path as [string, number];
