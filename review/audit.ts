@@ -234,7 +234,7 @@ function checkRoleBindings(ctx: Ctx): void {
             code: 'role-binding-foreign-group',
             path,
             message: `binds group "${s.name}", which is not one of tenant ${tenantName}'s groups (${[...tenant.groups].join(', ')})`,
-            fix: `bind only the groups listed in the spec's tenants[${tenantName}].groups`,
+            fix: `bind only tenant ${tenantName}'s own groups (spec: tenants[].groups)`,
           });
         }
       } else if (s.kind === 'ServiceAccount') {
