@@ -2,9 +2,9 @@
  * Terraform emission: one `kubernetes_manifest` per object, addressed by the object's
  * identity so that moving a construct never replaces a live object.
  */
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { apiGroup, KubeObject, MANAGER } from '../model/kube';
+import { KubernetesManifest } from './manifest-resource';
 
 /**
  * The Terraform resource name of an object: `<kind>_<namespace>_<name>`, lower-case, with every
@@ -39,13 +39,13 @@ export interface ManifestOptions {
   /** Terraform refuses to destroy the resource (`lifecycle.prevent_destroy`). */
   readonly preventDestroy?: boolean;
   /** Resources that must exist first (the object's namespace, say). */
-  readonly dependsOn?: readonly Manifest[];
+  readonly dependsOn?: readonly KubernetesManifest[];
 }
 
 /** Creates the `kubernetes_manifest` resource of `object` directly under `stack`. */
-export function emitManifest(stack: Construct, object: KubeObject, options: ManifestOptions = {}): Manifest {
+export function emitManifest(stack: Construct, object: KubeObject, options: ManifestOptions = {}): KubernetesManifest {
   const address = terraformAddress(object);
-  const resource = new Manifest(stack, address, {
+  const resource = new KubernetesManifest(stack, address, {
     manifest: escapeTemplates(object) as Record<string, unknown>,
     fieldManager: { name: MANAGER, forceConflicts: false },
     dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,

@@ -4,9 +4,9 @@
  */
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { LocalBackend, TerraformStack } from 'cdktf';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { EmitOptions, ObjectSink } from '../constructs/object-sink';
+import { KubernetesManifest } from '../emit/manifest-resource';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
 import { KubernetesBackend } from './kubernetes-backend';
@@ -60,7 +60,7 @@ export interface StackObject {
 /** A Terraform stack of Kubernetes objects. Constructs inside it add objects with `addObject`. */
 export class ColossusStack extends TerraformStack implements ObjectSink {
   private readonly entries = new Map<string, StackObject>();
-  private readonly resources = new Map<string, Manifest>();
+  private readonly resources = new Map<string, KubernetesManifest>();
   private readonly addresses = new Map<string, string>();
   private readonly emitTerraform: boolean;
 

@@ -1,0 +1,62 @@
+/**
+ * A lean `kubernetes_manifest` resource. The provider binding's `Manifest` builds four output
+ * references in its constructor, each capturing a full JavaScript stack trace: about a fifth of a
+ * large synth went there. This class writes the same Terraform JSON (the arguments this toolkit
+ * sets: `manifest`, `field_manager`, and the meta-arguments) and builds nothing else.
+ */
+import { Construct } from 'constructs';
+import { ITerraformDependable, TerraformResource, TerraformResourceLifecycle } from 'cdktf';
+
+/** The arguments of a `kubernetes_manifest` this toolkit writes. */
+export interface KubernetesManifestConfig {
+  /** The object, with Terraform template syntax already escaped. */
+  readonly manifest: Record<string, unknown>;
+  /** Server-side apply field manager. */
+  readonly fieldManager: { readonly name: string; readonly forceConflicts: boolean };
+  /** @default - none */
+  readonly dependsOn?: ITerraformDependable[];
+  /** @default - none */
+  readonly lifecycle?: TerraformResourceLifecycle;
+}
+
+/** `kubernetes_manifest` of hashicorp/kubernetes, as `@cdktf/provider-kubernetes` 12 declares it. */
+export class KubernetesManifest extends TerraformResource {
+  public static readonly tfResourceType = 'kubernetes_manifest';
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: KubernetesManifestConfig,
+  ) {
+    super(scope, id, {
+      terraformResourceType: KubernetesManifest.tfResourceType,
+      // The same metadata as the provider binding (@cdktf/provider-kubernetes 12.1.1).
+      terraformGeneratorMetadata: {
+        providerName: 'kubernetes',
+        providerVersion: '2.38.0',
+        providerVersionConstraint: '~> 2.0',
+      },
+      dependsOn: config.dependsOn,
+      lifecycle: config.lifecycle,
+    });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return {
+      manifest: this.config.manifest,
+      field_manager: { name: this.config.fieldManager.name, force_conflicts: this.config.fieldManager.forceConflicts },
+    };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return {
+      manifest: { value: this.config.manifest, isBlock: false, type: 'map', storageClassType: 'anyMap' },
+      field_manager: {
+        value: { name: this.config.fieldManager.name, force_conflicts: this.config.fieldManager.forceConflicts },
+        isBlock: true,
+        type: 'list',
+        storageClassType: 'ManifestFieldManagerList',
+      },
+    };
+  }
+}
