@@ -584,6 +584,7 @@ describe('diffFields', () => {
         },
       ),
     ).toEqual([
+      { path: 'a[*].name (order)', old: ['x', 'y'], new: ['y', 'x'] },
       { path: 'a[name=y].v', old: 2, new: 3 },
       { path: 'b', old: 1 },
       { path: 'c', new: 2 },

@@ -216,6 +216,9 @@ function walk(a: unknown, b: unknown, path: string, out: FieldChange[]): void {
   if (Array.isArray(a) && Array.isArray(b) && a.every(isRecord) && b.every(isRecord) && (a.length || b.length)) {
     const [na, nb] = [byName(a), byName(b)];
     if (na && nb) {
+      // Order can matter (Kueue tries a ClusterQueue's flavors in order): a reordering is a change of its own.
+      const [oa, ob] = [[...na.keys()].filter((n) => nb.has(n)), [...nb.keys()].filter((n) => na.has(n))];
+      if (oa.join('\u0000') !== ob.join('\u0000')) out.push({ path: `${path}[*].name (order)`, old: oa, new: ob });
       for (const name of [...new Set([...na.keys(), ...nb.keys()])]) {
         walk(na.get(name), nb.get(name), `${path}[name=${name}]`, out);
       }
