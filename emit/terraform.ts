@@ -24,15 +24,21 @@ export function terraformAddress(object: Pick<KubeObject, 'kind' | 'metadata'>):
  */
 export function escapeTemplates(value: unknown): unknown {
   // Replacer functions: in a replacement string "$$" would itself mean a single "$".
-  if (typeof value === 'string') return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-  if (Array.isArray(value)) return value.map(escapeTemplates);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [escapeTemplates(k) as string, escapeTemplates(v)]),
-    );
+  if (typeof value === 'string') {
+    return TEMPLATE.test(value) ? value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') : value;
   }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  // What holds nothing to escape is returned as it is (objects are frozen): no copy, no garbage.
+  if (Array.isArray(value)) {
+    const items = value.map(escapeTemplates);
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  const entries = Object.entries(value);
+  const escaped = entries.map(([k, v]) => [escapeTemplates(k) as string, escapeTemplates(v)] as const);
+  return escaped.some(([k, v], i) => k !== entries[i][0] || v !== entries[i][1]) ? Object.fromEntries(escaped) : value;
 }
+
+const TEMPLATE = /[$%]\{/;
 
 /** Options of one emitted manifest resource. */
 export interface ManifestOptions {
