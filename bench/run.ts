@@ -41,6 +41,8 @@ interface Row {
   readonly outputBytes: number;
   readonly wallRatio: number;
   readonly cpuRatio: number;
+  /** Wall time of the floor app declaring as many resources: cdktf's own cost at this size. */
+  readonly cdktfSameResourcesWallMs: number;
   readonly resourcesPer1kGpus: number;
 }
 
@@ -115,6 +117,8 @@ function main(argv: readonly string[]): void {
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'reports', 'summary.json'), 'utf8')) as SummaryFigures;
     const stacks = Object.values(summary.stacks);
     const resources = stacks.reduce((n, s) => n + s.terraformResources, 0);
+    log(`${label(gpus)}: cdktf floor app with ${resources} resources (${repeat} runs)`);
+    const same = measureRepeated([FLOOR, path.join(work, 'floor-same'), String(resources)], work, repeat);
     rows.push({
       size: gpus === 230_000 ? '230k (example)' : label(gpus),
       gpus: summary.gpus,
@@ -127,6 +131,7 @@ function main(argv: readonly string[]): void {
       outputBytes: directoryBytes(out),
       wallRatio: round2(run.wallMs / floor.wallMs),
       cpuRatio: round2(run.cpuMs / floor.cpuMs),
+      cdktfSameResourcesWallMs: Math.round(same.wallMs),
       resourcesPer1kGpus: round2((resources / summary.gpus) * 1000),
     });
   }
@@ -175,12 +180,12 @@ function table(
 ): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const lines = [
-    '| size | GPUs | blocks | wall | CPU | peak RSS | TF resources | objects | output | x floor (wall) | x floor (CPU) | resources / 1k GPUs |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    `| floor (1 stack, 1 resource) | | | ${n(floor.wallMs)} ms | ${n(floor.cpuMs)} ms | ${floor.peakRssMiB} MiB | 1 | 1 | | 1.00 | 1.00 | |`,
+    '| size | GPUs | blocks | wall | CPU | peak RSS | TF resources | objects | output | x floor (wall) | x floor (CPU) | resources / 1k GPUs | cdktf alone, same resources |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `| floor (1 stack, 1 resource) | | | ${n(floor.wallMs)} ms | ${n(floor.cpuMs)} ms | ${floor.peakRssMiB} MiB | 1 | 1 | | 1.00 | 1.00 | | |`,
     ...rows.map(
       (r) =>
-        `| ${r.size} | ${n(r.gpus)} | ${n(r.blocks)} | ${n(r.wallMs)} ms | ${n(r.cpuMs)} ms | ${r.peakRssMiB} MiB | ${n(r.terraformResources)} | ${n(r.objects)} | ${(r.outputBytes / 2 ** 20).toFixed(1)} MiB | ${r.wallRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.resourcesPer1kGpus} |`,
+        `| ${r.size} | ${n(r.gpus)} | ${n(r.blocks)} | ${n(r.wallMs)} ms | ${n(r.cpuMs)} ms | ${r.peakRssMiB} MiB | ${n(r.terraformResources)} | ${n(r.objects)} | ${(r.outputBytes / 2 ** 20).toFixed(1)} MiB | ${r.wallRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.resourcesPer1kGpus} | ${n(r.cdktfSameResourcesWallMs)} ms |`,
     ),
   ];
   if (diff) lines.push('', `colossus diff of two 230k outputs: ${n(diff.wallMs)} ms`);
