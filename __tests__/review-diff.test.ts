@@ -423,6 +423,31 @@ describe('colossus diff', () => {
     ]);
   });
 
+  test('a stack pointed at another cluster or another state backend is high risk', () => {
+    const head = synth(LAB, (d) => {
+      (d.spec.kubernetes as Record<string, unknown>).context = 'prod-cluster';
+      d.spec.backend = { kind: 'kubernetes' };
+    });
+    const d = diff(lab, head);
+    const settings = d.stacks.find((s) => s.stack === 'lab-tenant-team-a')!.changes;
+    expect(settings.map((c) => c.identity)).toEqual(['(terraform settings)']);
+    expect(settings[0].risks).toEqual(
+      expect.arrayContaining([
+        {
+          level: 'high',
+          reason:
+            'Terraform state moves (backend changed): migrate it (terraform init -migrate-state) or Terraform plans every object anew',
+        },
+        {
+          level: 'high',
+          reason:
+            'the stack targets another cluster: providers.kubernetes[0].config_context "kind-lab" -> "prod-cluster"',
+        },
+      ]),
+    );
+    expect(d.totals.replaced + d.totals.added + d.totals.removed).toBe(0);
+  });
+
   test('a refactor that keeps addresses reports no change', () => {
     // The spec reordered and the construct tree renamed (cdktf's metadata paths change), addresses kept.
     const reordered = synth(LAB, (d) => {

@@ -8,6 +8,7 @@ import { canonical, dedicatedTenant } from './isolation';
 import { compare, OutputObject, OutputSummary, SynthOutput } from './read-output';
 import {
   assessChange,
+  assessSettings,
   atLeast,
   ChangeContext,
   ChangeKind,
@@ -92,7 +93,9 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
     dedicatedFlavors: dedicatedFlavors(head),
     forgotten: head.forgotten,
   };
-  const changes = diffObjects(base.objects, head.objects, ctx);
+  const changes = [...diffObjects(base.objects, head.objects, ctx), ...diffSettings(base, head)].sort(
+    (a, b) => compare(a.stack, b.stack) || compare(a.identity, b.identity),
+  );
   const stacks = [...new Set([...base.stacks, ...head.stacks])].sort(compare).map((stack) => {
     const own = changes.filter((c) => c.stack === stack);
     const counts = countKinds(own);
@@ -185,6 +188,31 @@ function diffObjects(
     });
   }
   return changes.sort((a, b) => compare(a.stack, b.stack) || compare(a.identity, b.identity));
+}
+
+/** Identity under which a stack's Terraform settings (backend, providers) appear as a change. */
+export const SETTINGS_IDENTITY = '(terraform settings)';
+
+/** Changes of each stack's backend and providers: where the state lives and which cluster it talks to. */
+function diffSettings(base: SynthOutput, head: SynthOutput): ObjectChange[] {
+  const changes: ObjectChange[] = [];
+  for (const [stack, b] of base.settings) {
+    const h = head.settings.get(stack);
+    if (h === undefined) continue;
+    const fields = diffFields(b, h);
+    if (fields.length === 0) continue;
+    const risks = assessSettings(fields);
+    changes.push({
+      change: 'changed',
+      stack,
+      identity: SETTINGS_IDENTITY,
+      address: {},
+      fields,
+      risk: highest(risks.map((r) => r.level)) as RiskLevel,
+      risks,
+    });
+  }
+  return changes;
 }
 
 function indexByIdentity(objects: readonly OutputObject[]): { duplicates: Set<string> } {

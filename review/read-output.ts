@@ -41,6 +41,18 @@ export interface SynthOutput {
    * forget without destroying them (data the spec no longer declares, kept).
    */
   readonly forgotten: ReadonlySet<string>;
+  /** Per stack with Terraform JSON: where its state lives and which cluster its providers talk to. */
+  readonly settings: ReadonlyMap<string, StackSettings>;
+}
+
+/** The Terraform settings of a stack that are not objects. */
+export interface StackSettings {
+  /** `terraform.backend`: where the state lives. */
+  readonly backend: unknown;
+  /** `provider`: kubeconfig files and contexts the providers use. */
+  readonly providers: unknown;
+  /** `terraform.required_providers`: provider versions. */
+  readonly requiredProviders: unknown;
 }
 
 /** Options of `readOutput`. */
@@ -66,8 +78,9 @@ export function readOutput(dir: string, options: ReadOptions = {}): SynthOutput 
   const stacks = [...new Set([...subdirs(path.join(dir, 'stacks')), ...subdirs(path.join(dir, 'manifests'))])].sort();
   const objects: OutputObject[] = [];
   const forgotten = new Set<string>();
+  const settings = new Map<string, StackSettings>();
   for (const stack of stacks) {
-    const terraform = readTerraform(path.join(dir, 'stacks', stack, 'cdk.tf.json'), stack, forgotten);
+    const terraform = readTerraform(path.join(dir, 'stacks', stack, 'cdk.tf.json'), stack, { forgotten, settings });
     const hasManifests = terraform.some((o) => o.kubernetes);
     const yaml =
       options.yamlAlways || !hasManifests
@@ -86,7 +99,7 @@ export function readOutput(dir: string, options: ReadOptions = {}): SynthOutput 
     }
   }
   objects.sort((a, b) => compare(a.stack, b.stack) || compare(a.identity, b.identity));
-  return { summary, stacks, objects, forgotten };
+  return { summary, stacks, objects, forgotten, settings };
 }
 
 /** Undoes the Terraform template escapes of `escapeTemplates` (`$${` and `%%{`) in every string and key. */
@@ -132,13 +145,25 @@ function readSummary(dir: string): OutputSummary {
 
 type Resource = Record<string, unknown> & { lifecycle?: { prevent_destroy?: boolean } };
 
-function readTerraform(file: string, stack: string, forgotten: Set<string>): Omit<OutputObject, 'yaml'>[] {
+function readTerraform(
+  file: string,
+  stack: string,
+  into: { forgotten: Set<string>; settings: Map<string, StackSettings> },
+): Omit<OutputObject, 'yaml'>[] {
   if (!fs.existsSync(file)) return [];
   const text = fs.readFileSync(file, 'utf8');
   const json = parseJson(file, text) as {
     resource?: Record<string, Record<string, Resource>>;
     removed?: { from?: string; lifecycle?: { destroy?: boolean } }[];
+    provider?: unknown;
+    terraform?: { backend?: unknown; required_providers?: unknown };
   };
+  into.settings.set(stack, {
+    backend: json.terraform?.backend,
+    providers: json.provider,
+    requiredProviders: json.terraform?.required_providers,
+  });
+  const { forgotten } = into;
   // Most outputs hold no escaped template at all: skip rebuilding every object then.
   const escaped = text.includes('$${') || text.includes('%%{');
   for (const r of json.removed ?? []) {

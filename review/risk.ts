@@ -94,6 +94,32 @@ export function assessChange(
   return [{ level: 'low', reason: what }];
 }
 
+/** Risks of a change to a stack's Terraform settings (`backend`, `providers`, `requiredProviders` paths). */
+export function assessSettings(
+  fields: readonly { readonly path: string; readonly old?: unknown; readonly new?: unknown }[],
+): Risk[] {
+  const risks: Risk[] = [];
+  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  if (fields.some((f) => f.path.startsWith('backend'))) {
+    risks.push(
+      high(
+        'Terraform state moves (backend changed): migrate it (terraform init -migrate-state) or Terraform plans every object anew',
+      ),
+    );
+  }
+  for (const f of fields.filter((x) => x.path.startsWith('providers'))) {
+    risks.push(
+      /config_context|config_path|host/.test(f.path)
+        ? high(`the stack targets another cluster: ${f.path} ${show(f.old)} -> ${show(f.new)}`)
+        : { level: 'low', reason: `provider setting ${f.path} changed` },
+    );
+  }
+  for (const f of fields.filter((x) => x.path.startsWith('requiredProviders'))) {
+    risks.push({ level: 'low', reason: `provider version ${f.path} ${show(f.old)} -> ${show(f.new)}` });
+  }
+  return risks;
+}
+
 function replacement(base: OutputObject, head: OutputObject): Risk {
   if (base.stack !== head.stack) {
     return high(
