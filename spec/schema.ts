@@ -47,6 +47,15 @@ const dnsLabel = (description: string, maxLength = 63): JsonSchema => ({
   'x-fix': `use lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
 });
 
+const kubeContext = (description: string): JsonSchema => ({
+  type: 'string',
+  description,
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[^\\s]+$',
+  'x-fix': 'use the context name from your kubeconfig, without spaces',
+});
+
 const count = (description: string, maximum: number): JsonSchema => ({
   type: 'integer',
   description,
@@ -313,14 +322,7 @@ const site = objectOf(
 const management = objectOf(
   'The management cluster (Cluster API and Metal3) that provisions the nodes. Default: no management stack.',
   {
-    context: {
-      type: 'string',
-      description: 'kubeconfig context of the management cluster.',
-      minLength: 1,
-      maxLength: 253,
-      pattern: '^[^\\s]+$',
-      'x-fix': 'use the context name from your kubeconfig, without spaces',
-    },
+    context: kubeContext('kubeconfig context of the management cluster.'),
     kubeconfig: {
       type: 'string',
       description: "kubeconfig file holding the context. Default: the workload cluster's kubeconfig.",
@@ -408,14 +410,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
                 pattern: '^1\\.[0-9]{2}$',
                 'x-fix': 'quote the minor version, for example version: "1.33"',
               },
-              context: {
-                type: 'string',
-                description: 'kubeconfig context the Terraform providers use.',
-                minLength: 1,
-                maxLength: 253,
-                pattern: '^[^\\s]+$',
-                'x-fix': 'use the context name from your kubeconfig, without spaces',
-              },
+              context: kubeContext('kubeconfig context the Terraform providers use.'),
               kubeconfig: {
                 type: 'string',
                 description: 'kubeconfig file the providers read (never copied into the output).',
