@@ -182,6 +182,7 @@ document.body.setAttribute('data-drawn', JSON.stringify({
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&');
+    fs.rmSync(dir, { recursive: true, force: true }); // the browser profile weighs megabytes
     return JSON.parse(json) as Drawn;
   }
 
