@@ -12,6 +12,7 @@ import {
   ENFORCE_LABEL,
   isAnyAddress,
   Peer,
+  POD_SECURITY_LEVELS,
   policyTypes,
   queueFlavors,
   queueSelector,
@@ -124,7 +125,7 @@ function checkNamespaces(ctx: Ctx): void {
       }
       const level = o.object.metadata.labels?.[ENFORCE_LABEL];
       const path = `metadata.labels["${ENFORCE_LABEL}"]`;
-      if (level === undefined || !['restricted', 'baseline', 'privileged'].includes(level)) {
+      if (level === undefined || !(POD_SECURITY_LEVELS as readonly string[]).includes(level)) {
         find(ctx, o, {
           code: 'pod-security-not-enforced',
           path,
