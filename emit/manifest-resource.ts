@@ -5,7 +5,13 @@
  * sets: `manifest`, `field_manager`, and the meta-arguments) and builds nothing else.
  */
 import { Construct } from 'constructs';
-import { ITerraformDependable, TerraformResource, TerraformResourceLifecycle } from 'cdktf';
+import {
+  IResolvable,
+  IResolveContext,
+  ITerraformDependable,
+  TerraformResource,
+  TerraformResourceLifecycle,
+} from 'cdktf';
 
 /** The arguments of a `kubernetes_manifest` this toolkit writes. */
 export interface KubernetesManifestConfig {
@@ -43,7 +49,7 @@ export class KubernetesManifest extends TerraformResource {
 
   protected synthesizeAttributes(): Record<string, unknown> {
     return {
-      manifest: this.config.manifest,
+      manifest: plainData(this.config.manifest),
       field_manager: { name: this.config.fieldManager.name, force_conflicts: this.config.fieldManager.forceConflicts },
     };
   }
@@ -59,4 +65,18 @@ export class KubernetesManifest extends TerraformResource {
       },
     };
   }
+}
+
+/**
+ * The manifest behind a token that resolves to it, except in cdktf's preparing pass: that pass
+ * walks every attribute only to find cross-stack references, and an object holds none (tokens
+ * in objects are refused when they are added, see stacks/plain-values.ts). Saves one of cdktf's
+ * three walks over every manifest.
+ */
+function plainData(manifest: Record<string, unknown>): IResolvable {
+  return {
+    creationStack: [],
+    resolve: (context: IResolveContext) => (context.preparing ? undefined : manifest),
+    toString: () => '<kubernetes manifest>',
+  };
 }
