@@ -147,6 +147,9 @@ describe('plain values', () => {
     expect(() => tenant.add(withToken)).toThrow(
       'tenant: NetworkPolicy/lab/allow-mirror has a cdktf token at spec.egress[0].to[0].ipBlock.cidr; pass a plain value',
     );
+    const port = new TerraformVariable(tenantStack, 'mirror-port', { type: 'number' }).numberValue;
+    const withNumberToken = { ...policy, spec: { egress: [{ ports: [{ protocol: 'TCP', port }] }] } };
+    expect(() => tenant.add(withNumberToken)).toThrow('has a cdktf token at spec.egress[0].ports[0].port');
   });
 
   it('fails for a construct given a token where its objects need a plain value', () => {
