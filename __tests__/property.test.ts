@@ -36,6 +36,16 @@ function unescapeTemplates(value: unknown): unknown {
   return value;
 }
 
+/** The fabric partition a tenant network object attaches to: `vlan:N` or `pkey:0x...`. */
+function partitionOf(o: KubeObject): string | undefined {
+  if (o.kind === 'SriovNetwork') return `vlan:${(o.spec as { vlan: number }).vlan}`;
+  if (o.kind === 'NetworkAttachmentDefinition') {
+    const pkey = (JSON.parse((o.spec as { config: string }).config) as { pkey?: string }).pkey;
+    return pkey === undefined ? undefined : `pkey:${pkey}`;
+  }
+  return undefined;
+}
+
 const identity = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const byIdentity = (objects: readonly KubeObject[]) =>
   [...objects].sort((a, b) => identity(a).localeCompare(identity(b)));
@@ -84,6 +94,16 @@ describe('every generated valid spec (YAML only, 280 cases)', () => {
             const gpus = Number(flavor.resources.find((r) => r.name === 'nvidia.com/gpu')!.nominalQuota);
             expect(gpus).toBe(tenant.gpuQuota[pool.name] * pool.devicesPerGpu);
             quotaPerPool.set(pool.name, (quotaPerPool.get(pool.name) ?? 0) + tenant.gpuQuota[pool.name]);
+          }
+        }
+        // Fabric partitions (Ethernet VLAN, InfiniBand partition key) are never shared between tenants.
+        const partitionOwner = new Map<string, string>();
+        for (const tenant of cluster.tenants) {
+          for (const o of objects.get(`${cluster.name}-tenant-${tenant.name}`)!) {
+            const partition = partitionOf(o);
+            if (partition === undefined) continue;
+            expect(partitionOwner.get(partition) ?? tenant.name).toBe(tenant.name);
+            partitionOwner.set(partition, tenant.name);
           }
         }
         // Quotas never overlap: together they fit each pool unless the spec allows overcommit.
