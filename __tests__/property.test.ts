@@ -36,6 +36,13 @@ function unescapeTemplates(value: unknown): unknown {
   return value;
 }
 
+/** A storage quantity (`500Ti`, `0`) in TiB. */
+function tib(quantity: string): number {
+  const m = /^(\d+)(Ti|Gi)?$/.exec(quantity);
+  if (!m) throw new Error(`unexpected storage quantity ${quantity}`);
+  return Number(m[1]) / (m[2] === 'Gi' ? 1024 : m[2] === 'Ti' ? 1 : 2 ** 40);
+}
+
 /** The fabric partition a tenant network object attaches to: `vlan:N` or `pkey:0x...`. */
 function partitionOf(o: KubeObject): string | undefined {
   if (o.kind === 'SriovNetwork') return `vlan:${(o.spec as { vlan: number }).vlan}`;
@@ -105,6 +112,18 @@ describe('every generated valid spec (YAML only, 280 cases)', () => {
             expect(partitionOwner.get(partition) ?? tenant.name).toBe(tenant.name);
             partitionOwner.set(partition, tenant.name);
           }
+        }
+        // Storage shares never overlap: each filesystem's tenant quotas together fit its capacity.
+        const claimedTiB = new Map<string, number>();
+        for (const o of [...objects.values()].flat().filter((x) => x.kind === 'ResourceQuota')) {
+          for (const [key, value] of Object.entries((o.spec as { hard: Record<string, string> }).hard)) {
+            const storageClass = /^(.+)\.storageclass\.storage\.k8s\.io\/requests\.storage$/.exec(key)?.[1];
+            if (storageClass) claimedTiB.set(storageClass, (claimedTiB.get(storageClass) ?? 0) + tib(value));
+          }
+        }
+        for (const [storageClass, claimed] of claimedTiB) {
+          const filesystem = doc.spec.storage!.find((f) => f.name === storageClass)!;
+          expect(claimed).toBeLessThanOrEqual(filesystem.capacityTiB as number);
         }
         // Quotas never overlap: together they fit each pool unless the spec allows overcommit.
         if (!cluster.allowOvercommit) {
