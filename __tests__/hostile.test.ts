@@ -125,3 +125,50 @@ describe('generated hostile inputs', () => {
     expectOutcome('/dev/zero', 1, ['unreadable-file']);
   });
 });
+
+describe('an --out that is not a synth output', () => {
+  const spec = path.join(ROOT, 'examples', 'lab.yaml');
+  const cwd = process.cwd();
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('colossus-out-guard-');
+    fs.writeFileSync(path.join(dir, 'precious.txt'), 'keep me');
+  });
+  afterEach(() => process.chdir(cwd));
+
+  it.each([
+    ['the working directory', '.'],
+    ['a parent of the working directory', '..'],
+  ])('fails: %s, and deletes nothing', (_what, out) => {
+    const inner = path.join(dir, 'project');
+    fs.mkdirSync(inner);
+    process.chdir(inner);
+    const result = runCli(['synth', '--spec', spec, '--out', out]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/contains the working directory and would be deleted/);
+    expect(fs.readFileSync(path.join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
+    expect(fs.readdirSync(inner)).toEqual([]);
+  });
+
+  it('fails: a file, and leaves it', () => {
+    const result = runCli(['synth', '--spec', spec, '--out', path.join(dir, 'precious.txt')]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/is not a directory and would be replaced/);
+    expect(fs.readFileSync(path.join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('fails: a directory of other files, and leaves them', () => {
+    const result = runCli(['synth', '--spec', spec, '--out', dir]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/holds files that are not a synth output/);
+    expect(fs.readdirSync(dir)).toEqual(['precious.txt']);
+  });
+
+  it('replaces an empty directory, then its own earlier output', () => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    expect(runCli(['synth', '--spec', spec, '--out', out]).code).toBe(0);
+    expect(runCli(['synth', '--spec', spec, '--out', out]).code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'reports', 'summary.json'))).toBe(true);
+  });
+});
