@@ -10,9 +10,9 @@ import { App } from 'cdktf';
 import { stringify } from 'yaml';
 import { fastYaml } from '../emit/fast-yaml';
 import { KubeObject } from '../model/kube';
-import { loadSpecFile } from '../spec/load';
+import { loadSpecFile, parseSpec } from '../spec/load';
 import { buildClusterStacks } from '../stacks/cluster-stacks';
-import { SEED } from './support/arbitraries';
+import { SEED, specDoc, toYamlText } from './support/arbitraries';
 import { ROOT, tempDir } from './support/synth';
 
 const library = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
@@ -128,6 +128,22 @@ describe('fastYaml', () => {
     }
     // The fast path must cover (nearly) all real objects, or it saves nothing.
     expect(handled / objects.length).toBeGreaterThan(0.95);
+  });
+
+  it('writes the objects of generated specs exactly as the yaml library does, or declines (30 specs)', () => {
+    fc.assert(
+      fc.property(specDoc, (doc) => {
+        const { cluster } = parseSpec(toYamlText(doc), 'generated.yaml');
+        const app = new App({ outdir: tempDir('colossus-fast-yaml-'), stackTraces: false });
+        for (const stack of buildClusterStacks(app, cluster, { terraform: false }).all) {
+          for (const o of stack.objects) {
+            const fast = fastYaml(o);
+            if (fast !== undefined) expect(fast).toBe(library(o));
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 30 },
+    );
   });
 
   it('writes generated objects exactly as the yaml library does, or declines (1000 cases)', () => {
