@@ -112,7 +112,7 @@ function mutate(text: string, e: Edit): string {
   }
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = parse(text, { logLevel: 'error' }) as Record<string, unknown>;
   } catch {
     return text; // an earlier text edit broke the YAML: structural edits no longer apply
   }
