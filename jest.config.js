@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/__tests__/support/tmp-setup.js',
+  globalTeardown: '<rootDir>/__tests__/support/tmp-teardown.js',
 };
