@@ -5,7 +5,7 @@
  * refused and what is emitted never disagree. Pure: no cdktf, no I/O.
  */
 import type { Cluster, NodePool } from '../model/cluster';
-import { formatPath, SpecPath } from '../spec/errors';
+import { formatPath, SpecIssue, SpecPath } from '../spec/errors';
 import type { FabricKind, FabricSpec } from '../spec/types';
 import {
   findOverlaps,
@@ -73,13 +73,8 @@ export interface FabricPlan {
   readonly partitions: readonly TenantPartition[];
 }
 
-/** A problem with the fabric, located relative to `spec`. */
-export interface FabricIssue {
-  readonly code: string;
-  readonly path: SpecPath;
-  readonly message: string;
-  readonly fix: string;
-}
+/** A problem with the fabric, located relative to `spec` (a spec issue without a file position yet). */
+export type FabricIssue = Omit<SpecIssue, 'line' | 'column'>;
 
 export type FabricPlanResult =
   { readonly ok: true; readonly plan: FabricPlan } | { readonly ok: false; readonly issues: readonly FabricIssue[] };
