@@ -1,6 +1,8 @@
 /**
- * Turns a resolved cluster into stacks: `<cluster>-platform` for cluster-scoped objects and one
- * `<cluster>-tenant-<tenant>` per tenant, so that a change to one tenant never touches another's state.
+ * Turns a resolved cluster into stacks, each with its own state, deployed in this order:
+ * `<cluster>-management` (machines, on the management cluster), `<cluster>-operators` (Helm
+ * releases), `<cluster>-platform` (cluster-scoped objects) and one `<cluster>-tenant-<tenant>` per
+ * tenant, so that a change to one tenant never touches another's state.
  */
 import * as path from 'path';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1';
@@ -68,25 +70,17 @@ export function buildClusterStacks(
   cluster: Cluster,
   options: ClusterStacksOptions = {},
 ): ClusterStacks {
-  const stack = (name: string): ColossusStack =>
+  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack =>
     new ColossusStack(scope, name, {
-      kubeContext: cluster.kubernetes.context,
-      kubeconfig: cluster.kubernetes.kubeconfig,
+      kubeContext: kube.context,
+      kubeconfig: kube.kubeconfig,
       backend: backendFor(cluster, name),
       terraform: options.terraform,
     });
 
   const management = resolveManagement(cluster);
-  let managementStack: ColossusStack | undefined;
-  if (management) {
-    managementStack = new ColossusStack(scope, `${cluster.name}-management`, {
-      kubeContext: management.context,
-      kubeconfig: management.kubeconfig,
-      backend: backendFor(cluster, `${cluster.name}-management`),
-      terraform: options.terraform,
-    });
-    new ClusterProvisioning(managementStack, 'provisioning', { cluster });
-  }
+  const managementStack = management ? stack(`${cluster.name}-management`, management) : undefined;
+  if (managementStack) new ClusterProvisioning(managementStack, 'provisioning', { cluster });
   const operators = stack(`${cluster.name}-operators`);
   new OperatorReleases(operators, 'operators', {
     releases: operatorReleases(cluster),
