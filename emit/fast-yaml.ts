@@ -7,6 +7,7 @@
  * returns undefined and the caller uses the library (the tests compare both on every object).
  */
 import { Document } from 'yaml';
+import { isRecord as isMap } from '../model/values';
 
 interface TagTest {
   readonly default?: boolean | string;
@@ -48,10 +49,6 @@ export function fastYaml(value: unknown): string | undefined {
 
 /** Thrown inside the writer for a value it leaves to the library. */
 const UNSUPPORTED = new Error('unsupported by fastYaml');
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function mapLines(map: Record<string, unknown>, keys: readonly string[], indent: string): string {
   return keys.map((key) => `${indent}${scalar(key, true)}:${valuePart(map[key], indent)}`).join('\n');

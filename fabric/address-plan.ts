@@ -4,6 +4,8 @@
  * and checked against the cluster's pod and service ranges. Pure: no cdktf, no I/O.
  */
 
+import { formatNumber as fmt } from '../model/values';
+
 /** An IPv4 network: base address as an unsigned 32-bit number, and prefix length. */
 export interface Ipv4Cidr {
   readonly base: number;
@@ -165,8 +167,4 @@ function railList(rails: readonly number[]): string {
     else runs.push([r, r]);
   }
   return runs.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
 }

@@ -11,6 +11,8 @@
  * Pure: no cdktf, no I/O.
  */
 
+import { formatNumber as fmt } from '../model/values';
+
 /** One node pool as the fabric sees it. */
 export interface FabricPoolInput {
   readonly name: string;
@@ -239,8 +241,4 @@ function sum(values: readonly number[]): number {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
 }

@@ -3,6 +3,7 @@
  */
 import type { Cluster } from '../model/cluster';
 import { clusterFabricPlan } from './plan';
+import { formatNumber as n } from '../model/values';
 
 /** The sized fabric as the summary reports it. */
 export interface FabricSummary {
@@ -60,7 +61,6 @@ export function fabricSummary(cluster: Cluster): FabricSummary | undefined {
 /** Terminal lines of the fabric section. */
 export function formatFabricLines(fabric: FabricSummary | undefined): string[] {
   if (!fabric) return [];
-  const n = (x: number) => x.toLocaleString('en-US');
   return [
     `  fabric ${fabric.kind}: ${fabric.tiers} tiers, ${n(fabric.leafSwitches)} leaf + ${n(fabric.spineSwitches)} spine + ` +
       `${n(fabric.coreSwitches)} core switches, ${n(fabric.links)} links, ${n(fabric.optics)} optics`,

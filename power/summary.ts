@@ -3,6 +3,7 @@
  */
 import { Cluster } from '../model/cluster';
 import { computePower } from './model';
+import { formatNumber } from '../model/values';
 
 /** `summary.power`: draw per pool and per site. */
 export interface PowerSummary {
@@ -76,7 +77,7 @@ export function formatPowerLines(power?: PowerSummary, provisioning?: Provisioni
     const mds = provisioning?.machineDeployments[name];
     const md = mds === undefined ? '' : `, ${mds} MachineDeployments`;
     lines.push(
-      `  power ${name}: ${(p.kW / 1000).toFixed(3)} MW on ${p.racks.toLocaleString('en-US')} racks of up to ${p.maxRackKW} kW${md}`,
+      `  power ${name}: ${(p.kW / 1000).toFixed(3)} MW on ${formatNumber(p.racks)} racks of up to ${p.maxRackKW} kW${md}`,
     );
   }
   return lines;

@@ -12,6 +12,7 @@ import {
   ProvisioningSummary,
   provisioningSummary,
 } from '../power/summary';
+import { formatNumber as n } from '../model/values';
 
 /** Per-stack figures. */
 export interface StackSummary {
@@ -120,7 +121,6 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
 
 /** A few lines for the terminal. */
 export function formatSummary(summary: Summary): string {
-  const n = (x: number) => x.toLocaleString('en-US');
   const lines = [`${summary.cluster}: ${n(summary.gpus)} GPUs in ${Object.keys(summary.pools).length} pools`];
   for (const [name, p] of Object.entries(summary.pools)) {
     const owner = p.dedicatedTo ? `, dedicated to ${p.dedicatedTo}` : '';

@@ -3,7 +3,8 @@
  * and the capacity changes, then every object change folded in <details>. GitHub rejects
  * comments over 65,536 characters, so details stop at a budget and say where the rest is.
  */
-import { CapacityDelta, FieldChange, fmt, ObjectChange, PlanDiff, signed } from './diff';
+import { formatNumber as fmt } from '../model/values';
+import { CapacityDelta, FieldChange, ObjectChange, PlanDiff, signed } from './diff';
 
 /** Longest comment the renderer produces; GitHub's limit is 65,536. */
 export const MARKDOWN_BUDGET_CHARS = 60_000;

@@ -19,6 +19,7 @@ import {
   RiskLevel,
 } from './risk';
 import { ofKind, Tenancy } from './tenancy';
+import { formatNumber as fmt, isRecord } from '../model/values';
 
 /** One changed field: a path into the object and its old and new value (absent when missing). */
 export interface FieldChange {
@@ -274,10 +275,6 @@ function joinKey(path: string, key: string): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
-
 function countKinds(changes: readonly ObjectChange[]): Record<ChangeKind, number> {
   const counts: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, replaced: 0 };
   for (const c of changes) counts[c.change]++;
@@ -392,14 +389,6 @@ function numericLeaves(value: unknown, prefix = '', out = new Map<string, number
 
 function union(a: object | undefined, b: object | undefined): string[] {
   return [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].sort(compare);
-}
-
-/** `12,345`, `8.786`: thousands separated, at most three decimals (no locale lookup: it costs 10 ms). */
-export function fmt(n: number): string {
-  const rounded = Number(n.toFixed(3));
-  const [int, frac] = String(Math.abs(rounded)).split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${rounded < 0 ? '-' : ''}${grouped}${frac === undefined ? '' : `.${frac}`}`;
 }
 
 /** `+512`, `-1,024`. */

@@ -6,6 +6,7 @@
  */
 import { KubeObject, LABELS } from '../model/kube';
 import { LabelSelector, Tenancy } from './tenancy';
+import { isRecord } from '../model/values';
 
 // ---------------------------------------------------------------- NetworkPolicy
 
@@ -347,9 +348,7 @@ export function partitionNamespace(object: KubeObject): string | undefined {
 /** JSON with sorted keys: equal values give equal text. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
+    isRecord(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 }
 

@@ -4,7 +4,7 @@
  * storage, power) as it comes; and a self-contained HTML page with an SVG picture of the site,
  * its pools and blocks, the tenants' quotas and the fabric tiers.
  */
-import { fmt } from './diff';
+import { formatNumber as fmt, isRecord } from '../model/values';
 import { compare, SynthOutput } from './read-output';
 
 /** Summary sections drawn and tabled specifically; others are tabled generically. */
@@ -356,10 +356,6 @@ export function fabricTiers(fabric: unknown): { name: string; switches: number }
 }
 
 // ---------------------------------------------------------------- helpers
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /** A cell holding a figure (`12,288`, `-4`, `25.0%`): right-aligned. */
 function isFigure(cell: string): boolean {

@@ -5,6 +5,7 @@
  */
 import { JsonSchema } from './schema';
 import { SpecIssue, SpecPath, showValue } from './errors';
+import { isRecord } from '../model/values';
 
 /** Every structural issue of `value` against `schema`. */
 export function validateSchema(value: unknown, schema: JsonSchema, path: SpecPath = []): SpecIssue[] {
@@ -45,7 +46,7 @@ function check(value: unknown, schema: JsonSchema, path: SpecPath, out: SpecIssu
   if (typeof value === 'string') checkString(value, schema, fail);
   if (typeof value === 'number') checkNumber(value, schema, fail);
   if (Array.isArray(value)) checkArray(value, schema, path, out, fail);
-  else if (isPlainObject(value)) checkObject(value, schema, path, out);
+  else if (isRecord(value)) checkObject(value, schema, path, out);
 }
 
 type Fail = (code: string, message: string, fix: string) => void;
@@ -155,7 +156,7 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: S
 function hasType(value: unknown, type: NonNullable<JsonSchema['type']>): boolean {
   switch (type) {
     case 'object':
-      return isPlainObject(value);
+      return isRecord(value);
     case 'array':
       return Array.isArray(value);
     case 'integer':
@@ -165,10 +166,6 @@ function hasType(value: unknown, type: NonNullable<JsonSchema['type']>): boolean
     default:
       return typeof value === type;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeType(value: unknown): string {

@@ -5,6 +5,7 @@
  * throughput makes checkpoints stall training for longer than the target.
  */
 import { ClusterStorage, Volume, volumesOf } from './model';
+import { formatNumber } from '../model/values';
 
 /** Checkpoint demand on one filesystem. */
 export interface CheckpointDemand {
@@ -75,5 +76,5 @@ export function describeOverload(d: CheckpointDemand, checkpoint: ClusterStorage
 
 /** GB/s rounded to one decimal, with thousands separators. */
 export function gbps(value: number): string {
-  return (Math.round(value * 10) / 10).toLocaleString('en-US');
+  return formatNumber(Math.round(value * 10) / 10);
 }

@@ -10,6 +10,7 @@ import {
   TenantStorageSpec,
   VolumePurpose,
 } from '../spec/types';
+import { formatNumber } from '../model/values';
 
 /** Checkpoint state each GPU writes, GB, when the spec does not say. */
 export const DEFAULT_STATE_GB_PER_GPU = 4;
@@ -163,5 +164,5 @@ export function tibQuantity(tib: number): string {
 
 /** `1,000,000 TiB`. */
 export function tib(value: number): string {
-  return `${value.toLocaleString('en-US')} TiB`;
+  return `${formatNumber(value)} TiB`;
 }
