@@ -10,6 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SUMMARY_FILE } from '../reports/summary';
 import { benchSpec, label } from './specs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -114,7 +115,7 @@ function main(argv: readonly string[]): void {
     log(`${label(gpus)}: colossus synth (${repeat} runs)`);
     const run = measureRepeated([BIN, 'synth', '--spec', spec, '--out', out], work, repeat);
     outputs.set(gpus, out);
-    const summary = JSON.parse(fs.readFileSync(path.join(out, 'reports', 'summary.json'), 'utf8')) as SummaryFigures;
+    const summary = JSON.parse(fs.readFileSync(path.join(out, SUMMARY_FILE), 'utf8')) as SummaryFigures;
     const stacks = Object.values(summary.stacks);
     const resources = stacks.reduce((n, s) => n + s.terraformResources, 0);
     log(`${label(gpus)}: cdktf floor app with ${resources} resources (${repeat} runs)`);

@@ -7,7 +7,7 @@ import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import { unsafeOutputReason } from '../emit/output-guard';
 import { synthesize } from '../emit/synthesize';
-import { formatSummary } from '../reports/summary';
+import { formatSummary, SUMMARY_FILE } from '../reports/summary';
 import { checkpointWarnings } from '../storage/checkpoint';
 import { builtInExample } from './paths';
 import { auditCommand, diffCommand, reportCommand } from '../review/commands';
@@ -81,7 +81,7 @@ export function run(args: readonly string[], io: Io = stdio): number {
           ...(emit === 'yaml' ? [] : [path.join(outdir, 'stacks')]),
           ...(emit === 'terraform' ? [] : [path.join(outdir, 'manifests')]),
         ];
-        io.out(`wrote ${written.join(', ')} and ${path.join(outdir, 'reports', 'summary.json')}`);
+        io.out(`wrote ${written.join(', ')} and ${path.join(outdir, SUMMARY_FILE)}`);
         return EXIT.ok;
       }
       case 'validate': {

@@ -4,9 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SUMMARY_FILE } from '../reports/summary';
 
 /** Files that mark a directory as the output of an earlier synth. */
-const OUTPUT_MARKERS = ['manifest.json', path.join('reports', 'summary.json')];
+const OUTPUT_MARKERS = ['manifest.json', SUMMARY_FILE];
 
 /** Refusal to replace something that is not a synth output. */
 export class UnsafeOutputError extends Error {

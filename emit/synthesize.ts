@@ -7,7 +7,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster } from '../model/cluster';
-import { buildSummary, StackSummary, Summary } from '../reports/summary';
+import { buildSummary, StackSummary, Summary, SUMMARY_FILE } from '../reports/summary';
 import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { storageSummaryOf } from '../stacks/data-retention';
@@ -93,7 +93,7 @@ export function writeOutputs(
   }
   const storage = storageSummaryOf(cluster, stacks.all, stacks.retained);
   const summary: Summary = { ...buildSummary(cluster, figures), ...(storage ? { storage } : {}) };
-  writeFile(path.join(outdir, 'reports', 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFile(path.join(outdir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
 

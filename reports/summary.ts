@@ -2,6 +2,7 @@
  * The synth summary: the cluster in GPU and tenant terms, written to
  * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
  */
+import * as path from 'path';
 import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
 import { Cluster, totalGpus } from '../model/cluster';
 import { formatStorageSummary, StorageSummary } from '../storage/summary';
@@ -13,6 +14,9 @@ import {
   provisioningSummary,
 } from '../power/summary';
 import { formatNumber as n } from '../model/values';
+
+/** Where a synth writes its summary (and records its protected objects), relative to the output directory. */
+export const SUMMARY_FILE = path.join('reports', 'summary.json');
 
 /** Per-stack figures. */
 export interface StackSummary {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject, objectKey } from '../model/kube';
-import { Summary } from '../reports/summary';
+import { Summary, SUMMARY_FILE } from '../reports/summary';
 
 /** The summary as read from disk: sections other engineers add (fabric, storage, power) may be absent. */
 export type OutputSummary = Summary & { readonly [section: string]: unknown };
@@ -122,7 +122,7 @@ export function compare(a: string, b: string): number {
 }
 
 function readSummary(dir: string): OutputSummary {
-  const file = path.join(dir, 'reports', 'summary.json');
+  const file = path.join(dir, SUMMARY_FILE);
   if (!fs.existsSync(file)) {
     throw new OutputError(
       `${file}: not found; "${dir}" is not a synth output (run \`colossus synth --out ${dir}\` first)`,

@@ -4,10 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SUMMARY_FILE } from '../reports/summary';
 import { DataRecord } from './retention';
-
-/** Where a synth records its protected objects, relative to the output directory. */
-export const SUMMARY_FILE = path.join('reports', 'summary.json');
 
 /**
  * The protected and retained objects recorded by the synth that wrote `outdir`; none when it holds
