@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { kindInfo } from '../model/kinds';
 import { KubeObject } from '../model/kube';
 import { describeWithCrds, validateCustomResource } from './support/crd-validator';
 import { isCoreApi, validateCoreObjects } from './support/core-validator';
@@ -24,6 +25,22 @@ describe.each(examples)('core objects of %s', (example) => {
     const core = objectsOf(example).filter((o) => isCoreApi(o.apiVersion));
     expect(core.length).toBeGreaterThan(0);
     expect(validateCoreObjects(core)).toEqual([]);
+  });
+});
+
+describe.each(examples)('the kind registry and %s', (example) => {
+  it('declares every emitted kind with the apiVersion and scope the objects have', () => {
+    const mismatches = objectsOf(example).flatMap((o) => {
+      const info = kindInfo(o.kind);
+      const namespaced = o.metadata.namespace !== undefined;
+      if (info === undefined) return [`${o.kind}: not in model/kinds.ts`];
+      if (info.apiVersion !== o.apiVersion)
+        return [`${o.kind}: emitted as ${o.apiVersion}, registry says ${info.apiVersion}`];
+      if (info.namespaced !== namespaced)
+        return [`${o.kind} ${o.metadata.name}: namespaced=${namespaced}, registry says ${info.namespaced}`];
+      return [];
+    });
+    expect([...new Set(mismatches)]).toEqual([]);
   });
 });
 

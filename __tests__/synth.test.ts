@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { writeAtomically } from '../emit/output';
 import { escapeTemplates, terraformAddress } from '../emit/terraform';
-import { kindRank } from '../emit/yaml';
+import { applyRank as kindRank } from '../model/kinds';
 import { Construct } from 'constructs';
 import { Tenant } from '../constructs/tenant';
 import { ColossusStack } from '../stacks/colossus-stack';

@@ -4,58 +4,8 @@
  */
 import { stringify } from 'yaml';
 import { fastYaml } from './fast-yaml';
+import { applyRank } from '../model/kinds';
 import { KubeObject } from '../model/kube';
-
-/**
- * Apply order: namespaces first, then cluster-scoped configuration, then what lives in
- * namespaces; kinds that others refer to come before those that refer to them.
- */
-const KIND_ORDER: readonly string[] = [
-  'Namespace',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'StorageClass',
-  'VolumeSnapshotClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'NicClusterPolicy',
-  'IPPool',
-  'SriovNetworkNodePolicy',
-  'ClusterPolicy',
-  'NVIDIADriver',
-  'ComputeDomain',
-  'Topology',
-  'ResourceFlavor',
-  'Cohort',
-  'WorkloadPriorityClass',
-  'ClusterQueue',
-  'ResourceQuota',
-  'LimitRange',
-  'NetworkPolicy',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'SriovNetwork',
-  'NetworkAttachmentDefinition',
-  'LocalQueue',
-  // Management cluster: templates before what refers to them, health checks last.
-  'Metal3MachineTemplate',
-  'KubeadmConfigTemplate',
-  'Metal3RemediationTemplate',
-  'Metal3Cluster',
-  'KubeadmControlPlane',
-  'Cluster',
-  'MachineDeployment',
-  'MachineHealthCheck',
-];
-
-/** Rank of a kind in apply order; kinds not listed go last, in name order. */
-export function kindRank(kind: string): number {
-  const i = KIND_ORDER.indexOf(kind);
-  return i < 0 ? KIND_ORDER.length : i;
-}
 
 /** Serializes one object as a YAML document. */
 export function toYaml(object: KubeObject): string {
@@ -67,12 +17,12 @@ export function toYaml(object: KubeObject): string {
 /**
  * The YAML files of one stack: file name to content. Files are named `NN-<kind>.yaml`, NN the
  * kind's rank, so that `kubectl apply -f <dir>` (which goes in file-name order) applies them in
- * `KIND_ORDER`; kinds of equal rank (unlisted ones) sort by name.
+ * the kind registry's order; kinds of equal rank (unlisted ones) sort by name.
  */
 export function renderManifests(objects: readonly KubeObject[]): Map<string, string> {
   const byKind = new Map<string, KubeObject[]>();
   for (const o of objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
-  const kinds = [...byKind.keys()].sort((a, b) => kindRank(a) - kindRank(b) || a.localeCompare(b));
+  const kinds = [...byKind.keys()].sort((a, b) => applyRank(a) - applyRank(b) || a.localeCompare(b));
   const files = new Map<string, string>();
   kinds.forEach((kind) => {
     const docs = byKind
@@ -80,7 +30,7 @@ export function renderManifests(objects: readonly KubeObject[]): Map<string, str
       .slice()
       .sort((a, b) => identity(a).localeCompare(identity(b)))
       .map(toYaml);
-    files.set(`${String(kindRank(kind)).padStart(2, '0')}-${kind.toLowerCase()}.yaml`, docs.join('---\n'));
+    files.set(`${String(applyRank(kind)).padStart(2, '0')}-${kind.toLowerCase()}.yaml`, docs.join('---\n'));
   });
   return files;
 }

@@ -1,0 +1,77 @@
+/**
+ * The kind registry: every Kubernetes kind this project emits, with its apiVersion, scope and place in apply
+ * order. The YAML emitter numbers its files from it, and a test checks every emitted object against it, so a
+ * new kind is declared here once instead of in each emitter and review rule.
+ */
+
+/** What the project knows about one emitted kind. */
+export interface KindInfo {
+  /** The kind, for example `ClusterQueue`. */
+  readonly kind: string;
+  /** The apiVersion we emit: the storage version upstream serves (`v1` for the core group). */
+  readonly apiVersion: string;
+  /** Whether objects of the kind live in a namespace. */
+  readonly namespaced: boolean;
+}
+
+const kind = (k: string, apiVersion: string, namespaced: boolean): KindInfo => ({ kind: k, apiVersion, namespaced });
+
+/**
+ * Apply order: namespaces first, then cluster-scoped configuration, then what lives in namespaces; kinds that
+ * others refer to come before those that refer to them. A kind's index is its file number in `manifests/`,
+ * so new kinds go where they apply (renumbering files, never Terraform addresses).
+ */
+export const KINDS: readonly KindInfo[] = [
+  kind('Namespace', 'v1', false),
+  kind('CustomResourceDefinition', 'apiextensions.k8s.io/v1', false),
+  kind('PriorityClass', 'scheduling.k8s.io/v1', false),
+  kind('StorageClass', 'storage.k8s.io/v1', false),
+  kind('VolumeSnapshotClass', 'snapshot.storage.k8s.io/v1', false),
+  kind('ClusterRole', 'rbac.authorization.k8s.io/v1', false),
+  kind('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', false),
+  kind('ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1', false),
+  kind('ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/v1', false),
+  kind('NicClusterPolicy', 'mellanox.com/v1alpha1', false),
+  kind('IPPool', 'nv-ipam.nvidia.com/v1alpha1', true),
+  kind('SriovNetworkNodePolicy', 'sriovnetwork.openshift.io/v1', true),
+  kind('ClusterPolicy', 'nvidia.com/v1', false),
+  kind('NVIDIADriver', 'nvidia.com/v1alpha1', false),
+  kind('ComputeDomain', 'resource.nvidia.com/v1beta1', true),
+  kind('Topology', 'kueue.x-k8s.io/v1beta2', false),
+  kind('ResourceFlavor', 'kueue.x-k8s.io/v1beta2', false),
+  kind('Cohort', 'kueue.x-k8s.io/v1beta2', false),
+  kind('WorkloadPriorityClass', 'kueue.x-k8s.io/v1beta2', false),
+  kind('ClusterQueue', 'kueue.x-k8s.io/v1beta2', false),
+  kind('ResourceQuota', 'v1', true),
+  kind('LimitRange', 'v1', true),
+  kind('NetworkPolicy', 'networking.k8s.io/v1', true),
+  kind('ServiceAccount', 'v1', true),
+  kind('Role', 'rbac.authorization.k8s.io/v1', true),
+  kind('RoleBinding', 'rbac.authorization.k8s.io/v1', true),
+  kind('SriovNetwork', 'sriovnetwork.openshift.io/v1', true),
+  kind('NetworkAttachmentDefinition', 'k8s.cni.cncf.io/v1', true),
+  kind('LocalQueue', 'kueue.x-k8s.io/v1beta2', true),
+  // Management cluster: templates before what refers to them, health checks last.
+  kind('Metal3MachineTemplate', 'infrastructure.cluster.x-k8s.io/v1beta2', true),
+  kind('KubeadmConfigTemplate', 'bootstrap.cluster.x-k8s.io/v1beta2', true),
+  kind('Metal3RemediationTemplate', 'infrastructure.cluster.x-k8s.io/v1beta2', true),
+  kind('Metal3Cluster', 'infrastructure.cluster.x-k8s.io/v1beta2', true),
+  kind('KubeadmControlPlane', 'controlplane.cluster.x-k8s.io/v1beta2', true),
+  kind('Cluster', 'cluster.x-k8s.io/v1beta2', true),
+  kind('MachineDeployment', 'cluster.x-k8s.io/v1beta2', true),
+  kind('MachineHealthCheck', 'cluster.x-k8s.io/v1beta2', true),
+  // Data last: claims bind to the storage classes above.
+  kind('PersistentVolumeClaim', 'v1', true),
+];
+
+const BY_KIND = new Map(KINDS.map((k, rank) => [k.kind, { ...k, rank }]));
+
+/** The registry entry of a kind, or undefined for a kind this project does not emit. */
+export function kindInfo(k: string): KindInfo | undefined {
+  return BY_KIND.get(k);
+}
+
+/** Rank of a kind in apply order; a kind not in the registry goes last. */
+export function applyRank(k: string): number {
+  return BY_KIND.get(k)?.rank ?? KINDS.length;
+}
