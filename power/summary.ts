@@ -50,11 +50,14 @@ export function powerSummary(cluster: Cluster): PowerSummary {
     pools: Object.fromEntries(
       power.pools.map((p) => [p.pool, { kW: p.kW, racks: p.racks, maxRackKW: p.maxRackKW, site: p.site }]),
     ),
+    // Orbital sites are planning targets with their own section (site/summary.ts).
     sites: Object.fromEntries(
-      power.sites.map((s) => [
-        s.site,
-        { budgetMW: s.budgetMW, drawMW: s.drawMW, headroomMW: s.headroomMW, overheadFactor: s.overheadFactor },
-      ]),
+      power.sites
+        .filter((s) => cluster.sites.find((x) => x.name === s.site)?.kind !== 'orbital')
+        .map((s) => [
+          s.site,
+          { budgetMW: s.budgetMW, drawMW: s.drawMW, headroomMW: s.headroomMW, overheadFactor: s.overheadFactor },
+        ]),
     ),
   };
 }

@@ -82,7 +82,9 @@ function arrayKW(o: OrbitalSpec, year: number): number {
 }
 
 /** Net heat rejected per m2 of panel, W: radiated minus absorbed from the environment, on every face that sees space. */
-export function radiatorWPerM2(o: Pick<OrbitalSpec, 'radiatorSides' | 'emissivity' | 'radiatorTempK' | 'environmentWPerM2'>): number {
+export function radiatorWPerM2(
+  o: Pick<OrbitalSpec, 'radiatorSides' | 'emissivity' | 'radiatorTempK' | 'environmentWPerM2'>,
+): number {
   return o.radiatorSides * (o.emissivity * STEFAN_BOLTZMANN * o.radiatorTempK ** 4 - o.environmentWPerM2);
 }
 

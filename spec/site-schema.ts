@@ -66,7 +66,11 @@ const hall = objectOf(
       {
         capacityKW: number('Heat one unit moves to the facility water, kW.', 0, 10_000, true),
         flowLpm: number('Secondary-loop flow one unit delivers, L/min.', 0, 100_000, true),
-        racksServed: whole('Racks one group serves: 1 in-rack, a row for row CDUs, the hall for facility CDUs.', 1, 100_000),
+        racksServed: whole(
+          'Racks one group serves: 1 in-rack, a row for row CDUs, the hall for facility CDUs.',
+          1,
+          100_000,
+        ),
         unitsPerGroup: whole('Units in each group.', 1, 64),
         redundancy: {
           type: 'string',
@@ -105,7 +109,11 @@ const orbital = objectOf(
     radiatorSides: { type: 'integer', description: 'Faces of each panel that see space.', enum: [1, 2] },
     emissivity: number('Infrared emissivity of the radiator (0 to 1).', 0, 1, true),
     radiatorTempK: number('Radiator temperature, K.', 0, 1000, true),
-    environmentWPerM2: number("Heat absorbed per m2 of each radiator face from Earth's infrared and albedo, W/m2.", 0, 1361),
+    environmentWPerM2: number(
+      "Heat absorbed per m2 of each radiator face from Earth's infrared and albedo, W/m2.",
+      0,
+      1361,
+    ),
     neighbours: whole('Optical links per satellite to its neighbours.', 1, 64),
     linkGbpsPerNeighbour: number('Bandwidth of one optical link, Gb/s.', 0, 10_000_000, true),
     linkRangeKm: number('Distance at which a link holds that bandwidth, km.', 0, 100_000, true),
@@ -142,7 +150,11 @@ export const sitePhysicsSchemas: Record<string, JsonSchema> = {
     enum: ['ground', 'orbital'],
     default: 'ground',
   },
-  pue: number('Power usage effectiveness: the site draws its IT load times it. Default: overheadFactor covers cooling.', 1, 3),
+  pue: number(
+    'Power usage effectiveness: the site draws its IT load times it. Default: overheadFactor covers cooling.',
+    1,
+    3,
+  ),
   halls: {
     type: 'array',
     description: "The site's halls (rack positions, floor load, air and liquid cooling, racks per pool).",
@@ -152,7 +164,8 @@ export const sitePhysicsSchemas: Record<string, JsonSchema> = {
   },
   rackProfiles: {
     type: 'object',
-    description: 'Rack figures per catalog SKU (liquid share, weight, positions) where the catalog has none or the site differs.',
+    description:
+      'Rack figures per catalog SKU (liquid share, weight, positions) where the catalog has none or the site differs.',
     additionalProperties: rackProfile,
   },
   coolant: objectOf('Coolant flow sizing of the rack loops. Default: 1.5 L/min per kW at a 10 K rise.', {
