@@ -221,7 +221,7 @@ export function formatSiteLines(facility?: FacilitySummary, orbital?: OrbitalSum
   for (const [name, o] of Object.entries(orbital?.sites ?? {})) {
     const end = o.years[o.years.length - 1];
     lines.push(
-      `  orbital ${name} (planning target only, not emitted): ${n(o.satellites)} satellites, ${n(o.gpus)} GPUs, ${n(o.loadKWPerSatellite)} kW each; arrays ${n(o.arrayKWPerSatellite)} kW, radiators ${n(o.radiatorKWPerSatellite)} kW, links ${n(o.linkDemandGbps)} of ${n(o.linkSupplyGbps)} Gb/s per satellite; ${(end.capacity * 100).toFixed(1)} % of GPUs after ${end.year} years`,
+      `  orbital ${name} (planning target only, not emitted): ${n(o.satellites)} satellites, ${n(o.gpus)} GPUs, ${o.loadKWPerSatellite.toFixed(1)} kW each; arrays ${o.arrayKWPerSatellite.toFixed(1)} kW, radiators ${o.radiatorKWPerSatellite.toFixed(1)} kW, links ${n(o.linkDemandGbps)} of ${n(o.linkSupplyGbps)} Gb/s per satellite; ${(end.capacity * 100).toFixed(1)} % of GPUs after ${end.year} years`,
     );
   }
   return lines;
