@@ -17,9 +17,12 @@ import {
 } from '../site/facility';
 import { arrayMW, radiatorWPerM2 } from '../site/orbital';
 import { facilitySummary, ORBITAL_NOTE, orbitalSummary } from '../site/summary';
-import { buildSummary } from '../reports/summary';
+import { buildSummary, formatSummary } from '../reports/summary';
+import { diffCapacity } from '../review/diff';
+import { readOutput as readReviewOutput } from '../review/read-output';
+import { renderReportHtml, renderReportMarkdown } from '../review/report';
 import { specIssues } from './support/spec-issues';
-import { ROOT } from './support/synth';
+import { ROOT, SynthOutput, synthToTemp } from './support/synth';
 
 const ORBITAL = fs.readFileSync(path.join(ROOT, 'examples', 'orbital.yaml'), 'utf8');
 
@@ -147,11 +150,11 @@ describe('specs without halls', () => {
 });
 
 describe('the hall checks', () => {
-  it('accept the orbital example', () => {
+  it('accepts the orbital example', () => {
     expect(specIssues(ORBITAL)).toEqual([]);
   });
 
-  it('refuse racks beyond the hall positions', () => {
+  it('fails on racks beyond the hall positions', () => {
     const issue = only(edit('rackPositions: 4', 'rackPositions: 1'), 'hall-over-positions');
     expect(issue).toMatchObject({
       path: ['spec', 'sites', 0, 'halls', 0, 'rackPositions'],
@@ -160,7 +163,7 @@ describe('the hall checks', () => {
     });
   });
 
-  it('refuse a rack heavier than the floor carries over its share of the floor', () => {
+  it('fails on a rack heavier than the floor carries over its share of the floor', () => {
     const issue = only(edit('floorLoadKgPerM2: 1200', 'floorLoadKgPerM2: 300'), 'floor-over-load');
     // 1,360 kg over 14 m2 / 4 positions = 3.5 m2.
     expect(issue.message).toBe(
@@ -169,7 +172,7 @@ describe('the hall checks', () => {
     expect(issue.fix).toContain('reinforce the floor to 389 kg/m2, or give each rack 4.53 m2');
   });
 
-  it('refuse more heat to air than the hall removes', () => {
+  it('fails on more heat to air than the hall removes', () => {
     const issue = only(edit('airCoolingKW: 60', 'airCoolingKW: 30'), 'hall-over-air');
     expect(issue.message).toBe(
       'the racks of hall "lab-hall" put 40 kW into its air (qual: 2 x 132 kW x 0.15), more than its 30 kW of air cooling',
@@ -177,7 +180,7 @@ describe('the hall checks', () => {
     expect(issue.fix).toContain('raise airCoolingKW to 40');
   });
 
-  it('refuse liquid heat beyond a CDU group with one unit out (N+1)', () => {
+  it('fails on liquid heat beyond a CDU group with one unit out (N+1)', () => {
     const issue = only(edit('capacityKW: 250', 'capacityKW: 200'), 'cdu-over-capacity');
     expect(issue.path).toEqual(['spec', 'sites', 0, 'halls', 0, 'cdus', 'capacityKW']);
     // 2 racks x 132 kW x 0.85 = 224.4 kW on the one unit left.
@@ -187,21 +190,21 @@ describe('the hall checks', () => {
     expect(issue.fix).toBe('use units of 225 kW or more, 3 units per group, or fewer racks per group');
   });
 
-  it('refuse N+1 on a single-unit group: nothing is left with the unit out', () => {
+  it('fails on N+1 on a single-unit group: nothing is left with the unit out', () => {
     const issue = only(edit('unitsPerGroup: 2', 'unitsPerGroup: 1'), 'cdu-over-capacity');
     expect(issue.message).toContain('has 1 unit, and N+1 takes it out: 224 kW of liquid heat would have no unit left');
     // The same group with redundancy N fits (250 kW for 224.4 kW).
     expect(specIssues(edit('unitsPerGroup: 2, redundancy: N+1', 'unitsPerGroup: 1, redundancy: N'))).toEqual([]);
   });
 
-  it('refuse a coolant flow the CDUs cannot pump (1.5 L/min per kW at 10 K)', () => {
+  it('fails on a coolant flow the CDUs cannot pump (1.5 L/min per kW at 10 K)', () => {
     const issue = only(edit('flowLpm: 400', 'flowLpm: 300'), 'cdu-over-flow');
     expect(issue.message).toBe(
       'the most loaded CDU group of hall "lab-hall" needs 337 L/min (224 kW x 1.5 L/min per kW at a 10 K rise), more than its 1 working units pump: 1 x 300 L/min = 300 L/min',
     );
   });
 
-  it('refuse a declared flow per kW that water cannot carry at the declared rise', () => {
+  it('fails on a declared flow per kW that water cannot carry at the declared rise', () => {
     const text = edit('      pue: 1.3\n', '      pue: 1.3\n      coolant: { litresPerMinutePerKW: 1.0, riseK: 10 }\n');
     const issue = issuesOf(text).find((i) => i.code === 'coolant-below-physics')!;
     expect(issue).toMatchObject({
@@ -211,19 +214,19 @@ describe('the hall checks', () => {
     });
   });
 
-  it('refuse a supply temperature above the facility water class', () => {
+  it('fails on a supply temperature above the facility water class', () => {
     const issue = only(edit('supplyC: 30', 'supplyC: 35'), 'supply-above-class');
     expect(issue.message).toBe(
       'hall "lab-hall" is supplied at 35 degrees C, above the 32 degrees C its class W32 allows',
     );
   });
 
-  it('refuse liquid-cooled racks in a hall without CDUs', () => {
+  it('fails on liquid-cooled racks in a hall without CDUs', () => {
     const issue = only(edit(/ {10}cdus: .*\n/.exec(ORBITAL)![0], ''), 'hall-without-cdus');
     expect(issue.message).toBe('the racks of hall "lab-hall" send 224 kW to liquid, but the hall declares no CDUs');
   });
 
-  it('refuse a pool not placed in full, and racks of unknown pools or pools of other sites', () => {
+  it('fails on a pool not placed in full, and racks of unknown pools or pools of other sites', () => {
     expect(only(edit('racks: { qual: 2 }', 'racks: { qual: 1 }'), 'racks-unplaced')).toMatchObject({
       path: ['spec', 'nodePools', 0],
       message: 'pool "qual" has 2 racks, but the halls of site "qual" hold 1 of them (lab-hall: 1)',
@@ -238,7 +241,7 @@ describe('the hall checks', () => {
     );
   });
 
-  it('refuse an unpublished rack figure left undeclared (the NVL72 liquid share)', () => {
+  it('fails on an unpublished rack figure left undeclared (the NVL72 liquid share)', () => {
     const issue = only(
       edit('        GB200-NVL72: { liquidShare: 0.85 } # 85-90 % often quoted, unverified\n', '').replace(
         '      rackProfiles:\n',
@@ -253,7 +256,7 @@ describe('the hall checks', () => {
     expect(issue.message).toContain('has no liquidShare');
   });
 
-  it('refuse a site whose IT load times its PUE exceeds the feed, with the figures', () => {
+  it('fails on a site whose IT load times its PUE exceeds the feed, with the figures', () => {
     const issue = only(edit('pue: 1.3', 'pue: 2'), 'site-over-budget');
     // 2 x 132 kW x 1.1 = 290.4 kW of IT, x 2 = 580.8 kW against 500 kW.
     expect(issue.message).toBe(
@@ -261,7 +264,7 @@ describe('the hall checks', () => {
     );
   });
 
-  it('refuse a ground site without a power budget', () => {
+  it('fails on a ground site without a power budget', () => {
     expect(only(edit('      powerBudgetMW: 0.5\n', ''), 'missing-field')).toMatchObject({
       path: ['spec', 'sites', 0, 'powerBudgetMW'],
       message: 'required field "powerBudgetMW" is missing',
@@ -270,7 +273,7 @@ describe('the hall checks', () => {
 });
 
 describe('the orbital checks', () => {
-  it('refuse arrays that do not cover the load, naming the year (degradation over the mission)', () => {
+  it('fails on arrays that do not cover the load, naming the year (degradation over the mission)', () => {
     const issue = only(edit('arrayAreaM2: 400', 'arrayAreaM2: 350'), 'arrays-short');
     expect(issue.path).toEqual(['spec', 'sites', 1, 'orbital', 'arrayAreaM2']);
     // 350 m2 x 1,361 W/m2 x 0.3 = 142.9 kW; 132 kW x 1.15 = 151.8 kW.
@@ -288,7 +291,7 @@ describe('the orbital checks', () => {
     );
   });
 
-  it('refuse radiators that cannot reject the heat, counting sides and the environment', () => {
+  it('fails on radiators that cannot reject the heat, counting sides and the environment', () => {
     const issue = only(edit('radiatorAreaM2: 160', 'radiatorAreaM2: 100'), 'radiators-short');
     expect(issue.message).toBe(
       'the radiators of a satellite of site "dawn-dusk" reject 103.2 kW (100 m2 x 2 sides x (0.9 x sigma x 350^4 K - 250 W/m2 absorbed) = 1,032 W/m2), less than the 151.8 kW of heat it makes',
@@ -302,7 +305,7 @@ describe('the orbital checks', () => {
     );
   });
 
-  it('refuse fabric demand beyond the optical links (full 400G per GPU needs 28.8 Tb/s a satellite)', () => {
+  it('fails on fabric demand beyond the optical links (full 400G per GPU needs 28.8 Tb/s a satellite)', () => {
     const issue = only(edit('offSatelliteGbpsPerGpu: 50', 'offSatelliteGbpsPerGpu: 400'), 'links-short');
     expect(issue.message).toBe(
       'a satellite of site "dawn-dusk" sends 28,800 Gb/s off board (72 GPUs x 400 Gb/s), more than its 4 optical links carry: 4 x 1,600 Gb/s = 6,400 Gb/s',
@@ -310,14 +313,14 @@ describe('the orbital checks', () => {
     expect(issue.fix).toContain('links of 7,200 Gb/s or more');
   });
 
-  it('refuse a formation whose neighbours stand beyond the link range', () => {
+  it('fails on a formation whose neighbours stand beyond the link range', () => {
     const issue = only(edit('clusterRadiusKm: 1', 'clusterRadiusKm: 3'), 'links-out-of-range');
     expect(issue.message).toBe(
       '81 satellites packed in a 3 km radius stand 635 m apart, and the farthest of 4 neighbours is 635 m away, beyond the 500 m at which a link holds its bandwidth',
     );
   });
 
-  it('refuse a mission that ends below its capacity floor (fail-in-place)', () => {
+  it('fails on a mission that ends below its capacity floor (fail-in-place)', () => {
     const issue = only(edit('minEndOfMissionCapacity: 0.6', 'minEndOfMissionCapacity: 0.7'), 'capacity-below-floor');
     // 0.91^5 = 0.624.
     expect(issue.message).toBe(
@@ -325,7 +328,7 @@ describe('the orbital checks', () => {
     );
   });
 
-  it('refuse quota on an orbital pool, a power budget on an orbital site, and a spec with no ground pool', () => {
+  it('fails on quota on an orbital pool, a power budget on an orbital site, and a spec with no ground pool', () => {
     expect(
       only(edit('gpuQuota: { qual: 144 }', 'gpuQuota: { qual: 144, orbit: 72 }'), 'planned-pool-quota'),
     ).toMatchObject({
@@ -368,5 +371,58 @@ describe('the orbital example', () => {
     expect(o.years.map((y) => y.capacity)).toEqual([1, 0.91, 0.828, 0.754, 0.686, 0.624]);
     expect(o.years[5].arrayMW).toBeCloseTo(13.229 * 0.99 ** 5, 2);
     expect(o.years.every((y) => y.arrayMW >= y.loadMW)).toBe(true);
+  });
+});
+
+describe('synth, report and diff of a site plan', () => {
+  let base: SynthOutput;
+  let head: SynthOutput;
+  beforeAll(() => {
+    base = synthToTemp('examples/orbital.yaml');
+    head = synthToTemp(ORBITAL.replace('airCoolingKW: 60', 'airCoolingKW: 80').replace('racks: 81', 'racks: 72'));
+  });
+
+  it('emits no object for the orbital pool, and the summary says why', () => {
+    const objects = base.stacks.flatMap((s) => [...base.terraformObjects(s).values()]);
+    expect(objects.filter((o) => o.kind === 'ResourceFlavor').map((o) => o.metadata?.name)).toEqual(['qual']);
+    expect(JSON.stringify(objects)).not.toMatch(/"orbit"|dawn-dusk/);
+    expect(base.summary.orbital?.note).toBe(ORBITAL_NOTE);
+    expect(formatSummary(base.summary)).toContain(
+      'orbital dawn-dusk (planning target only, not emitted): 81 satellites, 5,832 GPUs, 151.8 kW each',
+    );
+  });
+
+  it('reports halls with their racks and CDUs, and the orbital site over its mission years', () => {
+    const output = readReviewOutput(base.outdir);
+    const md = renderReportMarkdown(output);
+    expect(md).toContain('## Halls');
+    expect(md).toContain('| qual | lab-hall | 2 | 4 | 0.3 | 0.2 | 2 (N+1) | 224 | 250 | 337 of 400 |');
+    expect(md).toContain(`## Orbital sites: ${ORBITAL_NOTE}`);
+    expect(md).toContain('| 5 | 3,639 | 62.4% | 12.581 | 7.673 | 4.908 |');
+    const html = renderReportHtml(output);
+    expect(html.match(/<rect class="hall" /g)).toHaveLength(1);
+    expect(html.match(/<rect class="rack" data-pool="qual"/g)).toHaveLength(2);
+    expect(html.match(/<rect class="position" /g)).toHaveLength(2);
+    expect(html.match(/<rect class="cdu" /g)).toHaveLength(2);
+    expect(html.match(/<rect class="capacity" /g)).toHaveLength(6);
+    expect(html).toContain('class="array-power"');
+  });
+
+  it('diffs cooling, space and orbital figures like power', () => {
+    const deltas = diffCapacity(readReviewOutput(base.outdir).summary, readReviewOutput(head.outdir).summary);
+    expect(deltas).toContainEqual(
+      expect.objectContaining({
+        section: 'facility',
+        item: 'sites.qual.halls.lab-hall',
+        metric: 'airCoolingKW',
+        base: 60,
+        head: 80,
+      }),
+    );
+    expect(deltas).toContainEqual(
+      expect.objectContaining({ section: 'orbital', item: 'sites.dawn-dusk', metric: 'gpus', base: 5832, head: 5184 }),
+    );
+    // The orbital pool is not a workload pool: its change is no pool delta.
+    expect(deltas.filter((d) => d.section === 'pools')).toEqual([]);
   });
 });
