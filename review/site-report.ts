@@ -4,7 +4,7 @@
  * power, heat and capacity over the mission years).
  */
 import { escapeXml as xml, formatNumber as fmt, isRecord } from '../model/values';
-import type { FacilitySummary, HallSummary, OrbitalSummary } from '../site/summary';
+import type { FacilitySummary, HallSummary, OrbitalSiteSummary, OrbitalSummary } from '../site/summary';
 import { compare, OutputSummary } from './read-output';
 import type { Table } from './report';
 
@@ -99,7 +99,7 @@ export function siteTables(s: OutputSummary): Table[] {
       title: `Orbital sites: ${orbital.note}`,
       header: ['figure', ...sites],
       numericFrom: 1,
-      rows: (<[string, (o: OrbitalSite) => string][]>[
+      rows: (<[string, (o: OrbitalSiteSummary) => string][]>[
         ['satellites', (o) => fmt(o.satellites)],
         ['GPUs', (o) => fmt(o.gpus)],
         ['draw and heat per satellite, kW', (o) => fmt(o.loadKWPerSatellite)],
@@ -135,8 +135,6 @@ export function siteTables(s: OutputSummary): Table[] {
   }
   return tables;
 }
-
-type OrbitalSite = OrbitalSummary['sites'][string];
 
 function racksOf(h: HallSummary): number {
   return Object.values(h.racks).reduce((a, b) => a + b, 0);

@@ -12,111 +12,141 @@ import { planOrbitalSite } from './orbital';
 export interface HallSummary {
   /** Racks per pool. */
   racks: Record<string, number>;
-  /** Rack positions of the hall, and those its racks take. */
+  /** Rack positions of the hall. */
   rackPositions: number;
+  /** Positions its racks take. */
   positionsUsed: number;
-  /** IT power of its racks, kW, and how it leaves: by liquid (CDUs) and by air. */
+  /** IT power of its racks, kW. */
   itKW: number;
+  /** Heat its racks send to liquid (the CDUs), kW. */
   liquidKW: number;
+  /** Heat its racks send to the hall's air, kW. */
   airKW: number;
   /** Air cooling of the hall, kW. */
   airCoolingKW: number;
-  /** CDU groups and units, and the redundancy of a group. */
+  /** CDU groups (0 without CDUs). */
   cduGroups: number;
+  /** CDU units. */
   cduUnits: number;
+  /** Redundancy of a group: N, N+1, 2N, or none. */
   cduRedundancy: string;
-  /** Liquid heat of the most loaded group, kW, and what a group moves with its allowed units out, kW. */
+  /** Liquid heat of the most loaded group, kW. */
   worstGroupLiquidKW: number;
+  /** Heat a group moves with its allowed units out, kW. */
   groupCapacityKW: number;
-  /** Coolant flow the most loaded group needs, L/min, and what a group pumps with its allowed units out. */
+  /** Coolant flow the most loaded group needs, L/min. */
   worstGroupFlowLpm: number;
+  /** Flow a group pumps with its allowed units out, L/min. */
   groupFlowLpm: number;
-  /** The heaviest rack, kg, its load on its share of the floor, kg/m2, and the floor's rating. */
+  /** The heaviest rack, kg. */
   heaviestRackKg: number;
+  /** Load of the heaviest rack on its share of the floor, kg/m2. */
   floorLoadKgPerM2: number;
+  /** Load the floor is rated for, kg/m2. */
   floorRatingKgPerM2: number;
-  /** Facility water class and supply temperature, degrees C. */
+  /** Facility water class. */
   waterClass: string;
+  /** Facility water supply temperature, degrees C. */
   supplyC: number;
+}
+
+/** The facility figures of one ground site. */
+export interface SiteFacilitySummary {
+  /**
+   * Facility power over IT power.
+   * @default - not declared
+   */
+  pue?: number;
+  /** IT load, MW (GPU racks x overhead factor). */
+  itMW: number;
+  /** What the site draws from its feed, MW. */
+  drawMW: number;
+  /** The feed, MW. */
+  feedMW: number;
+  /**
+   * Water the cooling towers take per day, litres.
+   * @default - absent without evaporative cooling
+   */
+  waterLitresPerDay?: number;
+  /**
+   * The same, US gallons.
+   * @default - absent without evaporative cooling
+   */
+  waterUSGallonsPerDay?: number;
+  /** Halls by name. */
+  halls: Record<string, HallSummary>;
 }
 
 /** `summary.facility`: per ground site with halls or a PUE. */
 export interface FacilitySummary {
-  readonly sites: Record<
-    string,
-    {
-      /**
-       * Facility power over IT power.
-       * @default - not declared
-       */
-      pue?: number;
-      /** IT load, MW (GPU racks x overhead factor). */
-      itMW: number;
-      /** What the site draws from its feed, MW. */
-      drawMW: number;
-      /** The feed, MW. */
-      feedMW: number;
-      /**
-       * Water the cooling towers take per day: litres and US gallons.
-       * @default - absent without evaporative cooling
-       */
-      waterLitresPerDay?: number;
-      waterUSGallonsPerDay?: number;
-      /** Halls by name. */
-      halls: Record<string, HallSummary>;
-    }
-  >;
+  /** Ground sites by name. */
+  readonly sites: Record<string, SiteFacilitySummary>;
 }
 
 /** One year of an orbital site's mission. */
 export interface OrbitalYearSummary {
+  /** Years since launch. */
   year: number;
   /** Share of the GPUs working. */
   capacity: number;
+  /** GPUs working. */
   gpus: number;
-  /** Orbit-average array power, MW, and the working payload's draw (all of it heat), MW. */
+  /** Orbit-average array power, MW. */
   arrayMW: number;
+  /** Draw of the working payload, MW: all of it heat to reject. */
   loadMW: number;
+}
+
+/** The figures of one orbital site. */
+export interface OrbitalSiteSummary {
+  /** Satellites of the formation. */
+  satellites: number;
+  /** Pools planned on the site. */
+  pools: string[];
+  /** Racks (one payload each) over all satellites. */
+  racks: number;
+  /** GPUs at launch. */
+  gpus: number;
+  /** GPU racks at the catalog's maximum, MW. */
+  gpuMW: number;
+  /** Draw and heat of one satellite at launch, kW. */
+  loadKWPerSatellite: number;
+  /** Orbit-average array power of one satellite at launch, kW. */
+  arrayKWPerSatellite: number;
+  /** Declared array area of a satellite, m2. */
+  arrayAreaM2: number;
+  /** Array area a satellite's load needs at launch, m2. */
+  arrayAreaNeededM2: number;
+  /** Net rejection per m2 of radiator panel, W. */
+  radiatorWPerM2: number;
+  /** Heat a satellite's radiators reject, kW. */
+  radiatorKWPerSatellite: number;
+  /** Declared radiator area of a satellite, m2. */
+  radiatorAreaM2: number;
+  /** Radiator area a satellite's heat needs, m2. */
+  radiatorAreaNeededM2: number;
+  /** Off-satellite fabric demand of one satellite, Gb/s. */
+  linkDemandGbps: number;
+  /** Optical link capacity of one satellite, Gb/s. */
+  linkSupplyGbps: number;
+  /** Spacing of neighbouring satellites, m. */
+  spacingM: number;
+  /** Distance to the farthest linked neighbour, m. */
+  farthestNeighbourM: number;
+  /** Distance at which a link holds its bandwidth, m. */
+  linkRangeM: number;
+  /** One-way light time across the formation, microseconds. */
+  crossingMicroseconds: number;
+  /** Year 0 to the end of the mission. */
+  years: OrbitalYearSummary[];
 }
 
 /** `summary.orbital`: the planning targets, never emitted. */
 export interface OrbitalSummary {
   /** What the output holds for them: nothing but these figures. */
   readonly note: string;
-  readonly sites: Record<
-    string,
-    {
-      satellites: number;
-      /** Pools planned on the site. */
-      pools: string[];
-      racks: number;
-      gpus: number;
-      /** GPU racks at the catalog's maximum, MW. */
-      gpuMW: number;
-      /** Draw and heat of one satellite, kW, and what its arrays deliver, kW. */
-      loadKWPerSatellite: number;
-      arrayKWPerSatellite: number;
-      /** Declared array area of a satellite, m2, and the area its load needs. */
-      arrayAreaM2: number;
-      arrayAreaNeededM2: number;
-      /** Net rejection per m2 of panel, W, a satellite's radiator capacity, kW, and declared and needed area, m2. */
-      radiatorWPerM2: number;
-      radiatorKWPerSatellite: number;
-      radiatorAreaM2: number;
-      radiatorAreaNeededM2: number;
-      /** Off-satellite fabric demand and optical link capacity of one satellite, Gb/s. */
-      linkDemandGbps: number;
-      linkSupplyGbps: number;
-      /** Neighbour spacing, farthest linked neighbour and link range, m. */
-      spacingM: number;
-      farthestNeighbourM: number;
-      linkRangeM: number;
-      /** One-way light time across the formation, microseconds. */
-      crossingMicroseconds: number;
-      /** Year 0 to the end of the mission. */
-      years: OrbitalYearSummary[];
-    }
-  >;
+  /** Orbital sites by name. */
+  readonly sites: Record<string, OrbitalSiteSummary>;
 }
 
 /** What the output says of orbital sites. */
