@@ -87,5 +87,12 @@ export { terraformAddress } from './emit/terraform';
 export type { StackSummary, Summary } from './reports/summary';
 export type { ClaimSummary, FilesystemSummary, StorageSummary } from './storage/summary';
 export type { PowerSummary, ProvisioningSummary } from './power/summary';
-export type { FacilitySummary, HallSummary, OrbitalSummary, OrbitalYearSummary } from './site/summary';
+export type {
+  FacilitySummary,
+  HallSummary,
+  OrbitalSiteSummary,
+  OrbitalSummary,
+  OrbitalYearSummary,
+  SiteFacilitySummary,
+} from './site/summary';
 export type { FabricSummary } from './fabric/summary';
