@@ -344,6 +344,31 @@ describe('the orbital checks', () => {
   });
 });
 
+describe('the fabric beside an orbital site', () => {
+  it('is sized for the ground pools only, and names a ground pool by its index in the spec', () => {
+    const withFabric = edit(
+      '    context: orbital-qual\n',
+      `    context: orbital-qual
+    podCIDR: 10.0.0.0/16
+    serviceCIDR: 10.96.0.0/16
+  fabric:
+    kind: spectrum-x
+    linkGbps: 400
+    switch: { model: SN5600, ports: 128, portGbps: 400 }
+    railCIDR: 100.64.0.0/16
+    nodesPerScalableUnit: 18
+`,
+    );
+    // The orbital pool's block (9 racks of 18 trays) is no scalable unit of 18 nodes, and is not checked.
+    expect(specIssues(withFabric)).toEqual([]);
+    const issue = only(
+      withFabric.replace('nodesPerScalableUnit: 18', 'nodesPerScalableUnit: 36'),
+      'scalable-unit-mismatch',
+    );
+    expect(issue.path.slice(0, 3)).toEqual(['spec', 'nodePools', 0]);
+  });
+});
+
 describe('the orbital example', () => {
   const { cluster } = loadSpecFile(path.join(ROOT, 'examples', 'orbital.yaml'));
 
