@@ -36,7 +36,9 @@ export { SpecError } from './spec/errors';
 export type { SpecIssue, SpecPath } from './spec/errors';
 export type {
   BackendSpec,
+  CduSpec,
   CheckpointSpec,
+  CoolantSpec,
   ClusterSpec,
   ClusterSpecDocument,
   FabricKind,
@@ -44,18 +46,25 @@ export type {
   FabricSwitchSpec,
   FilesystemKind,
   FilesystemSpec,
+  FacilityWaterSpec,
+  HallSpec,
   KubernetesSpec,
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  OrbitalSpec,
   OsImageSpec,
   PodSecurityLevel,
+  RackProfileSpec,
+  SiteKind,
   SiteSpec,
   TenantPriority,
   TenantSpec,
   TenantStorageSpec,
   TenantVolumeSpec,
   VolumePurpose,
+  WaterClass,
+  WaterSpec,
 } from './spec/types';
 export type { Cluster, NodePool, Site, Tenant as ResolvedTenant } from './model/cluster';
 export type { ClusterStorage, Filesystem as ResolvedFilesystem, StorageShare, Volume } from './storage/model';
@@ -67,7 +76,7 @@ export type { Identity as ObjectIdentity, KubeObject, ObjectMeta } from './model
 
 // GPU catalog: add a SKU with `GpuCatalog.builtIn().withSku(...)`.
 export { GpuCatalog } from './catalog/gpus';
-export type { GpuSku } from './catalog/gpus';
+export type { GpuSku, RackProfile } from './catalog/gpus';
 
 // Emitters: Terraform JSON, YAML manifests or both.
 export { synthesize } from './emit/synthesize';
@@ -78,4 +87,12 @@ export { terraformAddress } from './emit/terraform';
 export type { StackSummary, Summary } from './reports/summary';
 export type { ClaimSummary, FilesystemSummary, StorageSummary } from './storage/summary';
 export type { PowerSummary, ProvisioningSummary } from './power/summary';
+export type {
+  FacilitySummary,
+  HallSummary,
+  OrbitalSiteSummary,
+  OrbitalSummary,
+  OrbitalYearSummary,
+  SiteFacilitySummary,
+} from './site/summary';
 export type { FabricSummary } from './fabric/summary';

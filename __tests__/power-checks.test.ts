@@ -2,7 +2,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GpuCatalog } from '../catalog/gpus';
-import { DEFAULT_OVERHEAD_FACTOR } from '../model/cluster';
 import { computePower, gpuRacksKW } from '../power/model';
 import { formatPowerLines, powerSummary } from '../power/summary';
 import { SpecIssue } from '../spec/errors';
@@ -58,14 +57,15 @@ describe('the built-in example', () => {
   const { cluster } = loadSpecFile(path.join(ROOT, 'examples', 'colossus-1.yaml'));
   const power = computePower(cluster.pools, cluster.sites);
 
-  it('draws about 310 MW of GPU racks at the catalog figures, and fits 420 MW with the default overhead', () => {
+  it('draws about 310 MW of GPU racks at the catalog figures, and fits 420 MW with its overhead and PUE', () => {
     const gpuMW = power.pools.reduce((sum, p) => sum + p.gpuKW, 0) / 1000;
     expect(gpuMW).toBeCloseTo(18752 * 10.2e-3 + 6272 * 10.2e-3 + 418 * 0.132, 3);
     expect(gpuMW).toBeGreaterThan(305);
     expect(gpuMW).toBeLessThan(315);
     const [site] = power.sites;
-    expect(site).toMatchObject({ site: 'memphis', budgetMW: 420, overheadFactor: DEFAULT_OVERHEAD_FACTOR });
-    expect(site.drawMW).toBeCloseTo(gpuMW * 1.2, 2);
+    // Other IT racks x 1.1, then the facility x PUE 1.2 (the example declares both; see site-checks.test.ts).
+    expect(site).toMatchObject({ site: 'memphis', budgetMW: 420, overheadFactor: 1.1, pue: 1.2 });
+    expect(site.drawMW).toBeCloseTo(gpuMW * 1.1 * 1.2, 2);
     expect(site.headroomMW).toBeCloseTo(420 - site.drawMW, 3);
     expect(site.headroomMW).toBeGreaterThan(0);
   });
@@ -79,9 +79,11 @@ describe('the built-in example', () => {
 
   it('summarizes draw per pool and per site, and prints it', () => {
     const summary = powerSummary(cluster);
-    expect(summary.pools.h100).toEqual({ kW: 229524.48, racks: 2344, maxRackKW: 81.6, site: 'memphis' });
-    expect(summary.sites.memphis).toMatchObject({ budgetMW: 420, drawMW: 372.505, headroomMW: 47.495 });
-    expect(formatPowerLines(summary).join('\n')).toContain('site memphis: 372.505 MW of 420 MW');
+    expect(summary.pools.h100).toEqual({ kW: 252476.928, racks: 2344, maxRackKW: 81.6, site: 'memphis' });
+    expect(summary.sites.memphis).toMatchObject({ budgetMW: 420, drawMW: 409.755, headroomMW: 10.245, pue: 1.2 });
+    expect(formatPowerLines(summary).join('\n')).toContain(
+      'site memphis: 409.755 MW of 420 MW (GPU racks x 1.1 x PUE 1.2)',
+    );
   });
 });
 

@@ -41,7 +41,36 @@ export interface GpuSku {
   readonly defaultDriverVersion: string;
   /** MIG layouts (mig-parted `all-*` configs) to the number of GPU instances each GPU yields. */
   readonly migProfiles: Readonly<Record<string, number>>;
+  /**
+   * The rack as the floor and the cooling see it; its IT power is `rackKW`.
+   * @default - one position, weight and liquid share unknown (a site declares them in `rackProfiles`)
+   */
+  readonly rack?: RackProfile;
 }
+
+/**
+ * A rack's figures for halls and cooling. Figures that are not published (an NVL72's liquid share,
+ * an HGX rack's built weight) are left out: a site declares them in its `rackProfiles`.
+ */
+export interface RackProfile {
+  /** Floor positions one rack takes. */
+  readonly positions: number;
+  /**
+   * Weight of a full rack, kg.
+   * @default - unknown
+   */
+  readonly weightKg?: number;
+  /**
+   * Share of the rack's heat carried away by liquid, 0 to 1; the rest goes to the hall's air.
+   * @default - unknown
+   */
+  readonly liquidShare?: number;
+}
+
+/** DGX/HGX reference systems are air-cooled (DGX H100/H200/B200 user guides); liquid-cooled builds declare their share. */
+const AIR_COOLED_HGX: RackProfile = { positions: 1, liquidShare: 0 };
+/** NVL72: about 1,360 kg (vendor figures as reported); liquid share often quoted 85-90 %, unverified, so declared per site. */
+const NVL72_RACK: RackProfile = { positions: 1, weightKg: 1360 };
 
 const DRIVER = '580.95.05';
 
@@ -68,6 +97,7 @@ const BUILT_IN: readonly GpuSku[] = [
       ['3g.40gb', 2],
       ['7g.80gb', 1],
     ]),
+    rack: AIR_COOLED_HGX,
   },
   {
     name: 'H200-SXM-141GB',
@@ -88,6 +118,7 @@ const BUILT_IN: readonly GpuSku[] = [
       ['3g.71gb', 2],
       ['7g.141gb', 1],
     ]),
+    rack: AIR_COOLED_HGX,
   },
   {
     name: 'B200-SXM-180GB',
@@ -108,6 +139,7 @@ const BUILT_IN: readonly GpuSku[] = [
       ['3g.90gb', 2],
       ['7g.180gb', 1],
     ]),
+    rack: AIR_COOLED_HGX,
   },
   {
     name: 'GB200-NVL72',
@@ -128,6 +160,7 @@ const BUILT_IN: readonly GpuSku[] = [
       ['3g.93gb', 2],
       ['7g.186gb', 1],
     ]),
+    rack: NVL72_RACK,
   },
   {
     name: 'GB300-NVL72',
@@ -148,6 +181,7 @@ const BUILT_IN: readonly GpuSku[] = [
       ['3g.144gb', 2],
       ['7g.288gb', 1],
     ]),
+    rack: NVL72_RACK,
   },
 ];
 

@@ -3,6 +3,7 @@
  * (GPUs, racks, blocks per pool). Pure data, no cdktf: constructs, reports and checks read it.
  */
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
+import { arrayMW } from '../site/orbital';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import {
   BackendSpec,
@@ -10,8 +11,15 @@ import {
   FabricSpec,
   ManagementSpec,
   NodePoolSpec,
+  CoolantSpec,
+  HallSpec,
   ObjectQuotaSpec,
+  OrbitalSpec,
   PodSecurityLevel,
+  RackProfileSpec,
+  SiteKind,
+  SiteSpec,
+  WaterSpec,
   TenantPriority,
   TenantSpec,
 } from '../spec/types';
@@ -65,8 +73,43 @@ export interface Site {
   readonly powerBudgetMW: number;
   /** Power one rack may draw, kW. */
   readonly maxRackKW: number;
-  /** Multiplier on GPU-rack draw for CPU, storage and network racks and cooling. */
+  /** Multiplier on GPU-rack draw for CPU, storage and network racks and cooling (with `pue`: other IT racks only). */
   readonly overheadFactor: number;
+  /**
+   * `ground` or `orbital`.
+   * @default "ground"
+   */
+  readonly kind?: SiteKind;
+  /**
+   * Facility power over IT power; the site draws its IT load times it.
+   * @default - none: `overheadFactor` covers cooling
+   */
+  readonly pue?: number;
+  /**
+   * Halls with their floor, cooling and racks (site/facility.ts models them).
+   * @default - none
+   */
+  readonly halls?: readonly HallSpec[];
+  /**
+   * The site's rack figures per SKU, over the catalog's.
+   * @default - the catalog's
+   */
+  readonly rackProfiles?: Readonly<Record<string, RackProfileSpec>>;
+  /**
+   * Coolant flow sizing.
+   * @default - 1.5 L/min per kW at a 10 K rise
+   */
+  readonly coolant?: CoolantSpec;
+  /**
+   * Evaporative heat rejection.
+   * @default - none
+   */
+  readonly water?: WaterSpec;
+  /**
+   * An orbital site's assumptions (site/orbital.ts checks them against physics).
+   * @default - none
+   */
+  readonly orbital?: OrbitalSpec;
 }
 
 /** Default of `site.overheadFactor`: CPU, storage and network racks and cooling add about 20% to the GPU racks. */
@@ -138,8 +181,10 @@ export interface Cluster {
    * @default - none: nodes are provisioned outside this project
    */
   readonly management?: ManagementSpec;
-  /** Node pools, in spec order. */
+  /** Node pools of the workload cluster (every pool on a ground site), in spec order. */
   readonly pools: readonly NodePool[];
+  /** Pools on orbital sites: a planning target only, never emitted as workload objects. */
+  readonly plannedPools: readonly NodePool[];
   /** Tenants, in spec order. */
   readonly tenants: readonly Tenant[];
   /** Tenants' quotas on a pool may add up to more than its GPUs. */
@@ -218,11 +263,10 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
 export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): Cluster {
   const { spec } = doc;
   const name = doc.metadata.name;
-  // The semantic checks guarantee exactly one of site and sites.
-  const sites = (spec.sites ?? (spec.site ? [spec.site] : [])).map((s) => ({
-    ...s,
-    overheadFactor: s.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR,
-  }));
+  // The semantic checks guarantee exactly one of site and sites, and a budget on every ground site.
+  const sites = (spec.sites ?? (spec.site ? [spec.site] : [])).map(resolveSite);
+  const orbital = new Set(sites.filter((s) => s.kind === 'orbital').map((s) => s.name));
+  const pools = spec.nodePools.map((p) => resolvePool({ ...p, site: p.site ?? sites[0].name }, catalog));
   return {
     name,
     kubernetes: {
@@ -240,12 +284,22 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     site: sites[0],
     sites,
     management: spec.management,
-    pools: spec.nodePools.map((p) => resolvePool({ ...p, site: p.site ?? sites[0].name }, catalog)),
+    pools: pools.filter((p) => !orbital.has(p.site!)),
+    plannedPools: pools.filter((p) => orbital.has(p.site!)),
     tenants: spec.tenants.map((t) => resolveTenant(t, name)),
     allowOvercommit: spec.allowOvercommit ?? false,
     storage: resolveStorage(spec),
     fabric: spec.fabric,
   };
+}
+
+/** A site with its defaults; an orbital site's budget is what its arrays deliver at the start of the mission. */
+export function resolveSite(spec: SiteSpec): Site {
+  const overheadFactor = spec.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR;
+  if (spec.kind === 'orbital' && spec.orbital) {
+    return { ...spec, overheadFactor, powerBudgetMW: arrayMW(spec.orbital, 0) };
+  }
+  return { ...spec, overheadFactor, powerBudgetMW: spec.powerBudgetMW ?? 0 };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

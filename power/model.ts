@@ -17,7 +17,7 @@ export interface PoolPower {
   readonly maxRackKW: number;
   /** Draw of the pool's GPU racks, kW, at the catalog's maximum figures. */
   readonly gpuKW: number;
-  /** `gpuKW` times the site's overhead factor: what the pool costs the site's budget, kW. */
+  /** `gpuKW` times the site's overhead factor (and its PUE when declared): what the pool costs the site's budget, kW. */
   readonly kW: number;
 }
 
@@ -30,6 +30,16 @@ export interface SitePower {
   readonly headroomMW: number;
   readonly maxRackKW: number;
   readonly overheadFactor: number;
+  /**
+   * Facility power over IT power, when the site declares it.
+   * @default - none
+   */
+  readonly pue?: number;
+  /**
+   * IT load (GPU racks x overhead factor), MW, when the site declares a PUE.
+   * @default - none
+   */
+  readonly itMW?: number;
   /** Pools standing in the site, in spec order. */
   readonly pools: readonly string[];
 }
@@ -62,7 +72,8 @@ export function computePower(pools: readonly PowerPool[], sites: readonly Site[]
       racks: pool.racks,
       maxRackKW: round(rackKW(pool.sku, Math.min(pool.nodesPerRack, pool.nodes))),
       gpuKW: round(gpuKW),
-      kW: round(gpuKW * site.overheadFactor),
+      // With a PUE, the overhead factor covers the other IT racks and the PUE the facility (cooling, losses).
+      kW: round(gpuKW * site.overheadFactor * (site.pue ?? 1)),
     });
   }
   const sitePower = sites.map((site) => {
@@ -75,6 +86,9 @@ export function computePower(pools: readonly PowerPool[], sites: readonly Site[]
       headroomMW: round(site.powerBudgetMW - drawMW),
       maxRackKW: site.maxRackKW,
       overheadFactor: site.overheadFactor,
+      ...(site.pue === undefined
+        ? {}
+        : { pue: site.pue, itMW: round(here.reduce((sum, p) => sum + p.gpuKW * site.overheadFactor, 0) / 1000) }),
       pools: here.map((p) => p.pool),
     };
   });

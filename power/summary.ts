@@ -33,6 +33,11 @@ export interface PowerSummary {
       headroomMW: number;
       /** Multiplier applied to the GPU racks' draw. */
       overheadFactor: number;
+      /**
+       * Facility power over IT power, applied after the overhead factor.
+       * @default - absent when the site declares none
+       */
+      pue?: number;
     }
   >;
 }
@@ -50,11 +55,20 @@ export function powerSummary(cluster: Cluster): PowerSummary {
     pools: Object.fromEntries(
       power.pools.map((p) => [p.pool, { kW: p.kW, racks: p.racks, maxRackKW: p.maxRackKW, site: p.site }]),
     ),
+    // Orbital sites are planning targets with their own section (site/summary.ts).
     sites: Object.fromEntries(
-      power.sites.map((s) => [
-        s.site,
-        { budgetMW: s.budgetMW, drawMW: s.drawMW, headroomMW: s.headroomMW, overheadFactor: s.overheadFactor },
-      ]),
+      power.sites
+        .filter((s) => cluster.sites.find((x) => x.name === s.site)?.kind !== 'orbital')
+        .map((s) => [
+          s.site,
+          {
+            budgetMW: s.budgetMW,
+            drawMW: s.drawMW,
+            headroomMW: s.headroomMW,
+            overheadFactor: s.overheadFactor,
+            ...(s.pue === undefined ? {} : { pue: s.pue }),
+          },
+        ]),
     ),
   };
 }
@@ -70,7 +84,7 @@ export function formatPowerLines(power?: PowerSummary, provisioning?: Provisioni
   const lines: string[] = [];
   for (const [name, s] of Object.entries(power?.sites ?? {})) {
     lines.push(
-      `  site ${name}: ${s.drawMW} MW of ${s.budgetMW} MW (GPU racks x ${s.overheadFactor}), ${s.headroomMW} MW headroom`,
+      `  site ${name}: ${s.drawMW} MW of ${s.budgetMW} MW (GPU racks x ${s.overheadFactor}${s.pue === undefined ? '' : ` x PUE ${s.pue}`}), ${s.headroomMW} MW headroom`,
     );
   }
   for (const [name, p] of Object.entries(power?.pools ?? {})) {

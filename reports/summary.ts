@@ -14,6 +14,7 @@ import {
   provisioningSummary,
 } from '../power/summary';
 import { formatNumber as n } from '../model/values';
+import { FacilitySummary, facilitySummary, formatSiteLines, OrbitalSummary, orbitalSummary } from '../site/summary';
 
 /** Where a synth writes its summary (and records its protected objects), relative to the output directory. */
 export const SUMMARY_FILE = path.join('reports', 'summary.json');
@@ -96,6 +97,16 @@ export interface Summary {
    * @default - absent without `spec.fabric`
    */
   readonly fabric?: FabricSummary;
+  /**
+   * Halls, cooling, space and water of the ground sites that declare halls or a PUE.
+   * @default - absent when no site declares them
+   */
+  readonly facility?: FacilitySummary;
+  /**
+   * Orbital sites: a planning target only, never emitted.
+   * @default - absent without an orbital site
+   */
+  readonly orbital?: OrbitalSummary;
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -120,6 +131,8 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
     fabric: fabricSummary(cluster),
+    facility: facilitySummary(cluster),
+    orbital: orbitalSummary(cluster),
   };
 }
 
@@ -144,6 +157,7 @@ export function formatSummary(summary: Summary): string {
   }
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
   lines.push(...formatFabricLines(summary.fabric));
+  lines.push(...formatSiteLines(summary.facility, summary.orbital));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
 }

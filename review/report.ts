@@ -4,11 +4,12 @@
  * storage, power) as it comes; and a self-contained HTML page with an SVG picture of the site,
  * its pools and blocks, the tenants' quotas and the fabric tiers.
  */
-import { formatNumber as fmt, isRecord } from '../model/values';
+import { escapeXml as xml, formatNumber as fmt, isRecord } from '../model/values';
+import { siteSvg, siteTables } from './site-report';
 import { compare, SynthOutput } from './read-output';
 
 /** Summary sections drawn and tabled specifically; others are tabled generically. */
-const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks']);
+const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks', 'facility', 'orbital']);
 
 /** Distinct colours for tenants, in sorted-name order; pools use POOL_COLORS. */
 const TENANT_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
@@ -18,7 +19,7 @@ const POOL_COLORS = ['#4e79a7', '#59a14f', '#edc948', '#b07aa1', '#76b7b2', '#f2
 const MAX_BLOCKS_DRAWN = 2000;
 
 /** A table: header and rows of cells (already plain text). */
-interface Table {
+export interface Table {
   readonly title: string;
   readonly header: readonly string[];
   readonly rows: readonly (readonly string[])[];
@@ -160,6 +161,7 @@ function tables(output: SynthOutput): Table[] {
     .filter((k) => !KNOWN_SECTIONS.has(k))
     .sort(compare);
   for (const section of sections) result.push(...sectionTables(section, s[section]));
+  result.push(...siteTables(s));
   result.push({
     title: 'Stacks',
     header: ['stack', 'objects', 'Terraform resources'],
@@ -312,6 +314,11 @@ function renderSvg(output: SynthOutput): string {
     y += 22;
   }
 
+  // Halls with their racks and CDUs; orbital sites over their mission years.
+  const site = siteSvg(s, y, WIDTH, PAD);
+  parts.push(...site.parts);
+  y = site.y;
+
   const tiers = fabricTiers(s.fabric);
   if (tiers.length) {
     y += 16;
@@ -381,8 +388,4 @@ function md(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/([\\`*_[\]|])/g, '\\$1');
-}
-
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -10,7 +10,8 @@ import { SpecIssue, SpecPath } from './errors';
 import { ClusterSpec } from './types';
 
 /** The parts of a spec the fabric checks read. */
-export type FabricCheckInput = Pick<ClusterSpec, 'fabric' | 'kubernetes' | 'nodePools' | 'tenants'>;
+export type FabricCheckInput = Pick<ClusterSpec, 'fabric' | 'kubernetes' | 'nodePools' | 'tenants'> &
+  Partial<Pick<ClusterSpec, 'site' | 'sites'>>;
 
 /** Every fabric issue of a schema-valid spec; none when no fabric is declared. `base` prefixes the paths. */
 export function checkFabric(input: FabricCheckInput, catalog: GpuCatalog, base: SpecPath = ['spec']): SpecIssue[] {
@@ -21,12 +22,23 @@ export function checkFabric(input: FabricCheckInput, catalog: GpuCatalog, base: 
     (p) => catalog.find(p.gpu) && (p.nodes === undefined) !== (p.racks === undefined),
   );
   if (!sizeable) return [];
+  // Pools on orbital sites are planned, never emitted: the fabric is sized for the ground pools only.
+  const sites = input.sites ?? (input.site ? [input.site] : []);
+  const orbital = new Set(sites.filter((s) => s.kind === 'orbital').map((s) => s.name));
+  const ground = input.nodePools
+    .map((p, index) => ({ p, index }))
+    .filter(({ p }) => !orbital.has(p.site ?? sites[0]?.name ?? ''));
   const result = planFabric({
     fabric,
-    pools: input.nodePools.map((p) => resolvePool(p, catalog)),
+    pools: ground.map(({ p }) => resolvePool(p, catalog)),
     tenants: input.tenants.map((t) => resolveTenant(t, 'cluster')),
     podCIDR: input.kubernetes.podCIDR,
     serviceCIDR: input.kubernetes.serviceCIDR,
   });
-  return result.ok ? [] : result.issues.map((i) => ({ ...i, path: [...base, ...i.path] }));
+  // Issues name pools by their index among the ground pools: give them back their index in the spec.
+  const specPath = (path: SpecPath): SpecPath =>
+    path[0] === 'nodePools' && typeof path[1] === 'number'
+      ? ['nodePools', ground[path[1]].index, ...path.slice(2)]
+      : path;
+  return result.ok ? [] : result.issues.map((i) => ({ ...i, path: [...base, ...specPath(i.path)] }));
 }

@@ -3,7 +3,7 @@
  * and no site draws more than its power budget. Failures show the figures and how to fit.
  */
 import { GpuCatalog } from '../catalog/gpus';
-import { DEFAULT_OVERHEAD_FACTOR, resolvePool, Site } from '../model/cluster';
+import { resolvePool, resolveSite, Site } from '../model/cluster';
 import { computePower, PowerPool } from '../power/model';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
@@ -48,7 +48,18 @@ export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: Sp
       firstIndex.set(s.name, i);
     }
   });
-  const sites: Site[] = declared.map((s) => ({ ...s, overheadFactor: s.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR }));
+  declared.forEach((s, i) => {
+    // Required of ground sites only: an orbital site's arrays set its power (spec/check-site.ts).
+    if (s.kind !== 'orbital' && s.powerBudgetMW === undefined) {
+      issue(
+        'missing-field',
+        [...sitePath(i), 'powerBudgetMW'],
+        'required field "powerBudgetMW" is missing',
+        'add powerBudgetMW: the power available to the site, MW',
+      );
+    }
+  });
+  const sites: Site[] = declared.map(resolveSite);
   const names = sites.map((s) => s.name);
 
   const pools: { pool: PowerPool; index: number }[] = [];
@@ -97,7 +108,8 @@ export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: Sp
     }
   });
   power.sites.forEach((s, i) => {
-    if (s.drawMW <= s.budgetMW) return;
+    // An orbital site's power is checked against its arrays (spec/check-site.ts).
+    if (s.drawMW <= s.budgetMW || sites[i].kind === 'orbital' || declared[i].powerBudgetMW === undefined) return;
     const byPool = power.pools
       .filter((p) => p.site === s.site)
       .map((p) => `${p.pool}: ${mw(p.kW)} MW`)
@@ -105,7 +117,7 @@ export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: Sp
     issue(
       'site-over-budget',
       [...sitePath(i), 'powerBudgetMW'],
-      `site "${s.site}" draws ${mw(s.drawMW * 1000)} MW (${byPool}; GPU racks x ${s.overheadFactor} overhead), more than its budget of ${s.budgetMW} MW by ${mw(-s.headroomMW * 1000)} MW`,
+      `site "${s.site}" draws ${mw(s.drawMW * 1000)} MW (${byPool}; ${s.pue === undefined ? `GPU racks x ${s.overheadFactor} overhead` : `IT load ${mw(s.itMW! * 1000)} MW (GPU racks x ${s.overheadFactor}) x PUE ${s.pue}`}), more than its budget of ${s.budgetMW} MW by ${mw(-s.headroomMW * 1000)} MW`,
       `shrink or move pools by ${mw(-s.headroomMW * 1000)} MW of draw, or raise powerBudgetMW to ${Math.ceil(s.drawMW)}`,
     );
   });

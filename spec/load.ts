@@ -12,6 +12,7 @@ import { checkFabric } from './check-fabric';
 import { checkStorage } from './check-storage';
 import { checkManagement } from './check-management';
 import { checkPower } from './check-power';
+import { checkSite } from './check-site';
 import { checkReserved, checkStrings } from './hostile';
 import { SpecError, SpecIssue, SpecPath } from './errors';
 import { CLUSTER_SCHEMA } from './schema';
@@ -108,6 +109,7 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
     ...checkStorage(document.spec),
     ...checkReserved(document.spec),
     ...checkPower(document.spec, catalog),
+    ...checkSite(document.spec, catalog),
     ...checkManagement(document.spec),
     ...checkFabric(document.spec, catalog),
   ];

@@ -6,6 +6,7 @@
  * keyword carries the hint shown when a value does not match.
  */
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
+import { sitePhysicsSchemas } from './site-schema';
 
 /** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
 export interface JsonSchema {
@@ -305,18 +306,21 @@ const site = objectOf(
   'A physical site and its power envelope.',
   {
     name: dnsLabel('Site name.'),
-    powerBudgetMW: positive('Power available to the site, MW.', 100_000),
+    powerBudgetMW: positive('Power available to the site, MW (required on the ground; the arrays set it in orbit).', 100_000),
     maxRackKW: positive('Power one rack may draw, kW.', 10_000),
     overheadFactor: {
       type: 'number',
-      description: "Multiplier on the GPU racks' draw for CPU, storage and network racks and cooling.",
+      description:
+        "Multiplier on the GPU racks' draw for CPU, storage and network racks and cooling (with pue: the other IT racks only).",
       minimum: 1,
       maximum: 3,
       default: 1.2,
       'x-fix': 'use a factor from 1 (GPU racks only) to 3, for example 1.2',
     },
+    ...sitePhysicsSchemas,
   },
-  ['name', 'powerBudgetMW', 'maxRackKW'],
+  // powerBudgetMW is required of ground sites only (spec/check-power.ts).
+  ['name', 'maxRackKW'],
 );
 
 const management = objectOf(

@@ -114,15 +114,202 @@ export interface BackendSpec {
 export interface SiteSpec {
   /** Site name, as pools refer to it. */
   readonly name: string;
-  /** Power available to the site, megawatts. */
-  readonly powerBudgetMW: number;
-  /** Power a single rack may draw, kilowatts. */
+  /**
+   * `ground` (a data centre), or `orbital` (a satellite constellation: a planning target, never emitted).
+   * @default "ground"
+   */
+  readonly kind?: SiteKind;
+  /**
+   * Power available to the site (its feed), megawatts. Required on the ground; an orbital site's arrays set its power.
+   * @default - none on an orbital site
+   */
+  readonly powerBudgetMW?: number;
+  /** Power a single rack may draw, kilowatts (on an orbital site: one satellite's compute payload). */
   readonly maxRackKW: number;
   /**
-   * Multiplier on the GPU racks' draw for the CPU, storage and network racks and cooling.
+   * Multiplier on the GPU racks' draw for the CPU, storage and network racks and cooling; with `pue`
+   * declared, for the other IT racks only (cooling and facility losses are then in `pue`).
    * @default 1.2
    */
   readonly overheadFactor?: number;
+  /**
+   * Power usage effectiveness: facility power over IT power. When declared, the site draws its IT load times it.
+   * @default - none: `overheadFactor` covers cooling
+   */
+  readonly pue?: number;
+  /**
+   * The site's halls: rack positions, floor, air and liquid cooling, and the racks of each pool they hold.
+   * @default - none: no space or cooling checks
+   */
+  readonly halls?: readonly HallSpec[];
+  /**
+   * Rack figures per catalog SKU that the catalog does not know or that this site builds differently
+   * (liquid share, weight); SKU name to profile.
+   * @default - the catalog's rack profiles
+   */
+  readonly rackProfiles?: Readonly<Record<string, RackProfileSpec>>;
+  /**
+   * Coolant flow sizing of the secondary (rack) loops.
+   * @default - 1.5 L/min per kW at a 10 K rise
+   */
+  readonly coolant?: CoolantSpec;
+  /**
+   * Evaporative heat rejection: water used per day is reported from it.
+   * @default - none: dry heat rejection, no water figure
+   */
+  readonly water?: WaterSpec;
+  /**
+   * The declared assumptions of an orbital site (required with `kind: orbital`).
+   * @default - none
+   */
+  readonly orbital?: OrbitalSpec;
+}
+
+/** Where a site is. */
+export type SiteKind = 'ground' | 'orbital';
+
+/** ASHRAE TC 9.9 facility water classes (the highest supply temperature each allows). */
+export type WaterClass = 'W17' | 'W27' | 'W32' | 'W40' | 'W45' | 'W+';
+
+/** A data hall: floor, air cooling, facility water, CDUs, and the racks placed in it. */
+export interface HallSpec {
+  /** Hall name, unique within the site; what a later cell layout refers to. */
+  readonly name: string;
+  /** Rack positions on the floor. */
+  readonly rackPositions: number;
+  /** Floor area of the rack positions with their aisles, m2. */
+  readonly floorAreaM2: number;
+  /** Uniform load the floor is rated for, kg/m2. */
+  readonly floorLoadKgPerM2: number;
+  /** Heat the hall's air handling removes, kW. */
+  readonly airCoolingKW: number;
+  /** Facility water supplied to the CDUs. */
+  readonly facilityWater: FacilityWaterSpec;
+  /**
+   * The coolant distribution units serving the hall's liquid-cooled racks.
+   * @default - none: the hall's racks must be air-cooled
+   */
+  readonly cdus?: CduSpec;
+  /** Racks of each pool placed in the hall (pool name to racks). */
+  readonly racks: Readonly<Record<string, number>>;
+}
+
+/** Facility water supplied to a hall. */
+export interface FacilityWaterSpec {
+  /** ASHRAE class the plant is built to. */
+  readonly class: WaterClass;
+  /** Supply temperature, degrees C. */
+  readonly supplyC: number;
+}
+
+/** Identical CDUs in groups, each group serving a fixed number of racks. */
+export interface CduSpec {
+  /** Heat one unit moves to the facility water, kW. */
+  readonly capacityKW: number;
+  /** Secondary-loop flow one unit delivers, L/min. */
+  readonly flowLpm: number;
+  /** Racks one group serves: 1 for in-rack CDUs, a row for row CDUs, the hall for facility CDUs. */
+  readonly racksServed: number;
+  /** Units in each group. */
+  readonly unitsPerGroup: number;
+  /**
+   * Units of a group that may be out with its racks still cooled: N (none), N+1 (one), 2N (half).
+   * @default "N+1"
+   */
+  readonly redundancy?: 'N' | 'N+1' | '2N';
+}
+
+/** Rack figures a site declares for a SKU. */
+export interface RackProfileSpec {
+  /**
+   * Share of the rack's heat carried away by liquid, 0 to 1 (the rest goes to the hall's air).
+   * @default - the catalog's figure
+   */
+  readonly liquidShare?: number;
+  /**
+   * Weight of a full rack, kg.
+   * @default - the catalog's figure
+   */
+  readonly weightKg?: number;
+  /**
+   * Floor positions one rack takes.
+   * @default - the catalog's figure
+   */
+  readonly positions?: number;
+}
+
+/** Coolant flow sizing: flow per kW of liquid heat at a temperature rise. */
+export interface CoolantSpec {
+  /**
+   * Secondary-loop flow per kW of liquid heat, L/min (OCP guidance: about 1.5, range 1.25 to 2.0).
+   * @default 1.5
+   */
+  readonly litresPerMinutePerKW?: number;
+  /**
+   * Temperature rise of the coolant across the racks, K.
+   * @default 10
+   */
+  readonly riseK?: number;
+}
+
+/** Evaporative heat rejection (cooling towers), for the water figure. */
+export interface WaterSpec {
+  /** Share of the site's heat rejected by evaporation, 0 to 1 (the rest by dry coolers or chillers). */
+  readonly evaporativeShare: number;
+  /** Cycles of concentration of the towers: make-up water is evaporation times C/(C-1). */
+  readonly cyclesOfConcentration: number;
+}
+
+/**
+ * The declared assumptions of an orbital site: a formation of identical satellites. Every figure is
+ * a planning assumption (none is flight data), checked against physics.
+ */
+export interface OrbitalSpec {
+  /** Satellites in the formation; the site's racks are spread evenly over them. */
+  readonly satellites: number;
+  /** Solar array area per satellite, m2. */
+  readonly arrayAreaM2: number;
+  /** Cell efficiency at the start of the mission, 0 to 1. */
+  readonly cellEfficiency: number;
+  /**
+   * Share of the orbit in sunlight (about 1 in a dawn-dusk sun-synchronous orbit).
+   * @default 1
+   */
+  readonly sunlitFraction?: number;
+  /**
+   * Array output lost per year (radiation and thermal cycling), 0 to 1.
+   * @default 0
+   */
+  readonly arrayDegradationPerYear?: number;
+  /** Radiator panel area per satellite, m2 (one face). */
+  readonly radiatorAreaM2: number;
+  /** Faces of each panel that see space: 2 for a free-standing panel, 1 for one on a body. */
+  readonly radiatorSides: 1 | 2;
+  /** Infrared emissivity of the radiator surface, 0 to 1. */
+  readonly emissivity: number;
+  /** Radiator temperature, K. */
+  readonly radiatorTempK: number;
+  /** Heat absorbed per m2 of each radiator face from Earth's infrared and albedo, W/m2. */
+  readonly environmentWPerM2: number;
+  /** Optical links per satellite to its neighbours. */
+  readonly neighbours: number;
+  /** Bandwidth of one optical link, Gb/s. */
+  readonly linkGbpsPerNeighbour: number;
+  /** Distance at which a link holds that bandwidth, km. */
+  readonly linkRangeKm: number;
+  /** Radius of the formation, km. */
+  readonly clusterRadiusKm: number;
+  /** Bandwidth each GPU sends off its satellite, Gb/s (its fabric NIC divided by the oversubscription allowed). */
+  readonly offSatelliteGbpsPerGpu: number;
+  /** Share of the GPUs that fail per year and are never repaired, 0 to 1. */
+  readonly annualFailureRate: number;
+  /** Mission length, years. */
+  readonly missionYears: number;
+  /**
+   * Capacity that must remain at the end of the mission, 0 to 1.
+   * @default - none: capacity is reported, not checked
+   */
+  readonly minEndOfMissionCapacity?: number;
 }
 
 /** The management cluster (Cluster API v1.14 with Metal3 CAPM3 v1.13 installed) that provisions the nodes. */
