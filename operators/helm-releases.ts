@@ -73,7 +73,13 @@ export class OperatorReleases extends Construct {
         wait: RELEASE_DEFAULTS.wait,
         timeout: RELEASE_DEFAULTS.timeoutSeconds,
         maxHistory: RELEASE_DEFAULTS.maxHistory,
+        upgradeInstall: RELEASE_DEFAULTS.upgradeInstall,
+        disableOpenapiValidation: r.disableOpenApiValidation,
         dependsOn: [...namespaceResource(r.namespace), ...needs],
+        // Uninstalling an operator is destructive cluster-wide (Kueue's templated CRDs take every queue
+        // and workload with them), and helm provider v3.1.1 replaces a release on a name or namespace
+        // change (resource_helm_release.go RequiresReplace): Terraform must refuse both.
+        lifecycle: { preventDestroy: true },
       });
       release.overrideLogicalId(address);
       releases.set(r.name, release);
