@@ -9,6 +9,7 @@ import { EmitOptions, ObjectSink } from '../constructs/object-sink';
 import { KubernetesManifest } from '../emit/manifest-resource';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
+import { assertNoKubeOverrides } from './kube-environment';
 import { KubernetesBackend } from './kubernetes-backend';
 import { assertPlainValues } from './plain-values';
 import { policyValidation } from './policy';
@@ -67,6 +68,8 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
   public constructor(scope: Construct, name: string, props: ColossusStackProps) {
     super(scope, name);
     this.emitTerraform = props.terraform ?? true;
+    // The provider below pins a context; KUBE_* variables would silently replace it.
+    if (this.emitTerraform) assertNoKubeOverrides();
     const kubeconfig = props.kubeconfig ?? '~/.kube/config';
     const backend = props.backend ?? { kind: 'local', path: `terraform.${name}.tfstate` };
     if (backend.kind === 'kubernetes') {
