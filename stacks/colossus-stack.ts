@@ -10,7 +10,7 @@ import { KubernetesManifest } from '../emit/manifest-resource';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
 import { assertNoKubeOverrides } from './kube-environment';
-import { KubernetesBackend } from './kubernetes-backend';
+import { KubernetesBackend, stateSecretSuffix } from './kubernetes-backend';
 import { assertPlainValues } from './plain-values';
 import { policyValidation } from './policy';
 
@@ -74,7 +74,7 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
     const backend = props.backend ?? { kind: 'local', path: `terraform.${name}.tfstate` };
     if (backend.kind === 'kubernetes') {
       new KubernetesBackend(this, {
-        secretSuffix: name,
+        secretSuffix: stateSecretSuffix(name),
         namespace: backend.namespace,
         configPath: kubeconfig,
         configContext: props.kubeContext,
