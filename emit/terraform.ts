@@ -83,7 +83,9 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
     preventDestroy || trigger
       ? {
           preventDestroy: preventDestroy || undefined,
-          replaceTriggeredBy: trigger ? [trigger] : undefined,
+          // A plain reference: Terraform v1.11.4 (configs/import.go unwrapJSONRefExpr) parses the JSON string
+          // as an expression, and cdktf 0.21's "${...}" for a resource object is not one (hashicorp/terraform-cdk#3532).
+          replaceTriggeredBy: trigger ? [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`] : undefined,
         }
       : undefined;
   const resource = new KubernetesManifest(stack, address, {
