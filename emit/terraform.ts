@@ -48,6 +48,8 @@ export interface ManifestOptions {
   readonly preventDestroy?: boolean;
   /** Resources that must exist first (the object's namespace, say). */
   readonly dependsOn?: readonly KubernetesManifest[];
+  /** Take over fields other field managers own (`force_conflicts`), to adopt an existing object. */
+  readonly adopt?: boolean;
 }
 
 /** Suffix of the `terraform_data` resource holding an object's immutable fields. */
@@ -90,7 +92,7 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
       : undefined;
   const resource = new KubernetesManifest(stack, address, {
     manifest: escapeTemplates(object) as Record<string, unknown>,
-    fieldManager: { name: MANAGER, forceConflicts: false },
+    fieldManager: { name: MANAGER, forceConflicts: options.adopt ?? false },
     wait: readinessWait(object),
     dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,
     lifecycle,

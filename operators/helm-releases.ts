@@ -31,6 +31,11 @@ export interface OperatorReleasesProps {
    * @default true
    */
   readonly terraform?: boolean;
+  /**
+   * Import existing releases (ID `namespace/name`, terraform-provider-helm v3.1.1 ImportState).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** Helm releases of the operators; a release waits for its namespace and for the releases it needs. */
@@ -82,6 +87,7 @@ export class OperatorReleases extends Construct {
         lifecycle: { preventDestroy: true },
       });
       release.overrideLogicalId(address);
+      if (props.adopt) release.importFrom(`${r.namespace}/${r.name}`);
       releases.set(r.name, release);
     }
   }

@@ -75,6 +75,11 @@ export interface ClusterStacksOptions {
    * @default - none: nothing is retained
    */
   readonly previousData?: readonly DataRecord[];
+  /**
+   * Adopt what already exists: import blocks for every object and Helm release (see `ColossusStackProps.adopt`).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** Builds every stack of `cluster` inside `scope` (a cdktf App). */
@@ -89,6 +94,7 @@ export function buildClusterStacks(
       kubeconfig: kube.kubeconfig,
       backend: backendFor(cluster, name),
       terraform: options.terraform,
+      adopt: options.adopt,
     });
 
   const management = resolveManagement(cluster);
@@ -102,6 +108,7 @@ export function buildClusterStacks(
     kubernetesVersion: cluster.kubernetes.version,
     sink: operators,
     terraform: options.terraform,
+    adopt: options.adopt,
   });
   // No dependency on the management stack: it is another cluster, and its kubeconfig is a step in between.
 
