@@ -23,7 +23,11 @@ function main(): void {
   const app = new App({ stackTraces: false });
   // Before anything is written: what the last synth into this directory protected.
   const previousData = readPreviousDataRecords(app.outdir);
-  const stacks = buildClusterStacks(app, loaded.cluster, { previousData });
+  // COLOSSUS_ADOPT=true: import blocks to adopt what already exists (see `colossus synth --adopt`).
+  const stacks = buildClusterStacks(app, loaded.cluster, {
+    previousData,
+    adopt: process.env.COLOSSUS_ADOPT === 'true',
+  });
   app.synth();
   writeOutputs(app.outdir, loaded.cluster, stacks);
 }

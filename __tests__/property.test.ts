@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { App } from 'cdktf';
 import { synthesize } from '../emit/synthesize';
 import { KubeObject, LABELS } from '../model/kube';
+import { parseQuantity } from '../model/quantity';
 import { Cluster } from '../model/cluster';
 import { parseSpec } from '../spec/load';
 import { buildClusterStacks } from '../stacks/cluster-stacks';
@@ -36,11 +37,9 @@ function unescapeTemplates(value: unknown): unknown {
   return value;
 }
 
-/** A storage quantity (`500Ti`, `0`) in TiB. */
+/** A storage quantity (`500Ti`, `1Pi`, `512Gi`, `0`) in TiB. */
 function tib(quantity: string): number {
-  const m = /^(\d+)(Ti|Gi)?$/.exec(quantity);
-  if (!m) throw new Error(`unexpected storage quantity ${quantity}`);
-  return Number(m[1]) / (m[2] === 'Gi' ? 1024 : m[2] === 'Ti' ? 1 : 2 ** 40);
+  return Number(parseQuantity(quantity).nanos / 10n ** 9n) / 2 ** 40;
 }
 
 /** The fabric partition a tenant network object attaches to: `vlan:N` or `pkey:0x...`. */

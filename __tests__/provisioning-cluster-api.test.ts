@@ -74,12 +74,13 @@ describe('the management stack', () => {
     expect(out.summary.provisioning).toEqual({ machineDeployments: { h100: 1, mig: 2 } });
   });
 
-  it('uses the management context, and deploys before the operators, which deploy before the platform', () => {
+  it('uses the management context; the operators deploy before the platform', () => {
     expect(out.cdktf('lab-management').provider?.kubernetes).toEqual([
       { config_context: 'lab-mgmt', config_path: '~/.kube/config' },
     ]);
     const manifest = JSON.parse(fs.readFileSync(path.join(out.outdir, 'manifest.json'), 'utf8'));
-    expect(manifest.stacks['lab-operators'].dependencies).toEqual(['lab-management']);
+    // No dependency across clusters: the workload kubeconfig is a step between them (issue 19 item 3).
+    expect(manifest.stacks['lab-operators'].dependencies).toEqual([]);
     expect(manifest.stacks['lab-platform'].dependencies).toContain('lab-operators');
     expect(manifest.stacks['lab-tenant-partner'].dependencies).toContain('lab-platform');
   });
@@ -128,6 +129,9 @@ describe('the management stack', () => {
     }
     expect(find('Metal3Cluster', 'lab').metadata.annotations).toEqual({
       'metal3.io/metal3-label-sync-prefixes': 'colossus.dev',
+      // Deleting it deprovisions hosts: GitOps tools never prune it (issue 19 item 6).
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
     expect(spec(find('Metal3MachineTemplate', 'lab-control-plane')).template.spec.hostSelector).toEqual({
       matchLabels: { 'colossus.dev/role': 'control-plane' },

@@ -475,7 +475,9 @@ describe('colossus diff', () => {
     const d = diff(lab, head);
     expect(d.risk).toBe('high');
     const stack = d.stacks.find((s) => s.stack === 'lab-tenant-partner')!;
-    const partnerObjects = readOutput(lab).objects.filter((o) => o.stack === 'lab-tenant-partner').length;
+    const partnerObjects = readOutput(lab).objects.filter(
+      (o) => o.stack === 'lab-tenant-partner' && o.kubernetes,
+    ).length;
     expect(stack.counts).toEqual({ added: 0, removed: 0, changed: 0, replaced: partnerObjects });
     const ns = stack.changes.find((c) => c.identity === 'Namespace/partner')!;
     expect(ns.address).toEqual({

@@ -34,6 +34,7 @@ describe('the built-in example', () => {
   it('has a platform stack and one stack per tenant, tenants after the platform', () => {
     expect(out.stacks).toEqual(
       [
+        'colossus-1-fabric',
         'colossus-1-management',
         'colossus-1-operators',
         'colossus-1-platform',

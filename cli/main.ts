@@ -16,8 +16,9 @@ import { auditCommand, diffCommand, reportCommand } from '../review/commands';
 export const EXIT = { ok: 0, invalid: 1, usage: 64, internal: 70 } as const;
 
 const USAGE = `usage:
-  colossus synth [--spec FILE] [--out DIR] [--emit terraform|yaml|both] [--previous SUMMARY]
+  colossus synth [--spec FILE] [--out DIR] [--emit terraform|yaml|both] [--previous SUMMARY] [--adopt true]
                                              synthesize Terraform JSON and/or YAML manifests, and reports
+                                             (--adopt true: import blocks to adopt what already exists)
   colossus validate --spec FILE              check a spec and report every problem
   colossus diff BASE_OUT HEAD_OUT [--format markdown|json] [--fail-on high|medium]
                                              review a change between two synth outputs (exit 2 at --fail-on)
@@ -68,14 +69,15 @@ export function run(args: readonly string[], io: Io = stdio): number {
   try {
     switch (command) {
       case 'synth': {
-        const { flags } = parseFlags(rest, ['spec', 'out', 'emit', 'previous']);
+        const { flags } = parseFlags(rest, ['spec', 'out', 'emit', 'previous', 'adopt']);
         const emit = oneOf('emit', flags.emit ?? 'both', ['terraform', 'yaml', 'both'] as const);
+        const adopt = oneOf('adopt', flags.adopt ?? 'false', ['true', 'false'] as const) === 'true';
         const spec = flags.spec ?? builtInExample();
         const { cluster } = loadSpecFile(spec);
         const outdir = flags.out ?? 'cdktf.out';
         const unsafe = unsafeOutputReason(outdir);
         if (unsafe) throw new UsageError(unsafe);
-        const summary = synthesize(cluster, { outdir, emit, previousSummary: flags.previous });
+        const summary = synthesize(cluster, { outdir, emit, previousSummary: flags.previous, adopt });
         io.out(formatSummary(summary));
         const written = [
           ...(emit === 'yaml' ? [] : [path.join(outdir, 'stacks')]),

@@ -17,7 +17,7 @@ import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
 import type { NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
 import { nodeAgentTolerations } from '../operators/charts';
-import { sinkOf } from './object-sink';
+import { ObjectSink, sinkOf } from './object-sink';
 
 // kubernetes-types 1.30 drops the fields NamedRuleWithOperations inlines from RuleWithOperations.
 declare module 'kubernetes-types/admissionregistration/v1' {
@@ -59,6 +59,12 @@ export interface ComputeFabricProps {
   readonly plan: FabricPlan;
   /** The cluster's pools (their names select the fabric's nodes). */
   readonly pools: readonly NodePool[];
+  /**
+   * Where the nv-ipam IPPools go: their CRD appears only once the Network Operator has reconciled the
+   * NicClusterPolicy, so they belong to a stack planned after this one (the cluster's fabric stack).
+   * @default - the enclosing stack
+   */
+  readonly ipPoolSink?: ObjectSink;
 }
 
 /** The cluster-wide fabric objects. Create it inside the platform stack. */
@@ -106,9 +112,10 @@ export class ComputeFabric extends Construct {
       }),
     );
 
+    const ipPools = props.ipPoolSink ?? sink;
     for (const range of plan.rails) {
       const onRail = props.pools.filter((p) => p.sku.rdmaNicsPerNode > range.rail).map((p) => p.name);
-      add(
+      ipPools.addObject(
         build({
           apiVersion: 'nv-ipam.nvidia.com/v1alpha1',
           kind: 'IPPool',

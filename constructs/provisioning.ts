@@ -4,7 +4,10 @@
  */
 import { Construct } from 'constructs';
 import { Cluster } from '../model/cluster';
+import { finalize, KubeObject } from '../model/kube';
+import { deprovisionsHosts } from '../model/lifecycle';
 import { clusterApiObjects } from '../provisioning/cluster-api';
+import { ARGOCD_SYNC_OPTIONS, FLUX_PRUNE } from '../storage/protection';
 import { sinkOf } from './object-sink';
 
 /** Props of ClusterProvisioning. */
@@ -25,7 +28,17 @@ export class ClusterProvisioning extends Construct {
     }
     const objects = clusterApiObjects(props.cluster);
     const sink = sinkOf(this);
-    objects.forEach((o) => sink.addObject(o));
+    // Deleting these deprovisions hosts: the stack adds prevent_destroy, and GitOps tools must never prune them.
+    objects.forEach((o) => sink.addObject(deprovisionsHosts(o) ? withPruneGuards(o) : o));
     this.machineDeployments = Object.fromEntries(props.cluster.pools.map((p) => [p.name, p.blocks]));
   }
+}
+
+/** `object` with the annotations that keep Argo CD (prune, delete with its Application) and Flux (prune) from deleting it. */
+function withPruneGuards(object: KubeObject): KubeObject {
+  const guards = { [ARGOCD_SYNC_OPTIONS]: 'Prune=false,Delete=false', [FLUX_PRUNE]: 'disabled' };
+  return finalize({
+    ...object,
+    metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...guards } },
+  });
 }

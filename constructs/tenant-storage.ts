@@ -62,7 +62,7 @@ export class TenantStorage extends Construct {
             const share = this.shares
               .filter((s) => s.filesystem === fs.name && s.namespace === namespace)
               .reduce((n, s) => n + s.capacityTiB, 0);
-            return [`${fs.name}.storageclass.storage.k8s.io/requests.storage`, share ? tibQuantity(share) : '0'];
+            return [`${fs.name}.storageclass.storage.k8s.io/requests.storage`, tibQuantity(share)];
           }),
         );
         sink.addObject(

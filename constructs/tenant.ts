@@ -9,6 +9,7 @@ import type { NetworkPolicy, NetworkPolicyPeer } from 'kubernetes-types/networki
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
 import { NodePool, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
 import { build, finalize, KubeObject, LABELS, objectKey, standardLabels } from '../model/kube';
+import { quantity } from '../model/quantity';
 import { TenantSpec } from '../spec/types';
 import { withKeepAnnotations } from '../storage/protection';
 import { sinkOf } from './object-sink';
@@ -117,16 +118,16 @@ export class Tenant extends Construct {
         metadata: meta('tenant-quota'),
         spec: {
           hard: {
-            [`requests.${GPU_RESOURCE}`]: String(quota.namespaceGpuDevices),
-            'requests.cpu': String(quota.namespaceCpu),
-            'requests.memory': `${quota.namespaceMemoryGiB}Gi`,
-            pods: String(limits.pods),
-            services: String(limits.services),
-            'services.loadbalancers': '0',
-            'services.nodeports': '0',
-            configmaps: String(limits.configMaps),
-            secrets: String(limits.secrets),
-            persistentvolumeclaims: String(limits.persistentVolumeClaims),
+            [`requests.${GPU_RESOURCE}`]: quantity(quota.namespaceGpuDevices),
+            'requests.cpu': quantity(quota.namespaceCpu),
+            'requests.memory': quantity(quota.namespaceMemoryGiB, 'Gi'),
+            pods: quantity(limits.pods),
+            services: quantity(limits.services),
+            'services.loadbalancers': quantity(0),
+            'services.nodeports': quantity(0),
+            configmaps: quantity(limits.configMaps),
+            secrets: quantity(limits.secrets),
+            persistentvolumeclaims: quantity(limits.persistentVolumeClaims),
           },
         },
       }),
@@ -139,8 +140,8 @@ export class Tenant extends Construct {
           limits: [
             {
               type: 'Container',
-              defaultRequest: { cpu: '250m', memory: '1Gi' },
-              default: { cpu: '1', memory: '4Gi' },
+              defaultRequest: { cpu: quantity(250, 'm'), memory: quantity(1, 'Gi') },
+              default: { cpu: quantity(1), memory: quantity(4, 'Gi') },
             },
           ],
         },
@@ -210,7 +211,7 @@ export class Tenant extends Construct {
   private clusterQueue(quota: TenantQuota): KubeObject {
     const { tenant } = this;
     // In a cohort without borrowing rights the tenant still lends its idle GPUs, but borrows nothing.
-    const borrowingLimit = tenant.cohort && !tenant.canBorrow ? '0' : undefined;
+    const borrowingLimit = tenant.cohort && !tenant.canBorrow ? quantity(0) : undefined;
     return build({
       apiVersion: 'kueue.x-k8s.io/v1beta2',
       kind: 'ClusterQueue',
@@ -231,9 +232,9 @@ export class Tenant extends Construct {
                   flavors: quota.flavors.map((f) => ({
                     name: f.flavor,
                     resources: [
-                      { name: 'cpu', nominalQuota: String(f.cpu), borrowingLimit },
-                      { name: 'memory', nominalQuota: `${f.memoryGiB}Gi`, borrowingLimit },
-                      { name: GPU_RESOURCE, nominalQuota: String(f.gpuDevices), borrowingLimit },
+                      { name: 'cpu', nominalQuota: quantity(f.cpu), borrowingLimit },
+                      { name: 'memory', nominalQuota: quantity(f.memoryGiB, 'Gi'), borrowingLimit },
+                      { name: GPU_RESOURCE, nominalQuota: quantity(f.gpuDevices), borrowingLimit },
                     ],
                   })),
                 },

@@ -19,6 +19,11 @@ export interface KubernetesManifestConfig {
   readonly manifest: Record<string, unknown>;
   /** Server-side apply field manager. */
   readonly fieldManager: { readonly name: string; readonly forceConflicts: boolean };
+  /**
+   * What the apply waits for (`wait { fields }`), and how long a create may take (`timeouts { create }`).
+   * @default - no wait, the provider's 10m timeouts
+   */
+  readonly wait?: { readonly fields: Readonly<Record<string, string>>; readonly createTimeout: string };
   /** @default - none */
   readonly dependsOn?: ITerraformDependable[];
   /** @default - none */
@@ -48,9 +53,12 @@ export class KubernetesManifest extends TerraformResource {
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
+    const { wait } = this.config;
     return {
       manifest: plainData(this.config.manifest),
       field_manager: { name: this.config.fieldManager.name, force_conflicts: this.config.fieldManager.forceConflicts },
+      wait: wait && { fields: { ...wait.fields } },
+      timeouts: wait && { create: wait.createTimeout },
     };
   }
 

@@ -21,6 +21,7 @@ export function writeAtomically<T>(outDir: string, write: (tmpDir: string) => T)
     const result = write(tmp);
     const old = `${tmp}.old`;
     const hadOutput = fs.existsSync(target);
+    if (hadOutput) carryTerraformFiles(target, tmp);
     if (hadOutput) fs.renameSync(target, old);
     fs.renameSync(tmp, target);
     if (hadOutput) fs.rmSync(old, { recursive: true, force: true });
@@ -30,6 +31,27 @@ export function writeAtomically<T>(outDir: string, write: (tmpDir: string) => T)
     throw e;
   } finally {
     release();
+  }
+}
+
+/**
+ * What `terraform init` leaves in a stack's directory and a synth must keep: the provider lock file
+ * (the checksums of the providers first installed; without it every run trusts whatever it downloads)
+ * and `.terraform/` (installed providers, and the backend that init configured).
+ */
+export const TERRAFORM_WORKING_FILES = ['.terraform.lock.hcl', '.terraform'] as const;
+
+/** Moves each stack's Terraform working files from the old output into the new one, for stacks both have. */
+function carryTerraformFiles(oldOut: string, newOut: string): void {
+  const stacks = path.join(oldOut, 'stacks');
+  if (!fs.existsSync(stacks)) return;
+  for (const stack of fs.readdirSync(stacks)) {
+    const to = path.join(newOut, 'stacks', stack);
+    if (!fs.existsSync(to)) continue;
+    for (const name of TERRAFORM_WORKING_FILES) {
+      const from = path.join(stacks, stack, name);
+      if (fs.existsSync(from) && !fs.existsSync(path.join(to, name))) fs.renameSync(from, path.join(to, name));
+    }
   }
 }
 

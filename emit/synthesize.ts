@@ -46,6 +46,11 @@ export interface SynthOptions {
    * @default - `<outdir>/reports/summary.json`, when there is one
    */
   readonly previousSummary?: string;
+  /**
+   * Adopt objects and Helm releases that already exist (import blocks, field ownership taken over).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
@@ -62,6 +67,7 @@ export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
       previousData,
       catalog: options.catalog,
       terraform: emit !== 'yaml',
+      adopt: options.adopt,
     });
     app.synth();
     if (emit === 'yaml') {

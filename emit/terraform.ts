@@ -2,8 +2,10 @@
  * Terraform emission: one `kubernetes_manifest` per object, addressed by the object's
  * identity so that moving a construct never replaces a live object.
  */
+import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { apiGroup, KubeObject, MANAGER } from '../model/kube';
+import { deprovisionsHosts, immutableValues, readinessWait } from '../model/lifecycle';
 import { KubernetesManifest } from './manifest-resource';
 
 /**
@@ -46,16 +48,54 @@ export interface ManifestOptions {
   readonly preventDestroy?: boolean;
   /** Resources that must exist first (the object's namespace, say). */
   readonly dependsOn?: readonly KubernetesManifest[];
+  /** Take over fields other field managers own (`force_conflicts`), to adopt an existing object. */
+  readonly adopt?: boolean;
 }
 
-/** Creates the `kubernetes_manifest` resource of `object` directly under `stack`. */
+/** Suffix of the `terraform_data` resource holding an object's immutable fields. */
+export const IMMUTABLE_SUFFIX = '_immutable';
+
+/**
+ * Creates the `kubernetes_manifest` resource of `object` directly under `stack`, with what the
+ * object's kind needs over its life (model/lifecycle.ts):
+ * - kinds whose deletion deprovisions hosts get `prevent_destroy`;
+ * - objects a later stack needs a controller to act on get a `wait` (the next stack plans only then);
+ * - fields the API refuses to change are copied into a `terraform_data` resource whose change
+ *   replaces the object (`replace_triggered_by`): kubernetes_manifest itself replaces only on
+ *   apiVersion, kind, name and namespace, so without it the plan would pass and every apply fail
+ *   with 422. Terraform v1.11.4 (eval_context_builtin.go EvaluateReplaceTriggeredBy) triggers on an
+ *   update or replace of the referenced resource, never on its create, so adding the resource to a
+ *   live stack replaces nothing.
+ */
 export function emitManifest(stack: Construct, object: KubeObject, options: ManifestOptions = {}): KubernetesManifest {
   const address = terraformAddress(object);
+  const immutable = immutableValues(object);
+  const trigger =
+    Object.keys(immutable).length === 0
+      ? undefined
+      : new DataResource(stack, `${address}${IMMUTABLE_SUFFIX}`, {
+          // Field path to its value as JSON: one string per field, so a plan names the field that changed.
+          input: Object.fromEntries(
+            Object.entries(immutable).map(([path, value]) => [path, escapeTemplates(JSON.stringify(value))]),
+          ),
+        });
+  trigger?.overrideLogicalId(`${address}${IMMUTABLE_SUFFIX}`);
+  const preventDestroy = options.preventDestroy || deprovisionsHosts(object);
+  const lifecycle =
+    preventDestroy || trigger
+      ? {
+          preventDestroy: preventDestroy || undefined,
+          // A plain reference: Terraform v1.11.4 (configs/import.go unwrapJSONRefExpr) parses the JSON string
+          // as an expression, and cdktf 0.21's "${...}" for a resource object is not one (hashicorp/terraform-cdk#3532).
+          replaceTriggeredBy: trigger ? [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`] : undefined,
+        }
+      : undefined;
   const resource = new KubernetesManifest(stack, address, {
     manifest: escapeTemplates(object) as Record<string, unknown>,
-    fieldManager: { name: MANAGER, forceConflicts: false },
+    fieldManager: { name: MANAGER, forceConflicts: options.adopt ?? false },
+    wait: readinessWait(object),
     dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,
-    lifecycle: options.preventDestroy ? { preventDestroy: true } : undefined,
+    lifecycle,
   });
   resource.overrideLogicalId(address);
   return resource;

@@ -33,7 +33,29 @@ export interface OperatorRelease extends ChartSource {
   readonly values: Readonly<Record<string, unknown>>;
   /** Releases installed before this one (their CRDs or labels are needed). */
   readonly needs: readonly string[];
+  /** How the chart's CRDs are installed, upgraded and removed (decides upgrade flags and GitOps CRD policy). */
+  readonly crds: CrdLifecycle;
+  /**
+   * Upgrade without Helm's OpenAPI validation of the rendered chart, for a chart whose templates use
+   * fields of the CRDs its own upgrade hook brings (GPU Operator v26.7.0 values.yaml:87-89).
+   * @default false
+   */
+  readonly disableOpenApiValidation?: boolean;
 }
+
+/**
+ * How a chart ships its CRDs:
+ * - `crds-directory`: Helm installs `crds/` once and never upgrades or deletes it (NFD v0.19.0
+ *   deployment/helm/node-feature-discovery/crds); upgrades need the CRDs applied explicitly
+ *   (Flux: `upgrade.crds: CreateReplace`);
+ * - `upgrade-hook`: a pre-install/pre-upgrade hook Job applies them (Network Operator v26.4
+ *   `upgradeCRDs: true`; GPU Operator v26.7.0 `operator.upgradeCRD: true`, which "requires
+ *   --disable-openapi-validation" on upgrade, values.yaml:87-89);
+ * - `templates`: the CRDs are ordinary chart templates (Kueue v0.19.2 charts/kueue/templates/crd,
+ *   no `helm.sh/resource-policy: keep`), so uninstalling the release deletes every ClusterQueue,
+ *   LocalQueue, ResourceFlavor and Workload with them.
+ */
+export type CrdLifecycle = 'crds-directory' | 'upgrade-hook' | 'templates';
 
 /** The pinned charts. NVIDIA's NGC repository versions the GPU Operator chart with a `v`, the others without. */
 export const CHARTS = {
@@ -71,8 +93,14 @@ export const OPERATOR_NAMESPACES = {
   kueue: 'kueue-system',
 } as const;
 
-/** Release settings shared by the Terraform releases and helmfile's helmDefaults. */
-export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5 } as const;
+/**
+ * Release settings shared by the Terraform releases and helmfile's helmDefaults. `upgradeInstall`:
+ * terraform-provider-helm v3.1.1 (resource_helm_release.go Create) upgrades a release that already
+ * exists instead of failing with "cannot re-use a name that is still in use", so a first install
+ * that timed out (its state never saved) is resumed by the next apply, and an existing install is
+ * adopted.
+ */
+export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5, upgradeInstall: true } as const;
 
 /**
  * GPUDirect RDMA (`driver.rdma.enabled`): on when the spec declares a compute fabric (both
@@ -115,9 +143,13 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.nodeFeatureDiscovery,
       podSecurity: 'privileged',
       needs: [],
+      crds: 'crds-directory',
       values: {
         // One NFD for both NVIDIA operators: label GPUs (03xx) and NICs (02xx) by vendor.
         master: { config: { extraLabelNs: ['nvidia.com'] } },
+        // The chart's post-delete hook (templates/post-delete-job.yaml, `nfd-master -prune`) would strip
+        // every node's NFD labels, which the GPU and Network Operators select nodes by.
+        postDeleteCleanup: false,
         worker: {
           tolerations: [
             { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
@@ -137,6 +169,7 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.networkOperator,
       podSecurity: 'privileged',
       needs: [nfd],
+      crds: 'upgrade-hook',
       values: {
         nfd: { enabled: false, deployNodeFeatureRules: true },
         // The fabric's SriovNetworkNodePolicies and SriovNetworks need the SR-IOV operator's CRDs.
@@ -149,6 +182,8 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.gpuOperator,
       podSecurity: 'privileged',
       needs: [nfd, 'network-operator'],
+      crds: 'upgrade-hook',
+      disableOpenApiValidation: true,
       values: {
         nfd: { enabled: false },
         driver: {
@@ -172,6 +207,7 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.kueue,
       podSecurity: 'restricted',
       needs: [],
+      crds: 'templates',
       values: {
         // Admission stops while Kueue is down: two replicas and a PDB keep it through node drains.
         controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },

@@ -31,6 +31,11 @@ export interface OperatorReleasesProps {
    * @default true
    */
   readonly terraform?: boolean;
+  /**
+   * Import existing releases (ID `namespace/name`, terraform-provider-helm v3.1.1 ImportState).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** Helm releases of the operators; a release waits for its namespace and for the releases it needs. */
@@ -73,9 +78,16 @@ export class OperatorReleases extends Construct {
         wait: RELEASE_DEFAULTS.wait,
         timeout: RELEASE_DEFAULTS.timeoutSeconds,
         maxHistory: RELEASE_DEFAULTS.maxHistory,
+        upgradeInstall: RELEASE_DEFAULTS.upgradeInstall,
+        disableOpenapiValidation: r.disableOpenApiValidation,
         dependsOn: [...namespaceResource(r.namespace), ...needs],
+        // Uninstalling an operator is destructive cluster-wide (Kueue's templated CRDs take every queue
+        // and workload with them), and helm provider v3.1.1 replaces a release on a name or namespace
+        // change (resource_helm_release.go RequiresReplace): Terraform must refuse both.
+        lifecycle: { preventDestroy: true },
       });
       release.overrideLogicalId(address);
+      if (props.adopt) release.importFrom(`${r.namespace}/${r.name}`);
       releases.set(r.name, release);
     }
   }

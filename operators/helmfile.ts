@@ -34,6 +34,7 @@ export function renderHelmfile(releases: readonly OperatorRelease[], kubeContext
       chart: `${r.repoName}/${r.chart}`,
       version: r.version,
       needs: r.needs.length ? r.needs.map((n) => `${byName.get(n)?.namespace ?? r.namespace}/${n}`) : undefined,
+      disableOpenAPIValidation: r.disableOpenApiValidation,
       values: [r.values],
     })),
   };

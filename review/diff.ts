@@ -14,6 +14,7 @@ import {
   ChangeKind,
   maxLevel,
   partitionTenants,
+  replacedInPlace,
   Risk,
   RISK_LEVELS,
   RiskLevel,
@@ -168,7 +169,7 @@ function diffObjects(
     let change: ChangeKind;
     if (!b) change = 'added';
     else if (!h) change = 'removed';
-    else if (fullAddress(b) !== fullAddress(h)) change = 'replaced';
+    else if (fullAddress(b) !== fullAddress(h) || replacedInPlace(b, h)) change = 'replaced';
     else if (fields.length > 0 || b.protectData !== h.protectData) change = 'changed';
     else continue;
     const risks = assessChange(

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject, objectKey } from '../model/kube';
+import { deprovisionsHosts } from '../model/lifecycle';
 import { Summary, SUMMARY_FILE } from '../reports/summary';
 
 /** The summary as read from disk: sections other engineers add (fabric, storage, power) may be absent. */
@@ -173,7 +174,7 @@ function readTerraform(
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, resource] of Object.entries(byName)) {
       const address = `${type}.${name}`;
-      const protectData = resource.lifecycle?.prevent_destroy === true;
+      const preventDestroy = resource.lifecycle?.prevent_destroy === true;
       if (type === 'kubernetes_manifest') {
         const object = (escaped ? unescapeTemplates(resource.manifest) : resource.manifest) as KubeObject;
         if (!isKubeObject(object)) {
@@ -181,12 +182,16 @@ function readTerraform(
             `${file}: resource ${address} has no manifest with apiVersion, kind and metadata.name; re-run \`colossus synth\``,
           );
         }
+        // prevent_destroy guards data, or hosts a deletion would deprovision (model/lifecycle.ts): only the first is data.
+        const protectData = preventDestroy && !deprovisionsHosts(object);
         objects.push({ stack, identity: objectKey(object), address, object, protectData, kubernetes: true });
       } else {
         // Any other resource (helm_release, ...): compared by address, its configuration minus cdktf metadata.
         const config: Record<string, unknown> = { ...resource };
         delete config['//'];
         const object = { apiVersion: 'terraform', kind: type, metadata: { name }, ...config } as KubeObject;
+        // Operator releases are protected from uninstall, which is not data.
+        const protectData = preventDestroy && type !== 'helm_release';
         objects.push({ stack, identity: address, address, object, protectData, kubernetes: false });
       }
     }

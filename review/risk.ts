@@ -4,6 +4,7 @@
  * (quota cut, pool shrunk); low otherwise. Rules read the two versions of the object only.
  */
 import { KubeObject, LABELS } from '../model/kube';
+import { deprovisionsHosts, immutableValues } from '../model/lifecycle';
 import {
   canonical,
   dedicatedTenant,
@@ -120,14 +121,43 @@ export function assessSettings(
   return risks;
 }
 
+/**
+ * Why Terraform replaces an object that keeps its address, if it does: terraform-provider-kubernetes
+ * v2.38.0 manifest/provider/plan.go marks `manifest.apiVersion` and `manifest.kind` RequiresReplace,
+ * and the stack replaces an object whose immutable fields changed (model/lifecycle.ts,
+ * `replace_triggered_by`).
+ */
+export function replacedInPlace(base: OutputObject, head: OutputObject): string | undefined {
+  if (!base.kubernetes || !head.kubernetes) return undefined;
+  const b = base.object;
+  const h = head.object;
+  if (b.apiVersion !== h.apiVersion || b.kind !== h.kind) {
+    return `${b.apiVersion} ${b.kind} -> ${h.apiVersion} ${h.kind}: kubernetes_manifest destroys and re-creates it`;
+  }
+  const before = immutableValues(b);
+  const after = immutableValues(h);
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .sort(compare);
+  return changed.length > 0
+    ? `${changed.join(', ')} cannot change in place (the API refuses it): destroyed and re-created`
+    : undefined;
+}
+
 function replacement(base: OutputObject, head: OutputObject): Risk {
   if (base.stack !== head.stack) {
     return high(
       `moves from stack ${base.stack} to ${head.stack}: destroyed in one Terraform state, created in the other`,
     );
   }
+  const inPlace = base.address === head.address ? replacedInPlace(base, head) : undefined;
+  const what =
+    inPlace ??
+    `Terraform address changes from ${base.address ?? '(none)'} to ${head.address ?? '(none)'}: destroy and create`;
   return high(
-    `Terraform address changes from ${base.address ?? '(none)'} to ${head.address ?? '(none)'}: destroy and create`,
+    deprovisionsHosts(base.object)
+      ? `${what}; deleting it deprovisions its hosts (prevent_destroy makes the plan fail instead)`
+      : what,
   );
 }
 
@@ -144,6 +174,9 @@ function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
     ];
   }
   if (!o.kubernetes) return o.protectData ? [high('deletes data: the object is protected with prevent_destroy')] : [];
+  if (deprovisionsHosts(object)) {
+    return [high(`${object.kind} removed: deleting it deprovisions its hosts (prevent_destroy makes the plan fail)`)];
+  }
   if (object.kind === 'Namespace') {
     return [high(`namespace ${object.metadata.name} deleted, with every object and volume in it`)];
   }

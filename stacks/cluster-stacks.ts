@@ -1,8 +1,15 @@
 /**
- * Turns a resolved cluster into stacks, each with its own state, deployed in this order:
- * `<cluster>-management` (machines, on the management cluster), `<cluster>-operators` (Helm
- * releases), `<cluster>-platform` (cluster-scoped objects) and one `<cluster>-tenant-<tenant>` per
+ * Turns a resolved cluster into stacks, each with its own state: `<cluster>-management` (machines,
+ * on the management cluster), then on the workload cluster `<cluster>-operators` (Helm releases),
+ * `<cluster>-platform` (cluster-scoped objects), `<cluster>-fabric` (objects of CRDs an operator
+ * installs only when it reconciles a platform object) and one `<cluster>-tenant-<tenant>` per
  * tenant, so that a change to one tenant never touches another's state.
+ *
+ * Each stack is planned only once the CRDs of its objects exist: kubernetes_manifest resolves every
+ * object's kind at plan time (terraform-provider-kubernetes v2.38.0 manifest/provider/plan.go "API
+ * did not recognize GroupVersionKind"), so an object whose CRD another object of the same stack
+ * brings cannot be planned on a fresh cluster. Stack dependencies give cdktf the order; the
+ * management stack has none across clusters (the workload kubeconfig is a step between them).
  */
 import * as path from 'path';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1';
@@ -37,6 +44,12 @@ export interface ClusterStacks {
   readonly operators: ColossusStack;
   /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes). */
   readonly platform: ColossusStack;
+  /**
+   * `<cluster>-fabric`: the nv-ipam IPPools, whose CRD the Network Operator installs when it reconciles
+   * the platform's NicClusterPolicy (network-operator v26.4 manifests/state-nv-ipam-cni, not the chart).
+   * @default - absent without `spec.fabric`
+   */
+  readonly fabric?: ColossusStack;
   /** `<cluster>-tenant-<tenant>`: one stack per tenant, with its own state. */
   readonly tenants: readonly ColossusStack[];
   /** Every stack, in deployment order. */
@@ -62,6 +75,11 @@ export interface ClusterStacksOptions {
    * @default - none: nothing is retained
    */
   readonly previousData?: readonly DataRecord[];
+  /**
+   * Adopt what already exists: import blocks for every object and Helm release (see `ColossusStackProps.adopt`).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** Builds every stack of `cluster` inside `scope` (a cdktf App). */
@@ -76,6 +94,7 @@ export function buildClusterStacks(
       kubeconfig: kube.kubeconfig,
       backend: backendFor(cluster, name),
       terraform: options.terraform,
+      adopt: options.adopt,
     });
 
   const management = resolveManagement(cluster);
@@ -89,8 +108,9 @@ export function buildClusterStacks(
     kubernetesVersion: cluster.kubernetes.version,
     sink: operators,
     terraform: options.terraform,
+    adopt: options.adopt,
   });
-  if (managementStack) operators.addDependency(managementStack);
+  // No dependency on the management stack: it is another cluster, and its kubeconfig is a step in between.
 
   const platform = stack(`${cluster.name}-platform`);
   // The operators install the CRDs the platform's custom resources need.
@@ -106,7 +126,12 @@ export function buildClusterStacks(
       topologyName: fabric ? TOPOLOGY_NAME : undefined,
     });
   }
-  if (fabric) new ComputeFabric(platform, 'fabric', { plan: fabric, pools: cluster.pools });
+  const fabricStack = fabric ? stack(`${cluster.name}-fabric`) : undefined;
+  if (fabric && fabricStack) {
+    new ComputeFabric(platform, 'fabric', { plan: fabric, pools: cluster.pools, ipPoolSink: fabricStack });
+    // Planned once the platform's NicClusterPolicy has made the Network Operator install the IPPool CRD.
+    fabricStack.addDependency(platform);
+  }
   for (const priority of Object.keys(PRIORITY_VALUES) as TenantPriority[]) {
     platform.addObject(priorityClass(priority));
   }
@@ -134,7 +159,15 @@ export function buildClusterStacks(
     return tenantStack;
   });
   const first = managementStack ? [managementStack, operators] : [operators];
-  const stacks = { management: managementStack, operators, platform, tenants, all: [...first, platform, ...tenants] };
+  const middle = fabricStack ? [platform, fabricStack] : [platform];
+  const stacks = {
+    management: managementStack,
+    operators,
+    platform,
+    fabric: fabricStack,
+    tenants,
+    all: [...first, ...middle, ...tenants],
+  };
   // Forget, never destroy, what an earlier synth protected and the spec no longer declares.
   return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
 }

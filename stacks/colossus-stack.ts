@@ -9,7 +9,8 @@ import { EmitOptions, ObjectSink } from '../constructs/object-sink';
 import { KubernetesManifest } from '../emit/manifest-resource';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
-import { KubernetesBackend } from './kubernetes-backend';
+import { assertNoKubeOverrides } from './kube-environment';
+import { KubernetesBackend, stateSecretSuffix } from './kubernetes-backend';
 import { assertPlainValues } from './plain-values';
 import { policyValidation } from './policy';
 
@@ -47,6 +48,28 @@ export interface ColossusStackProps {
    * @default true
    */
   readonly terraform?: boolean;
+  /**
+   * Adopt objects that already exist: an `import` block per object (kubernetes_manifest refuses to
+   * create an existing one, manifest/provider/apply.go) and server-side apply taking over the fields
+   * other managers own. For one deploy against an existing cluster; Terraform skips the import of an
+   * address already in its state.
+   * @default false
+   */
+  readonly adopt?: boolean;
+}
+
+/**
+ * The import ID of an object for kubernetes_manifest: `apiVersion=..,kind=..,[namespace=..,]name=..`
+ * (terraform-provider-kubernetes v2.38.0 util/util.go ParseResourceID).
+ */
+export function manifestImportId(object: KubeObject): string {
+  const ns = object.metadata.namespace;
+  return [
+    `apiVersion=${object.apiVersion}`,
+    `kind=${object.kind}`,
+    ...(ns === undefined ? [] : [`namespace=${ns}`]),
+    `name=${object.metadata.name}`,
+  ].join(',');
 }
 
 /** An object and how it is emitted. */
@@ -63,15 +86,19 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
   private readonly resources = new Map<string, KubernetesManifest>();
   private readonly addresses = new Map<string, string>();
   private readonly emitTerraform: boolean;
+  private readonly adopt: boolean;
 
   public constructor(scope: Construct, name: string, props: ColossusStackProps) {
     super(scope, name);
     this.emitTerraform = props.terraform ?? true;
+    this.adopt = props.adopt ?? false;
+    // The provider below pins a context; KUBE_* variables would silently replace it.
+    if (this.emitTerraform) assertNoKubeOverrides();
     const kubeconfig = props.kubeconfig ?? '~/.kube/config';
     const backend = props.backend ?? { kind: 'local', path: `terraform.${name}.tfstate` };
     if (backend.kind === 'kubernetes') {
       new KubernetesBackend(this, {
-        secretSuffix: name,
+        secretSuffix: stateSecretSuffix(name),
         namespace: backend.namespace,
         configPath: kubeconfig,
         configContext: props.kubeContext,
@@ -109,7 +136,9 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
     const resource = emitManifest(this, object, {
       preventDestroy: options.protectData,
       dependsOn: namespaceResource ? [namespaceResource] : [],
+      adopt: this.adopt,
     });
+    if (this.adopt) resource.importFrom(manifestImportId(object));
     this.resources.set(key, resource);
     if (isNamespace(object)) {
       // Objects of this namespace added before it still wait for it.

@@ -10,6 +10,7 @@ import {
   TenantStorageSpec,
   VolumePurpose,
 } from '../spec/types';
+import { quantity } from '../model/quantity';
 import { formatNumber } from '../model/values';
 
 /** Checkpoint state each GPU writes, GB, when the spec does not say. */
@@ -156,10 +157,10 @@ export function sumTiB(items: readonly { readonly capacityTiB: number }[]): numb
   return items.reduce((sum, i) => sum + i.capacityTiB, 0);
 }
 
-/** A Kubernetes quantity of `tib` TiB: `20000Ti`, `0.5Ti`. */
+/** A Kubernetes quantity of `tib` TiB in canonical form: `20000Ti`, `512Gi` for 0.5, `1Pi` for 1024. */
 export function tibQuantity(tib: number): string {
   // A fraction of a TiB is written in whole GiB so the quantity stays exact.
-  return Number.isInteger(tib) ? `${tib}Ti` : `${Math.round(tib * 1024)}Gi`;
+  return Number.isInteger(tib) ? quantity(tib, 'Ti') : quantity(Math.round(tib * 1024), 'Gi');
 }
 
 /** `1,000,000 TiB`. */

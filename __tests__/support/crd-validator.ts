@@ -126,3 +126,9 @@ export function validateCustomResource(object: KubeObject): string[] {
   }
   return errors;
 }
+
+/** The openAPIV3Schema of `object`'s apiVersion in its upstream CRD; undefined when none describes it. */
+export function customResourceSchema(object: KubeObject): Record<string, unknown> | undefined {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  return loadIndex().get(`${group}/${object.kind}`)?.get(version)?.schema;
+}
