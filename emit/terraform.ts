@@ -44,6 +44,8 @@ const TEMPLATE = /[$%]\{/;
 export interface ManifestOptions {
   /** Terraform refuses to destroy the resource (`lifecycle.prevent_destroy`). */
   readonly preventDestroy?: boolean;
+  /** Terraform creates a replacement before destroying the old resource (`lifecycle.create_before_destroy`). */
+  readonly createBeforeDestroy?: boolean;
   /** Resources that must exist first (the object's namespace, say). */
   readonly dependsOn?: readonly KubernetesManifest[];
 }
@@ -55,7 +57,13 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
     manifest: escapeTemplates(object) as Record<string, unknown>,
     fieldManager: { name: MANAGER, forceConflicts: false },
     dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,
-    lifecycle: options.preventDestroy ? { preventDestroy: true } : undefined,
+    lifecycle:
+      options.preventDestroy || options.createBeforeDestroy
+        ? {
+            preventDestroy: options.preventDestroy || undefined,
+            createBeforeDestroy: options.createBeforeDestroy || undefined,
+          }
+        : undefined,
   });
   resource.overrideLogicalId(address);
   return resource;

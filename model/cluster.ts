@@ -53,9 +53,31 @@ export interface NodePool {
    * @default - none, for a pool built outside a cluster
    */
   readonly site?: string;
-  /** Nodes of one block a rollout or remediation may take down at once. */
+  /** Nodes of one block a rollout takes down at once (the whole block unless the spec says less). */
   readonly maxUnavailable: number;
+  /** Blocks one rollout wave, driver upgrade or SR-IOV reconfiguration of the pool disrupts at once. */
+  readonly blocksAtOnce: number;
 }
+
+/** Day-2 times per node, minutes (spec `operations` with its defaults). */
+export interface Operations {
+  /** Evict a node's pods. */
+  readonly drainMinutes: number;
+  /** Reboot a host. */
+  readonly rebootMinutes: number;
+  /** Deprovision, write the image, boot and join. */
+  readonly reimageMinutes: number;
+  /** Unload and load the GPU driver. */
+  readonly driverMinutes: number;
+}
+
+/** Defaults of `spec.operations`. */
+export const DEFAULT_OPERATIONS: Operations = {
+  drainMinutes: 15,
+  rebootMinutes: 15,
+  reimageMinutes: 60,
+  driverMinutes: 10,
+};
 
 /** A site with its defaults applied. */
 export interface Site {
@@ -151,6 +173,8 @@ export interface Cluster {
    * @default - none declared
    */
   readonly fabric?: FabricSpec;
+  /** Day-2 times per node. */
+  readonly operations: Operations;
 }
 
 /** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */
@@ -191,7 +215,8 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     migProfile: spec.migProfile,
     devicesPerGpu,
     site: spec.site,
-    maxUnavailable: spec.maxUnavailable ?? 1,
+    maxUnavailable: spec.maxUnavailable ?? nodesPerRack * racksPerBlock,
+    blocksAtOnce: spec.blocksAtOnce ?? 1,
   };
 }
 
@@ -245,6 +270,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     allowOvercommit: spec.allowOvercommit ?? false,
     storage: resolveStorage(spec),
     fabric: spec.fabric,
+    operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
   };
 }
 
@@ -279,5 +305,7 @@ export function toPoolSpec(pool: NodePool): NodePoolSpec {
     driverVersion: pool.driverVersion,
     dedicatedTo: pool.dedicatedTo,
     migProfile: pool.migProfile,
+    maxUnavailable: pool.maxUnavailable,
+    blocksAtOnce: pool.blocksAtOnce,
   };
 }
