@@ -22,6 +22,8 @@ const KIND_ORDER: readonly string[] = [
   'ValidatingAdmissionPolicyBinding',
   'NicClusterPolicy',
   'IPPool',
+  // Nodes join their SR-IOV drain pool before any policy makes them drain.
+  'SriovNetworkPoolConfig',
   'SriovNetworkNodePolicy',
   'ClusterPolicy',
   'NVIDIADriver',

@@ -6,6 +6,7 @@
 import type { Namespace } from 'kubernetes-types/core/v1';
 import { Cluster } from '../model/cluster';
 import { build, KubeObject, standardLabels } from '../model/kube';
+import { clusterLoad, controllerResources } from '../day2/controller-sizing';
 import { registeredTaints } from '../provisioning/cluster-api';
 
 /** Where a chart comes from: an HTTP Helm repository or an OCI registry path. */
@@ -33,6 +34,12 @@ export interface OperatorRelease extends ChartSource {
   readonly values: Readonly<Record<string, unknown>>;
   /** Releases installed before this one (their CRDs or labels are needed). */
   readonly needs: readonly string[];
+  /**
+   * Helm waits for the release's workloads to be ready. Off for charts that run a DaemonSet on every
+   * node: at tens of thousands of nodes Helm's wait outlasts any timeout, fails the release and
+   * taints the Terraform resource, although the operator itself is up.
+   */
+  readonly wait: boolean;
 }
 
 /** The pinned charts. NVIDIA's NGC repository versions the GPU Operator chart with a `v`, the others without. */
@@ -71,7 +78,7 @@ export const OPERATOR_NAMESPACES = {
   kueue: 'kueue-system',
 } as const;
 
-/** Release settings shared by the Terraform releases and helmfile's helmDefaults. */
+/** Release settings shared by the Terraform releases and helmfile's helmDefaults (each release sets its own `wait`). */
 export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5 } as const;
 
 /**
@@ -108,6 +115,8 @@ export function operatorReleases(
 ): OperatorRelease[] {
   const tolerations = nodeAgentTolerations(cluster);
   const nfd = 'node-feature-discovery';
+  // Controllers whose caches hold every Node (and Pod) are sized from the cluster (day2/controller-sizing.ts).
+  const load = clusterLoad(cluster.pools, cluster.fabric?.rdmaPodsPerNode);
   return [
     {
       ...CHARTS.nodeFeatureDiscovery,
@@ -115,9 +124,10 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.nodeFeatureDiscovery,
       podSecurity: 'privileged',
       needs: [],
+      wait: false,
       values: {
         // One NFD for both NVIDIA operators: label GPUs (03xx) and NICs (02xx) by vendor.
-        master: { config: { extraLabelNs: ['nvidia.com'] } },
+        master: { config: { extraLabelNs: ['nvidia.com'] }, resources: controllerResources('nfdMaster', load) },
         worker: {
           tolerations: [
             { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
@@ -137,6 +147,7 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.networkOperator,
       podSecurity: 'privileged',
       needs: [nfd],
+      wait: false,
       values: {
         nfd: { enabled: false, deployNodeFeatureRules: true },
         // The fabric's SriovNetworkNodePolicies and SriovNetworks need the SR-IOV operator's CRDs.
@@ -149,8 +160,10 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.gpuOperator,
       podSecurity: 'privileged',
       needs: [nfd, 'network-operator'],
+      wait: false,
       values: {
         nfd: { enabled: false },
+        operator: { resources: controllerResources('gpuOperator', load) },
         driver: {
           enabled: true,
           // Hopper and newer run NVIDIA's open kernel modules (Blackwell requires them).
@@ -172,9 +185,15 @@ export function operatorReleases(
       namespace: OPERATOR_NAMESPACES.kueue,
       podSecurity: 'restricted',
       needs: [],
+      // A Deployment only: waiting for it keeps its webhooks ready before the platform's Kueue objects.
+      wait: true,
       values: {
         // Admission stops while Kueue is down: two replicas and a PDB keep it through node drains.
-        controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        controllerManager: {
+          replicas: 2,
+          podDisruptionBudget: { enabled: true, minAvailable: 1 },
+          manager: { resources: controllerResources('kueue', load) },
+        },
       },
     },
   ];
