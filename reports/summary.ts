@@ -3,6 +3,7 @@
  * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
  */
 import * as path from 'path';
+import { formatOperationsLines, OperationsSummary, operationsSummary } from '../day2/summary';
 import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
 import { Cluster, totalGpus } from '../model/cluster';
 import { formatStorageSummary, StorageSummary } from '../storage/summary';
@@ -96,6 +97,11 @@ export interface Summary {
    * @default - absent without `spec.fabric`
    */
   readonly fabric?: FabricSummary;
+  /**
+   * Day-2 bounds per pool and how long a pool-wide driver, image or SR-IOV change takes at them.
+   * @default - absent when not computed
+   */
+  readonly operations?: OperationsSummary;
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -120,6 +126,7 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
     fabric: fabricSummary(cluster),
+    operations: operationsSummary(cluster),
   };
 }
 
@@ -144,6 +151,7 @@ export function formatSummary(summary: Summary): string {
   }
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
   lines.push(...formatFabricLines(summary.fabric));
+  lines.push(...formatOperationsLines(summary.operations));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
 }
