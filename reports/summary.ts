@@ -3,6 +3,7 @@
  * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
  */
 import * as path from 'path';
+import { formatObjectSizeLines, ObjectSizeSummary } from '../day2/object-size';
 import { formatOperationsLines, OperationsSummary, operationsSummary } from '../day2/summary';
 import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
 import { Cluster, totalGpus } from '../model/cluster';
@@ -102,6 +103,11 @@ export interface Summary {
    * @default - absent when not computed
    */
   readonly operations?: OperationsSummary;
+  /**
+   * The largest objects by estimated size with status, and those over budget.
+   * @default - absent when not computed
+   */
+  readonly objectSizes?: ObjectSizeSummary;
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -152,6 +158,7 @@ export function formatSummary(summary: Summary): string {
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
   lines.push(...formatFabricLines(summary.fabric));
   lines.push(...formatOperationsLines(summary.operations));
+  lines.push(...formatObjectSizeLines(summary.objectSizes));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
 }
