@@ -48,8 +48,10 @@ export type {
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  OperationsSpec,
   OsImageSpec,
   PodSecurityLevel,
+  RolloutSpec,
   SiteSpec,
   TenantPriority,
   TenantSpec,
@@ -57,7 +59,7 @@ export type {
   TenantVolumeSpec,
   VolumePurpose,
 } from './spec/types';
-export type { Cluster, NodePool, Site, Tenant as ResolvedTenant } from './model/cluster';
+export type { Cluster, NodePool, Operations, Site, Tenant as ResolvedTenant } from './model/cluster';
 export type { ClusterStorage, Filesystem as ResolvedFilesystem, StorageShare, Volume } from './storage/model';
 export type { DataRecord } from './storage/retention';
 
@@ -79,3 +81,6 @@ export type { StackSummary, Summary } from './reports/summary';
 export type { ClaimSummary, FilesystemSummary, StorageSummary } from './storage/summary';
 export type { PowerSummary, ProvisioningSummary } from './power/summary';
 export type { FabricSummary } from './fabric/summary';
+export type { OperationsSummary, PoolOperations } from './day2/summary';
+export type { WavePlan } from './day2/waves';
+export type { ObjectSizeSummary, OversizedObject, SizedObject } from './day2/object-size';

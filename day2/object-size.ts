@@ -150,9 +150,25 @@ export interface ObjectSizeSummary {
   /** The budget, bytes. */
   readonly budgetBytes: number;
   /** The five largest objects synth holds to the budget, by estimated size, largest first. */
-  readonly largest: readonly { readonly object: string; readonly bytes: number; readonly status: string }[];
+  readonly largest: readonly SizedObject[];
   /** Objects over budget that no spec change can shrink yet (reported, not refused), with the fix. */
-  readonly overBudget: readonly { readonly object: string; readonly bytes: number; readonly fix: string }[];
+  readonly overBudget: readonly OversizedObject[];
+}
+
+/** An object over budget and how to bring it under. */
+export interface OversizedObject extends SizedObject {
+  /** How to bring it under budget. */
+  readonly fix: string;
+}
+
+/** One object and its estimated size. */
+export interface SizedObject {
+  /** `kind/namespace/name`. */
+  readonly object: string;
+  /** Estimated bytes with status and managed fields. */
+  readonly bytes: number;
+  /** What its status holds. */
+  readonly status: string;
 }
 
 /** The object size section of a synth of `cluster` whose stacks hold `objects`. */
@@ -167,7 +183,7 @@ export function objectSizeSummary(cluster: Pick<Cluster, 'pools'>, objects: read
       .map((e) => ({ object: e.object, bytes: e.totalBytes, status: e.status })),
     overBudget: byBytes
       .filter((e) => !e.enforced && e.totalBytes >= OBJECT_BUDGET_BYTES)
-      .map((e) => ({ object: e.object, bytes: e.totalBytes, fix: e.fix })),
+      .map((e) => ({ object: e.object, bytes: e.totalBytes, status: e.status, fix: e.fix })),
   };
 }
 

@@ -44,12 +44,15 @@ export function waveNodes(pool: Pick<NodePool, 'nodes' | 'nodesPerRack' | 'racks
 
 /** A pool-wide operation at a given parallelism. */
 export interface WavePlan {
+  /** Nodes the operation touches. */
   readonly nodes: number;
   /** Nodes disrupted at once. */
   readonly nodesPerWave: number;
+  /** Waves, one after the other. */
   readonly waves: number;
   /** Minutes of one wave (steps within it included). */
   readonly minutesPerWave: number;
+  /** Minutes until every node is back: waves x minutes per wave. */
   readonly minutes: number;
 }
 
