@@ -52,10 +52,12 @@ export type {
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  OperationsSpec,
   OrbitalSpec,
   OsImageSpec,
   PodSecurityLevel,
   RackProfileSpec,
+  RolloutSpec,
   SiteKind,
   SiteSpec,
   TenantPriority,
@@ -66,7 +68,7 @@ export type {
   WaterClass,
   WaterSpec,
 } from './spec/types';
-export type { Cluster, NodePool, Site, Tenant as ResolvedTenant } from './model/cluster';
+export type { Cluster, NodePool, Operations, Site, Tenant as ResolvedTenant } from './model/cluster';
 export type { ClusterStorage, Filesystem as ResolvedFilesystem, StorageShare, Volume } from './storage/model';
 export type { DataRecord } from './storage/retention';
 
@@ -96,3 +98,6 @@ export type {
   SiteFacilitySummary,
 } from './site/summary';
 export type { FabricSummary } from './fabric/summary';
+export type { OperationsSummary, PoolOperations } from './day2/summary';
+export type { WavePlan } from './day2/waves';
+export type { ObjectSizeSummary, OversizedObject, SizedObject } from './day2/object-size';

@@ -13,11 +13,12 @@ import type {
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
 } from 'kubernetes-types/admissionregistration/v1';
+import { waveNodes } from '../day2/waves';
 import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
 import type { NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
 import { nodeAgentTolerations } from '../operators/charts';
-import { ObjectSink, sinkOf } from './object-sink';
+import { EmitOptions, ObjectSink, sinkOf } from './object-sink';
 
 // kubernetes-types 1.30 drops the fields NamedRuleWithOperations inlines from RuleWithOperations.
 declare module 'kubernetes-types/admissionregistration/v1' {
@@ -73,7 +74,7 @@ export class ComputeFabric extends Construct {
     super(scope, id);
     const { plan } = props;
     const sink = sinkOf(this);
-    const add = (o: KubeObject) => sink.addObject(o);
+    const add = (o: KubeObject, options?: EmitOptions) => sink.addObject(o, options);
     const labels = standardLabels();
     const poolNames = props.pools.map((p) => p.name);
     // Network agents run on every fabric node, tolerating what the other node agents tolerate.
@@ -131,6 +132,30 @@ export class ComputeFabric extends Construct {
       );
     }
 
+    // One drain pool per GPU pool, bounded to blocksAtOnce blocks' worth of nodes. Without it every node
+    // falls into the SR-IOV operator's default pool, drained one at a time cluster-wide (sriov-network-operator
+    // v1.6.0 controllers/drain_controller_helper.go findNodePoolConfig, MaxUnavailable 1), and a Mellanox
+    // VF or firmware change reboots the node (pkg/plugins/mellanox/mellanox_plugin.go needReboot). The limit
+    // holds per SriovNetworkPoolConfig, so one per block would multiply it by the block count; a config
+    // without maxUnavailable drains all its nodes at once (api/v1/helper.go MaxUnavailable: nil is -1).
+    for (const pool of props.pools.filter((p) => plan.pools.some((r) => r.pool === p.name && r.rails > 0))) {
+      add(
+        build({
+          apiVersion: 'sriovnetwork.openshift.io/v1',
+          kind: 'SriovNetworkPoolConfig',
+          metadata: {
+            name: pool.name,
+            namespace: NETWORK_OPERATOR_NAMESPACE,
+            labels: standardLabels({ [LABELS.pool]: pool.name }),
+          },
+          spec: {
+            nodeSelector: { matchLabels: { [LABELS.pool]: pool.name } },
+            maxUnavailable: waveNodes(pool),
+          },
+        }),
+      );
+    }
+
     for (const pool of plan.pools) {
       for (let rail = 0; rail < pool.rails; rail++) {
         add(
@@ -152,6 +177,8 @@ export class ComputeFabric extends Construct {
               isRdma: true,
             },
           }),
+          // Nodes join their drain pool before a policy can make them drain.
+          { dependsOn: [`SriovNetworkPoolConfig/${NETWORK_OPERATOR_NAMESPACE}/${pool.pool}`] },
         );
       }
     }

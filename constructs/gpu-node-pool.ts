@@ -4,9 +4,10 @@
  */
 import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
-import { NodePool, resolvePool } from '../model/cluster';
+import { waveNodes } from '../day2/waves';
+import { DEFAULT_OPERATIONS, NodePool, resolvePool } from '../model/cluster';
 import { build, LABELS, standardLabels } from '../model/kube';
-import { NodePoolSpec } from '../spec/types';
+import { NodePoolSpec, OperationsSpec } from '../spec/types';
 import { sinkOf } from './object-sink';
 import { assertValidProps, declarePool, NODE_POOL_SCHEMA } from './validation';
 
@@ -28,6 +29,11 @@ export interface GpuNodePoolProps extends NodePoolSpec {
    * @default - none
    */
   readonly topologyName?: string;
+  /**
+   * Day-2 times per node (spec: `operations`); the driver upgrade waits `drainMinutes` for a node's pods.
+   * @default - 15 minutes to drain
+   */
+  readonly operations?: OperationsSpec;
 }
 
 /** A node taint, as on `Node.spec.taints`. */
@@ -97,8 +103,30 @@ export class GpuNodePool extends Construct {
           kernelModuleType: 'open',
           nodeSelector: { [LABELS.pool]: pool.name },
           tolerations: tolerations.length ? tolerations : undefined,
+          upgradePolicy: driverUpgradePolicy(pool, props.operations?.drainMinutes ?? DEFAULT_OPERATIONS.drainMinutes),
         },
       }),
     );
   }
+}
+
+/**
+ * A driver change upgrades `blocksAtOnce` blocks' worth of nodes at a time. Without a policy the
+ * GPU Operator upgrades one node at a time per NVIDIADriver (gpu-operator v26.7.0
+ * api/nvidia/v1alpha1/nvidiadriver_types.go getDefaultUpgradePolicySpec: maxParallelUpgrades 1), and
+ * 0 would mean every node at once; the controller applies each NVIDIADriver's own policy to the
+ * nodes it owns (controllers/upgrade_controller.go reconcileNVIDIADriverUpgrades). Nodes are drained
+ * (emptyDir scratch included: checkpoints live on shared storage) and nothing waits for jobs to end,
+ * so a wave takes a drain and a driver reload, not the length of the longest job.
+ */
+function driverUpgradePolicy(pool: NodePool, drainMinutes: number) {
+  const parallel = waveNodes(pool);
+  const timeoutSeconds = Math.round(drainMinutes * 60);
+  return {
+    autoUpgrade: true,
+    maxParallelUpgrades: parallel,
+    maxUnavailable: parallel,
+    drain: { enable: true, force: false, deleteEmptyDir: true, timeoutSeconds },
+    podDeletion: { force: false, deleteEmptyDir: true, timeoutSeconds },
+  };
 }

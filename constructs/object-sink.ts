@@ -12,6 +12,18 @@ export interface EmitOptions {
    * @default false
    */
   readonly protectData?: boolean;
+  /**
+   * When the object is replaced (a new name), create the new one before destroying the old
+   * (`lifecycle.create_before_destroy`): for templates that objects added after them still refer to.
+   * @default false
+   */
+  readonly createBeforeDestroy?: boolean;
+  /**
+   * Keys (`kind/namespace/name`) of objects of the same stack, added before this one, that must exist
+   * first (Terraform `depends_on`): a MachineDeployment waits for the templates it names.
+   * @default - none (besides the object's namespace)
+   */
+  readonly dependsOn?: readonly string[];
 }
 
 /** Something that collects Kubernetes objects for emission (a `ColossusStack`). */

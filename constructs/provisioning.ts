@@ -4,11 +4,11 @@
  */
 import { Construct } from 'constructs';
 import { Cluster } from '../model/cluster';
-import { finalize, KubeObject } from '../model/kube';
+import { finalize, KubeObject, objectKey } from '../model/kube';
 import { deprovisionsHosts } from '../model/lifecycle';
 import { clusterApiObjects } from '../provisioning/cluster-api';
 import { ARGOCD_SYNC_OPTIONS, FLUX_PRUNE } from '../storage/protection';
-import { sinkOf } from './object-sink';
+import { EmitOptions, sinkOf } from './object-sink';
 
 /** Props of ClusterProvisioning. */
 export interface ClusterProvisioningProps {
@@ -29,7 +29,7 @@ export class ClusterProvisioning extends Construct {
     const objects = clusterApiObjects(props.cluster);
     const sink = sinkOf(this);
     // Deleting these deprovisions hosts: the stack adds prevent_destroy, and GitOps tools must never prune them.
-    objects.forEach((o) => sink.addObject(deprovisionsHosts(o) ? withPruneGuards(o) : o));
+    objects.forEach((o) => sink.addObject(deprovisionsHosts(o) ? withPruneGuards(o) : o, emitOptions(o)));
     this.machineDeployments = Object.fromEntries(props.cluster.pools.map((p) => [p.name, p.blocks]));
   }
 }
@@ -41,4 +41,42 @@ function withPruneGuards(object: KubeObject): KubeObject {
     ...object,
     metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...guards } },
   });
+}
+
+const TEMPLATE_KINDS = new Set(['Metal3MachineTemplate', 'KubeadmConfigTemplate']);
+
+/**
+ * Content-named templates are replaced, never edited: the new one is created first, the
+ * MachineDeployment (or control plane) that names it is updated after it, and the old one is
+ * destroyed last (create_before_destroy), so no machine ever refers to a deleted template.
+ */
+function emitOptions(object: KubeObject): EmitOptions {
+  if (TEMPLATE_KINDS.has(object.kind)) return { createBeforeDestroy: true };
+  const refs = templateRefs(object);
+  return refs.length
+    ? {
+        dependsOn: refs.map((r) =>
+          objectKey({ kind: r.kind, metadata: { name: r.name, namespace: object.metadata.namespace } }),
+        ),
+      }
+    : {};
+}
+
+/** The template references of a MachineDeployment or KubeadmControlPlane. */
+function templateRefs(object: KubeObject): { kind: string; name: string }[] {
+  type Ref = { kind?: string; name?: string };
+  const spec = object.spec as
+    | {
+        template?: { spec?: { bootstrap?: { configRef?: Ref }; infrastructureRef?: Ref } };
+        machineTemplate?: { spec?: { infrastructureRef?: Ref } };
+      }
+    | undefined;
+  const refs = [
+    spec?.template?.spec?.bootstrap?.configRef,
+    spec?.template?.spec?.infrastructureRef,
+    spec?.machineTemplate?.spec?.infrastructureRef,
+  ];
+  return refs.filter(
+    (r): r is { kind: string; name: string } => TEMPLATE_KINDS.has(r?.kind ?? '') && typeof r?.name === 'string',
+  );
 }

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster } from '../model/cluster';
+import { objectSizeSummary } from '../day2/object-size';
 import { buildSummary, StackSummary, Summary, SUMMARY_FILE } from '../reports/summary';
 import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
@@ -98,7 +99,14 @@ export function writeOutputs(
     figures[stackName(stack)] = { terraformResources: countResources(outdir, stack), objects: stack.objects.length };
   }
   const storage = storageSummaryOf(cluster, stacks.all, stacks.retained);
-  const summary: Summary = { ...buildSummary(cluster, figures), ...(storage ? { storage } : {}) };
+  const summary: Summary = {
+    ...buildSummary(cluster, figures),
+    ...(storage ? { storage } : {}),
+    objectSizes: objectSizeSummary(
+      cluster,
+      stacks.all.flatMap((s) => s.objects),
+    ),
+  };
   writeFile(path.join(outdir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }

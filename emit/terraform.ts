@@ -46,6 +46,8 @@ const TEMPLATE = /[$%]\{/;
 export interface ManifestOptions {
   /** Terraform refuses to destroy the resource (`lifecycle.prevent_destroy`). */
   readonly preventDestroy?: boolean;
+  /** Terraform creates a replacement before destroying the old resource (`lifecycle.create_before_destroy`). */
+  readonly createBeforeDestroy?: boolean;
   /** Resources that must exist first (the object's namespace, say). */
   readonly dependsOn?: readonly KubernetesManifest[];
   /** Take over fields other field managers own (`force_conflicts`), to adopt an existing object. */
@@ -82,9 +84,10 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
   trigger?.overrideLogicalId(`${address}${IMMUTABLE_SUFFIX}`);
   const preventDestroy = options.preventDestroy || deprovisionsHosts(object);
   const lifecycle =
-    preventDestroy || trigger
+    preventDestroy || trigger || options.createBeforeDestroy
       ? {
           preventDestroy: preventDestroy || undefined,
+          createBeforeDestroy: options.createBeforeDestroy || undefined,
           // A plain reference: Terraform v1.11.4 (configs/import.go unwrapJSONRefExpr) parses the JSON string
           // as an expression, and cdktf 0.21's "${...}" for a resource object is not one (hashicorp/terraform-cdk#3532).
           replaceTriggeredBy: trigger ? [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`] : undefined,

@@ -61,9 +61,31 @@ export interface NodePool {
    * @default - none, for a pool built outside a cluster
    */
   readonly site?: string;
-  /** Nodes of one block a rollout or remediation may take down at once. */
+  /** Nodes of one block a rollout takes down at once (the whole block unless the spec says less). */
   readonly maxUnavailable: number;
+  /** Blocks one rollout wave, driver upgrade or SR-IOV reconfiguration of the pool disrupts at once. */
+  readonly blocksAtOnce: number;
 }
+
+/** Day-2 times per node, minutes (spec `operations` with its defaults). */
+export interface Operations {
+  /** Evict a node's pods. */
+  readonly drainMinutes: number;
+  /** Reboot a host. */
+  readonly rebootMinutes: number;
+  /** Deprovision, write the image, boot and join. */
+  readonly reimageMinutes: number;
+  /** Unload and load the GPU driver. */
+  readonly driverMinutes: number;
+}
+
+/** Defaults of `spec.operations`. */
+export const DEFAULT_OPERATIONS: Operations = {
+  drainMinutes: 15,
+  rebootMinutes: 15,
+  reimageMinutes: 60,
+  driverMinutes: 10,
+};
 
 /** A site with its defaults applied. */
 export interface Site {
@@ -196,6 +218,8 @@ export interface Cluster {
    * @default - none declared
    */
   readonly fabric?: FabricSpec;
+  /** Day-2 times per node. */
+  readonly operations: Operations;
 }
 
 /** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */
@@ -236,7 +260,8 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     migProfile: spec.migProfile,
     devicesPerGpu,
     site: spec.site,
-    maxUnavailable: spec.maxUnavailable ?? 1,
+    maxUnavailable: spec.maxUnavailable ?? nodesPerRack * racksPerBlock,
+    blocksAtOnce: spec.blocksAtOnce ?? 1,
   };
 }
 
@@ -290,6 +315,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     allowOvercommit: spec.allowOvercommit ?? false,
     storage: resolveStorage(spec),
     fabric: spec.fabric,
+    operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
   };
 }
 
@@ -333,5 +359,7 @@ export function toPoolSpec(pool: NodePool): NodePoolSpec {
     driverVersion: pool.driverVersion,
     dedicatedTo: pool.dedicatedTo,
     migProfile: pool.migProfile,
+    maxUnavailable: pool.maxUnavailable,
+    blocksAtOnce: pool.blocksAtOnce,
   };
 }

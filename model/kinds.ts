@@ -33,6 +33,8 @@ export const KINDS: readonly KindInfo[] = [
   kind('ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/v1', false),
   kind('NicClusterPolicy', 'mellanox.com/v1alpha1', false),
   kind('IPPool', 'nv-ipam.nvidia.com/v1alpha1', true),
+  // Nodes join their SR-IOV drain pool before any policy makes them drain.
+  kind('SriovNetworkPoolConfig', 'sriovnetwork.openshift.io/v1', true),
   kind('SriovNetworkNodePolicy', 'sriovnetwork.openshift.io/v1', true),
   kind('ClusterPolicy', 'nvidia.com/v1', false),
   kind('NVIDIADriver', 'nvidia.com/v1alpha1', false),

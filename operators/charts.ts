@@ -6,6 +6,7 @@
 import type { Namespace } from 'kubernetes-types/core/v1';
 import { Cluster } from '../model/cluster';
 import { build, KubeObject, standardLabels } from '../model/kube';
+import { clusterLoad, controllerResources } from '../day2/controller-sizing';
 import { registeredTaints } from '../provisioning/cluster-api';
 
 /** Where a chart comes from: an HTTP Helm repository or an OCI registry path. */
@@ -41,6 +42,12 @@ export interface OperatorRelease extends ChartSource {
    * @default false
    */
   readonly disableOpenApiValidation?: boolean;
+  /**
+   * Helm waits for the release's workloads to be ready. Off for charts that run a DaemonSet on every
+   * node: at tens of thousands of nodes Helm's wait outlasts any timeout, fails the release and
+   * taints the Terraform resource, although the operator itself is up.
+   */
+  readonly wait: boolean;
 }
 
 /**
@@ -94,10 +101,10 @@ export const OPERATOR_NAMESPACES = {
 } as const;
 
 /**
- * Release settings shared by the Terraform releases and helmfile's helmDefaults. `upgradeInstall`:
- * terraform-provider-helm v3.1.1 (resource_helm_release.go Create) upgrades a release that already
- * exists instead of failing with "cannot re-use a name that is still in use", so a first install
- * that timed out (its state never saved) is resumed by the next apply, and an existing install is
+ * Release settings shared by the Terraform releases and helmfile's helmDefaults (each release sets its own
+ * `wait`). `upgradeInstall`: terraform-provider-helm v3.1.1 (resource_helm_release.go Create) upgrades a
+ * release that already exists instead of failing with "cannot re-use a name that is still in use", so a first
+ * install that timed out (its state never saved) is resumed by the next apply, and an existing install is
  * adopted.
  */
 export const RELEASE_DEFAULTS = { wait: true, timeoutSeconds: 900, maxHistory: 5, upgradeInstall: true } as const;
@@ -136,6 +143,8 @@ export function operatorReleases(
 ): OperatorRelease[] {
   const tolerations = nodeAgentTolerations(cluster);
   const nfd = 'node-feature-discovery';
+  // Controllers whose caches hold every Node (and Pod) are sized from the cluster (day2/controller-sizing.ts).
+  const load = clusterLoad(cluster.pools, cluster.fabric?.rdmaPodsPerNode);
   return [
     {
       ...CHARTS.nodeFeatureDiscovery,
@@ -144,9 +153,10 @@ export function operatorReleases(
       podSecurity: 'privileged',
       needs: [],
       crds: 'crds-directory',
+      wait: false,
       values: {
         // One NFD for both NVIDIA operators: label GPUs (03xx) and NICs (02xx) by vendor.
-        master: { config: { extraLabelNs: ['nvidia.com'] } },
+        master: { config: { extraLabelNs: ['nvidia.com'] }, resources: controllerResources('nfdMaster', load) },
         // The chart's post-delete hook (templates/post-delete-job.yaml, `nfd-master -prune`) would strip
         // every node's NFD labels, which the GPU and Network Operators select nodes by.
         postDeleteCleanup: false,
@@ -170,6 +180,7 @@ export function operatorReleases(
       podSecurity: 'privileged',
       needs: [nfd],
       crds: 'upgrade-hook',
+      wait: false,
       values: {
         nfd: { enabled: false, deployNodeFeatureRules: true },
         // The fabric's SriovNetworkNodePolicies and SriovNetworks need the SR-IOV operator's CRDs.
@@ -184,8 +195,10 @@ export function operatorReleases(
       needs: [nfd, 'network-operator'],
       crds: 'upgrade-hook',
       disableOpenApiValidation: true,
+      wait: false,
       values: {
         nfd: { enabled: false },
+        operator: { resources: controllerResources('gpuOperator', load) },
         driver: {
           enabled: true,
           // Hopper and newer run NVIDIA's open kernel modules (Blackwell requires them).
@@ -208,9 +221,15 @@ export function operatorReleases(
       podSecurity: 'restricted',
       needs: [],
       crds: 'templates',
+      // A Deployment only: waiting for it keeps its webhooks ready before the platform's Kueue objects.
+      wait: true,
       values: {
         // Admission stops while Kueue is down: two replicas and a PDB keep it through node drains.
-        controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        controllerManager: {
+          replicas: 2,
+          podDisruptionBudget: { enabled: true, minAvailable: 1 },
+          manager: { resources: controllerResources('kueue', load) },
+        },
       },
     },
   ];

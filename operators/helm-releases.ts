@@ -75,7 +75,7 @@ export class OperatorReleases extends Construct {
         version: r.version,
         values: [escapeTemplates(valuesYaml(r.values)) as string],
         createNamespace: false,
-        wait: RELEASE_DEFAULTS.wait,
+        wait: r.wait,
         timeout: RELEASE_DEFAULTS.timeoutSeconds,
         maxHistory: RELEASE_DEFAULTS.maxHistory,
         upgradeInstall: RELEASE_DEFAULTS.upgradeInstall,

@@ -33,6 +33,8 @@ export function renderHelmfile(releases: readonly OperatorRelease[], kubeContext
       namespace: r.namespace,
       chart: `${r.repoName}/${r.chart}`,
       version: r.version,
+      // Releases with node-wide DaemonSets do not wait (see OperatorRelease.wait).
+      wait: r.wait === RELEASE_DEFAULTS.wait ? undefined : r.wait,
       needs: r.needs.length ? r.needs.map((n) => `${byName.get(n)?.namespace ?? r.namespace}/${n}`) : undefined,
       disableOpenAPIValidation: r.disableOpenApiValidation,
       values: [r.values],

@@ -2,14 +2,20 @@
  * The Cluster API (v1.14, v1beta2) and Metal3 (CAPM3 v1.13, v1beta2) objects that bring the
  * workload cluster's machines up from BareMetalHosts on the management cluster. Pure data.
  *
- * One MachineDeployment per pool block keeps a rollout's blast radius to one block. Hosts are
- * picked by their `colossus.dev/pool` and `colossus.dev/block` labels; Metal3 label sync copies
- * every `colossus.dev/*` label of a BareMetalHost (the rack label too) onto its Node, so no
- * template per rack is needed.
+ * One MachineDeployment and one MachineHealthCheck per pool block keep a rollout's and a repair's
+ * blast radius to one block. Hosts are picked by their `colossus.dev/pool` and `colossus.dev/block`
+ * labels; Metal3 label sync copies every `colossus.dev/*` label of a BareMetalHost (the rack label
+ * too) onto its Node, so no template per rack is needed.
+ *
+ * Templates are named by their content (`h100-b007-1a2b3c4d`): Cluster API treats machine templates
+ * as immutable and rolls a MachineDeployment when its template reference changes (cluster-api book,
+ * "Updating Machine Infrastructure and Bootstrap Templates"), while CAPM3 v1.13.2's webhook accepts an
+ * in-place edit that rolls nothing (internal/webhooks/v1beta2/metal3machinetemplate_webhook.go).
  */
+import { createHash } from 'crypto';
 import { blockName, Cluster, NodePool } from '../model/cluster';
-import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
-import { ManagementSpec } from '../spec/types';
+import { build, finalize, KubeObject, LABELS, standardLabels } from '../model/kube';
+import { ManagementSpec, OsImageSpec } from '../spec/types';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
 export const CAPI = {
@@ -65,6 +71,12 @@ export interface ResolvedManagement {
   readonly image: Required<ManagementSpec['image']>;
 }
 
+/** What a block's machines run: the OS image and the Kubernetes version. */
+export interface MachineSettings {
+  readonly kubernetesVersion: string;
+  readonly image: Required<OsImageSpec>;
+}
+
 /** Applies the defaults of `spec.management` (undefined when the cluster declares none). */
 export function resolveManagement(cluster: Cluster): ResolvedManagement | undefined {
   const m = cluster.management;
@@ -76,14 +88,61 @@ export function resolveManagement(cluster: Cluster): ResolvedManagement | undefi
     kubernetesVersion: m.kubernetesVersion,
     controlPlaneEndpoint: { host: m.controlPlaneEndpoint.host, port: m.controlPlaneEndpoint.port ?? 6443 },
     controlPlaneReplicas: m.controlPlaneReplicas ?? 3,
-    image: {
-      url: m.image.url,
-      checksum: m.image.checksum,
-      checksumType: m.image.checksumType ?? 'sha256',
-      diskFormat: m.image.diskFormat ?? 'raw',
-    },
+    image: withImageDefaults(m.image),
   };
 }
+
+function withImageDefaults(image: OsImageSpec): Required<OsImageSpec> {
+  return {
+    url: image.url,
+    checksum: image.checksum,
+    checksumType: image.checksumType ?? 'sha256',
+    diskFormat: image.diskFormat ?? 'raw',
+  };
+}
+
+/**
+ * Blocks of `pool` that run the management settings: all of them, or during a staged rollout
+ * (`management.rollout`) the first `wave x blocksAtOnce`; the others keep `rollout.from`.
+ */
+export function rolledBlocks(
+  cluster: Pick<Cluster, 'management'>,
+  pool: Pick<NodePool, 'blocks' | 'blocksAtOnce'>,
+): number {
+  const rollout = cluster.management?.rollout;
+  if (!rollout) return pool.blocks;
+  return Math.min(pool.blocks, rollout.wave * pool.blocksAtOnce);
+}
+
+/** Waves a staged rollout takes until every block of every pool runs the new settings. */
+export function rolloutWaves(pools: readonly Pick<NodePool, 'blocks' | 'blocksAtOnce'>[]): number {
+  return Math.max(0, ...pools.map((p) => Math.ceil(p.blocks / p.blocksAtOnce)));
+}
+
+/** What block `index` of `pool` runs: the management settings, or `rollout.from` when not yet rolled. */
+export function blockSettings(cluster: Cluster, m: ResolvedManagement, pool: NodePool, index: number): MachineSettings {
+  const current = { kubernetesVersion: m.kubernetesVersion, image: m.image };
+  const from = cluster.management?.rollout?.from;
+  if (!from || index < rolledBlocks(cluster, pool)) return current;
+  return {
+    kubernetesVersion: from.kubernetesVersion ?? current.kubernetesVersion,
+    image: from.image ? withImageDefaults(from.image) : current.image,
+  };
+}
+
+/**
+ * `<base>-<8 hex>` from the object's `spec`: equal content, equal name; a change, a new name. The
+ * name stays within 63 characters (a label value, as Cluster API copies it into labels).
+ */
+export function contentName(base: string, spec: unknown): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(finalize({ apiVersion: '', kind: '', metadata: { name: '' }, spec }).spec))
+    .digest('hex');
+  return `${base.slice(0, 54)}-${digest.slice(0, 8)}`;
+}
+
+/** The annotation that makes Argo CD prune a replaced template only after the MachineDeployments moved off it. */
+export const PRUNE_LAST = { 'argocd.argoproj.io/sync-options': 'PruneLast=true' } as const;
 
 /**
  * Labels kubelet registers on every node of the pool (`--node-labels`), so they exist before
@@ -106,9 +165,11 @@ export function blockNodes(pool: Pick<NodePool, 'nodes' | 'nodesPerRack' | 'rack
 }
 
 /**
- * Most machines of a pool that may be unhealthy for remediation to go ahead: one rack's worth.
- * More at once points at shared infrastructure (a leaf switch, the fabric, a power feed), where
- * reprovisioning hosts would only make things worse; remediation then stops until people look.
+ * Most machines of a block that may be unhealthy for its health check to remediate: one rack's
+ * worth. More at once points at shared infrastructure (a leaf switch, a power feed), where
+ * reprovisioning hosts would only make things worse; that block then stops remediating until people
+ * look, and every other block carries on (CAPI v1.14.0 core/reconcilers/machinehealthcheck:
+ * `isAllowedRemediation` counts the unhealthy Machines of one MachineHealthCheck).
  */
 export function remediationCap(pool: Pick<NodePool, 'nodesPerRack' | 'nodes'>): number {
   return Math.max(1, Math.min(pool.nodesPerRack, pool.nodes));
@@ -131,6 +192,7 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
     annotations,
   });
   const cp = controlPlaneName(cluster);
+  const cpTemplate = machineTemplate(cp, m.namespace, meta(cp).labels, m.image, { [ROLE_LABEL]: 'control-plane' });
   return [
     build({
       apiVersion: CAPI.core,
@@ -149,7 +211,7 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
       metadata: meta(cluster.name, { [LABEL_SYNC_ANNOTATION]: LABEL_SYNC_PREFIX }),
       spec: { controlPlaneEndpoint: { ...m.controlPlaneEndpoint }, cloudProviderEnabled: false },
     }),
-    machineTemplate(meta(cp), m, { [ROLE_LABEL]: 'control-plane' }),
+    cpTemplate,
     build({
       apiVersion: CAPI.controlPlane,
       kind: 'KubeadmControlPlane',
@@ -158,7 +220,13 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
         replicas: m.controlPlaneReplicas,
         version: m.kubernetesVersion,
         machineTemplate: {
-          spec: { infrastructureRef: { apiGroup: group(CAPI.metal3), kind: 'Metal3MachineTemplate', name: cp } },
+          spec: {
+            infrastructureRef: {
+              apiGroup: group(CAPI.metal3),
+              kind: 'Metal3MachineTemplate',
+              name: cpTemplate.metadata.name,
+            },
+          },
         },
         // No spare control-plane host is assumed: replace one machine at a time, in place. A single
         // control-plane machine cannot be scaled in first without losing etcd: it needs one spare host.
@@ -191,27 +259,28 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
 
 function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): KubeObject[] {
   const poolLabels = { [CLUSTER_NAME_LABEL]: cluster.name, [LABELS.pool]: pool.name };
+  const labels = (extra: Record<string, string> = {}) => standardLabels({ ...poolLabels, ...extra });
   const meta = (name: string, extra: Record<string, string> = {}) => ({
     name,
     namespace: m.namespace,
-    labels: standardLabels({ ...poolLabels, ...extra }),
+    labels: labels(extra),
   });
-  const taints = registeredTaints(pool);
-  const objects: KubeObject[] = [
-    build({
-      apiVersion: CAPI.bootstrap,
-      kind: 'KubeadmConfigTemplate',
-      metadata: meta(pool.name),
+  const bootstrapSpec = {
+    template: {
       spec: {
-        template: {
-          spec: {
-            joinConfiguration: {
-              nodeRegistration: nodeRegistration(registeredNodeLabels(pool), taints),
-            },
-          },
-        },
+        joinConfiguration: { nodeRegistration: nodeRegistration(registeredNodeLabels(pool), registeredTaints(pool)) },
       },
-    }),
+    },
+  };
+  const bootstrap = build({
+    apiVersion: CAPI.bootstrap,
+    kind: 'KubeadmConfigTemplate',
+    metadata: { ...meta(contentName(pool.name, bootstrapSpec)), annotations: { ...PRUNE_LAST } },
+    spec: bootstrapSpec,
+  });
+  const cap = remediationCap(pool);
+  const objects: KubeObject[] = [
+    bootstrap,
     build({
       apiVersion: CAPI.metal3,
       kind: 'Metal3RemediationTemplate',
@@ -219,52 +288,72 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
       // Reboot first (clears most GPU and driver faults); CAPI replaces the machine if that fails.
       spec: { template: { spec: { strategy: { type: 'Reboot', retryLimit: 1, timeoutSeconds: 600 } } } },
     }),
-    build({
-      apiVersion: CAPI.core,
-      kind: 'MachineHealthCheck',
-      metadata: meta(pool.name),
-      spec: {
-        clusterName: cluster.name,
-        selector: { matchLabels: { ...poolLabels } },
-        checks: {
-          nodeStartupTimeoutSeconds: 1800,
-          unhealthyNodeConditions: UNHEALTHY_NODE_CONDITIONS.map((c) => ({ ...c })),
-        },
-        remediation: {
-          triggerIf: { unhealthyLessThanOrEqualTo: remediationCap(pool) },
-          templateRef: { apiVersion: CAPI.metal3, kind: 'Metal3RemediationTemplate', name: pool.name },
-        },
-      },
-    }),
   ];
   for (let b = 0; b < pool.blocks; b++) {
     const block = blockName(pool, b);
     const blockLabels = { ...poolLabels, [LABELS.block]: block };
+    const settings = blockSettings(cluster, m, pool, b);
+    const template = machineTemplate(block, m.namespace, labels({ [LABELS.block]: block }), settings.image, {
+      [LABELS.pool]: pool.name,
+      [LABELS.block]: block,
+    });
+    const replicas = blockNodes(pool, b);
     objects.push(
-      machineTemplate(meta(block, { [LABELS.block]: block }), m, { [LABELS.pool]: pool.name, [LABELS.block]: block }),
+      template,
       build({
         apiVersion: CAPI.core,
         kind: 'MachineDeployment',
         metadata: meta(block, { [LABELS.block]: block }),
         spec: {
           clusterName: cluster.name,
-          replicas: blockNodes(pool, b),
+          replicas,
           selector: { matchLabels: { ...blockLabels } },
-          // Bare metal has no spare hosts to surge onto: take at most maxUnavailable down at a time.
+          // Bare metal has no spare hosts to surge onto: take at most maxUnavailable down at a time (the
+          // whole block by default, so a wave drains and reimages its blocks in one step).
           rollout: {
-            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: pool.maxUnavailable } },
+            strategy: {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: 0, maxUnavailable: Math.min(pool.maxUnavailable, replicas) },
+            },
           },
-          remediation: { maxInFlight: pool.maxUnavailable },
+          remediation: { maxInFlight: cap },
           template: {
             metadata: { labels: { ...blockLabels } },
             spec: {
               clusterName: cluster.name,
-              version: m.kubernetesVersion,
+              version: settings.kubernetesVersion,
               bootstrap: {
-                configRef: { apiGroup: group(CAPI.bootstrap), kind: 'KubeadmConfigTemplate', name: pool.name },
+                configRef: {
+                  apiGroup: group(CAPI.bootstrap),
+                  kind: 'KubeadmConfigTemplate',
+                  name: bootstrap.metadata.name,
+                },
               },
-              infrastructureRef: { apiGroup: group(CAPI.metal3), kind: 'Metal3MachineTemplate', name: block },
+              infrastructureRef: {
+                apiGroup: group(CAPI.metal3),
+                kind: 'Metal3MachineTemplate',
+                name: template.metadata.name,
+              },
             },
+          },
+        },
+      }),
+      // One health check per block: past one rack of unhealthy machines this block stops remediating
+      // (a shared fault), and no other block does.
+      build({
+        apiVersion: CAPI.core,
+        kind: 'MachineHealthCheck',
+        metadata: meta(block, { [LABELS.block]: block }),
+        spec: {
+          clusterName: cluster.name,
+          selector: { matchLabels: { ...blockLabels } },
+          checks: {
+            nodeStartupTimeoutSeconds: 1800,
+            unhealthyNodeConditions: UNHEALTHY_NODE_CONDITIONS.map((c) => ({ ...c })),
+          },
+          remediation: {
+            triggerIf: { unhealthyLessThanOrEqualTo: Math.min(cap, replicas) },
+            templateRef: { apiVersion: CAPI.metal3, kind: 'Metal3RemediationTemplate', name: pool.name },
           },
         },
       }),
@@ -273,26 +362,29 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
   return objects;
 }
 
-/** A Metal3MachineTemplate writing the OS image to a host carrying `hostLabels`. */
+/** A content-named Metal3MachineTemplate writing `image` to a host carrying `hostLabels`. */
 function machineTemplate(
-  metadata: { name: string; namespace: string; labels: Record<string, string> },
-  m: ResolvedManagement,
+  base: string,
+  namespace: string,
+  labels: Record<string, string>,
+  image: Required<OsImageSpec>,
   hostLabels: Record<string, string>,
 ): KubeObject {
+  const spec = {
+    template: {
+      spec: {
+        hostSelector: { matchLabels: hostLabels },
+        image: { ...image },
+        // Wipe disk metadata between consumers: a host never hands one tenant's data to the next.
+        automatedCleaningMode: 'metadata',
+      },
+    },
+  };
   return build({
     apiVersion: CAPI.metal3,
     kind: 'Metal3MachineTemplate',
-    metadata,
-    spec: {
-      template: {
-        spec: {
-          hostSelector: { matchLabels: hostLabels },
-          image: { ...m.image },
-          // Wipe disk metadata between consumers: a host never hands one tenant's data to the next.
-          automatedCleaningMode: 'metadata',
-        },
-      },
-    },
+    metadata: { name: contentName(base, spec), namespace, labels, annotations: { ...PRUNE_LAST } },
+    spec,
   });
 }
 

@@ -3,6 +3,8 @@
  * `<out>/reports/summary.json` and printed after each synth. Review tools read it.
  */
 import * as path from 'path';
+import { formatObjectSizeLines, ObjectSizeSummary } from '../day2/object-size';
+import { formatOperationsLines, OperationsSummary, operationsSummary } from '../day2/summary';
 import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
 import { Cluster, totalGpus } from '../model/cluster';
 import { formatStorageSummary, StorageSummary } from '../storage/summary';
@@ -107,6 +109,16 @@ export interface Summary {
    * @default - absent without an orbital site
    */
   readonly orbital?: OrbitalSummary;
+  /**
+   * Day-2 bounds per pool and how long a pool-wide driver, image or SR-IOV change takes at them.
+   * @default - absent when not computed
+   */
+  readonly operations?: OperationsSummary;
+  /**
+   * The largest objects by estimated size with status, and those over budget.
+   * @default - absent when not computed
+   */
+  readonly objectSizes?: ObjectSizeSummary;
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -133,6 +145,7 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     fabric: fabricSummary(cluster),
     facility: facilitySummary(cluster),
     orbital: orbitalSummary(cluster),
+    operations: operationsSummary(cluster),
   };
 }
 
@@ -158,6 +171,8 @@ export function formatSummary(summary: Summary): string {
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
   lines.push(...formatFabricLines(summary.fabric));
   lines.push(...formatSiteLines(summary.facility, summary.orbital));
+  lines.push(...formatOperationsLines(summary.operations));
+  lines.push(...formatObjectSizeLines(summary.objectSizes));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
 }

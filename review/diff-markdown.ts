@@ -3,6 +3,7 @@
  * and the capacity changes, then every object change folded in <details>. GitHub rejects
  * comments over 65,536 characters, so details stop at a budget and say where the rest is.
  */
+import { DISRUPTION_VERBS, formatDuration } from '../day2/waves';
 import { formatNumber as fmt } from '../model/values';
 import { CapacityDelta, FieldChange, ObjectChange, PlanDiff, signed } from './diff';
 
@@ -26,7 +27,7 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
     diff.base.cluster === diff.head.cluster ? diff.head.cluster : `${diff.base.cluster} → ${diff.head.cluster}`;
   head.push(`## colossus diff: ${cluster}`, '');
   const changed = totals.added + totals.removed + totals.changed + totals.replaced;
-  if (changed === 0 && diff.capacity.length === 0) {
+  if (changed === 0 && diff.capacity.length === 0 && diff.disruption.length === 0) {
     head.push('**No change.** Both outputs declare the same objects at the same Terraform addresses.', '');
     return head.join('\n');
   }
@@ -45,6 +46,21 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
       ),
     '',
   );
+  if (diff.disruption.length) {
+    head.push(
+      '### Disruption',
+      '',
+      '| risk | pool | nodes | what | at once | waves | estimate |',
+      '|---|---|--:|---|--:|--:|---|',
+    );
+    for (const d of diff.disruption) {
+      head.push(
+        `| ${VERDICT[d.risk]} | ${cell(d.pool)} | ${fmt(d.nodes)} | ${cell(DISRUPTION_VERBS[d.kind])} | ` +
+          `${d.blocksAtOnce !== undefined ? `${fmt(d.blocksAtOnce)} block${d.blocksAtOnce === 1 ? '' : 's'}, ` : ''}${fmt(d.nodesAtOnce)} nodes | ${fmt(d.waves)} | ${formatDuration(d.minutes)} |`,
+      );
+    }
+    head.push('');
+  }
   const serious = diff.risks.filter((r) => r.level !== 'low');
   if (serious.length) {
     head.push('### Risks', '', '| risk | where | what | why |', '|---|---|---|---|');

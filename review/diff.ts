@@ -20,6 +20,7 @@ import {
   RiskLevel,
 } from './risk';
 import { ofKind, Tenancy } from './tenancy';
+import { diffDisruption, DisruptionRow } from './disruption';
 import { formatNumber as fmt, isRecord } from '../model/values';
 
 /** One changed field: a path into the object and its old and new value (absent when missing). */
@@ -83,6 +84,8 @@ export interface PlanDiff {
   readonly totals: Readonly<Record<ChangeKind, number>> & Readonly<Record<RiskLevel, number>>;
   readonly stacks: readonly StackDiff[];
   readonly capacity: readonly CapacityDelta[];
+  /** Nodes drained, rebooted, reimaged or re-addressed, per pool and kind, with waves and estimated time. */
+  readonly disruption: readonly DisruptionRow[];
   /** Every risk of every change, most severe first. */
   readonly risks: readonly RiskItem[];
 }
@@ -111,7 +114,14 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
     return { stack, status, counts, risk: highest(own.map((c) => c.risk)), changes: own } as StackDiff;
   });
   const capacity = diffCapacity(base.summary, head.summary);
+  const disruption = diffDisruption(base, head);
   const risks: RiskItem[] = [
+    ...disruption.map((d) => ({
+      level: d.risk,
+      reason: d.reason,
+      scope: 'disruption',
+      subject: `${d.pool} ${d.kind}`,
+    })),
     ...changes.flatMap((c) => c.risks.map((r) => ({ ...r, scope: c.stack, subject: c.identity }))),
     ...capacity.map((d) => ({
       level: d.risk,
@@ -138,6 +148,7 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
     totals: { ...countKinds(changes), ...levels },
     stacks,
     capacity,
+    disruption,
     risks,
   };
 }
@@ -313,7 +324,8 @@ function sharedPartitions(base: SynthOutput, head: SynthOutput, ctx: ChangeConte
 
 // ---------------------------------------------------------------- capacity
 
-const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks']);
+// `operations` figures follow from the pools; the disruption rows say what a change does with them.
+const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks', 'operations']);
 
 /** Changed figures between two summaries; sections absent from both are skipped. */
 export function diffCapacity(base: OutputSummary, head: OutputSummary): CapacityDelta[] {

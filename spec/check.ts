@@ -71,6 +71,18 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
         'remove nodesPerRack',
       );
     }
+    const perBlock = (pool.racksPerBlock ?? 8) * (pool.nodesPerRack ?? sku.defaultNodesPerRack);
+    if (sku.rackScale && pool.maxUnavailable !== undefined && pool.maxUnavailable !== perBlock) {
+      // A MachineDeployment picks the machines it replaces without regard to racks (CAPI v1.14
+      // MachineDeployment deletion order: Random, Newest or Oldest), so less than a block would
+      // break NVLink racks; a smaller unit is a smaller block.
+      issue(
+        'rack-scale-rollout',
+        ['nodePools', i, 'maxUnavailable'],
+        `${sku.name} racks are one NVLink domain, and a rollout takes ${pool.maxUnavailable} of a block's ${perBlock} trays without regard to racks`,
+        'remove maxUnavailable (a block rolls whole), or set racksPerBlock: 1 to roll one rack at a time',
+      );
+    }
     if (pool.migProfile !== undefined && sku.migProfiles[pool.migProfile] === undefined) {
       issue(
         'unknown-mig-profile',

@@ -115,8 +115,15 @@ const nodePool = objectOf(
       'x-fix': 'use a layout like "all-1g.10gb" from the catalog entry of the pool\'s GPU',
     },
     site: dnsLabel("Site the pool stands in (a name from spec.sites). Default: the cluster's only site."),
-    maxUnavailable: {
-      ...count('Nodes of one block a rollout or a remediation may take down at once.', 10_000),
+    maxUnavailable: count(
+      'Nodes of one block a rollout takes down at once. Default: the whole block (rack-scale pools: only the whole block).',
+      10_000,
+    ),
+    blocksAtOnce: {
+      ...count(
+        'Blocks a rollout wave, a GPU driver upgrade or an SR-IOV reconfiguration of this pool disrupts at once.',
+        10_000,
+      ),
       default: 1,
     },
   },
@@ -323,6 +330,36 @@ const site = objectOf(
   ['name', 'maxRackKW'],
 );
 
+const kubernetesVersion = (description: string): JsonSchema => ({
+  type: 'string',
+  description,
+  pattern: '^v1\\.[0-9]{2}\\.[0-9]+$',
+  'x-fix': 'write the full version with its patch, for example "v1.33.4"',
+});
+
+const osImage = (description: string): JsonSchema =>
+  objectOf(
+    description,
+    {
+      url: {
+        type: 'string',
+        description: 'Where Ironic downloads the image.',
+        pattern: '^https?://[^\\s]+$',
+        'x-fix': 'use an http(s) URL',
+      },
+      checksum: {
+        type: 'string',
+        description: 'Checksum of the image, or the URL of a checksum file.',
+        minLength: 1,
+        pattern: '^[^\\s]+$',
+        'x-fix': 'write the checksum (hex) or the URL of the checksum file',
+      },
+      checksumType: { type: 'string', enum: ['sha256', 'sha512'], default: 'sha256' },
+      diskFormat: { type: 'string', enum: ['raw', 'qcow2'], default: 'raw' },
+    },
+    ['url', 'checksum'],
+  );
+
 const management = objectOf(
   'The management cluster (Cluster API and Metal3) that provisions the nodes. Default: no management stack.',
   {
@@ -333,12 +370,7 @@ const management = objectOf(
       minLength: 1,
     },
     namespace: dnsLabel('Namespace of the Cluster API objects and BareMetalHosts. Default: the cluster name.'),
-    kubernetesVersion: {
-      type: 'string',
-      description: 'Full Kubernetes version of the machines, for example "v1.33.4".',
-      pattern: '^v1\\.[0-9]{2}\\.[0-9]+$',
-      'x-fix': 'write the full version with its patch, for example "v1.33.4"',
-    },
+    kubernetesVersion: kubernetesVersion('Full Kubernetes version of the machines, for example "v1.33.4".'),
     controlPlaneEndpoint: objectOf(
       'API endpoint of the workload cluster (VIP or load balancer).',
       {
@@ -360,29 +392,41 @@ const management = objectOf(
       enum: [1, 3, 5],
       default: 3,
     },
-    image: objectOf(
-      'OS image Ironic writes to every host.',
+    image: osImage('OS image Ironic writes to every host.'),
+    rollout: objectOf(
+      'A change of image or Kubernetes version moving wave by wave: blocks below wave x blocksAtOnce of every pool run the settings above, the rest keep `from`.',
       {
-        url: {
-          type: 'string',
-          description: 'Where Ironic downloads the image.',
-          pattern: '^https?://[^\\s]+$',
-          'x-fix': 'use an http(s) URL',
+        from: objectOf('Settings the blocks not yet rolled keep (at least one).', {
+          image: osImage('Image of the blocks not yet rolled.'),
+          kubernetesVersion: kubernetesVersion('Kubernetes version of the blocks not yet rolled.'),
+        }),
+        wave: {
+          type: 'integer',
+          description: 'Waves applied so far; 0 starts with no block moved, each deploy adds one.',
+          minimum: 0,
+          maximum: 100_000,
+          'x-fix': 'use a whole number from 0 (no block moved yet)',
         },
-        checksum: {
-          type: 'string',
-          description: 'Checksum of the image, or the URL of a checksum file.',
-          minLength: 1,
-          pattern: '^[^\\s]+$',
-          'x-fix': 'write the checksum (hex) or the URL of the checksum file',
-        },
-        checksumType: { type: 'string', enum: ['sha256', 'sha512'], default: 'sha256' },
-        diskFormat: { type: 'string', enum: ['raw', 'qcow2'], default: 'raw' },
       },
-      ['url', 'checksum'],
+      ['from', 'wave'],
     ),
   },
   ['context', 'kubernetesVersion', 'controlPlaneEndpoint', 'image'],
+);
+
+const minutes = (description: string, dflt: number): JsonSchema => ({
+  ...positive(`${description}, minutes.`, 10_080),
+  default: dflt,
+});
+
+const operations = objectOf(
+  'Day-2 times per node; the summary and colossus diff estimate rollouts, driver upgrades and SR-IOV changes from them.',
+  {
+    drainMinutes: minutes("Time to evict a node's pods", 15),
+    rebootMinutes: minutes('Time to reboot a host', 15),
+    reimageMinutes: minutes('Time to deprovision a host, write the image, boot and join', 60),
+    driverMinutes: minutes('Time to unload and load the GPU driver on a drained node', 10),
+  },
 );
 
 /** The JSON Schema of a cluster spec file. */
@@ -474,6 +518,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
           },
           checkpoint,
           fabric: fabricSchema,
+          operations,
         },
         ['kubernetes', 'nodePools', 'tenants'],
       ),

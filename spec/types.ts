@@ -69,6 +69,12 @@ export interface ClusterSpec {
    * @default - no compute fabric objects, no Kueue Topology
    */
   readonly fabric?: FabricSpec;
+  /**
+   * Day-2 times per node, from which the review estimates how long a rollout, driver upgrade or SR-IOV
+   * change takes.
+   * @default - 15 minutes to drain or reboot, 60 to reimage, 10 to reload the driver
+   */
+  readonly operations?: OperationsSpec;
 }
 
 /** The workload cluster's Kubernetes API. */
@@ -345,6 +351,55 @@ export interface ManagementSpec {
   readonly controlPlaneReplicas?: number;
   /** OS image written to every host by Ironic. */
   readonly image: OsImageSpec;
+  /**
+   * A change of the image or Kubernetes version moving through the pools wave by wave: blocks
+   * `0 .. wave x blocksAtOnce - 1` of every pool run the settings above, the others keep `from`.
+   * @default - none: every block runs the settings above
+   */
+  readonly rollout?: RolloutSpec;
+}
+
+/** A staged rollout of the machines' image or Kubernetes version (see README "Operations"). */
+export interface RolloutSpec {
+  /** The settings the blocks not yet rolled keep; at least one of the two. */
+  readonly from: {
+    /**
+     * Image of the blocks not yet rolled.
+     * @default - `management.image`
+     */
+    readonly image?: OsImageSpec;
+    /**
+     * Kubernetes version of the blocks not yet rolled.
+     * @default - `management.kubernetesVersion`
+     */
+    readonly kubernetesVersion?: string;
+  };
+  /** Waves applied so far: 0 starts the rollout with no block moved; each deploy moves it by one. */
+  readonly wave: number;
+}
+
+/** Day-2 figures: how long one node takes to drain, reboot, reimage and reload its GPU driver. */
+export interface OperationsSpec {
+  /**
+   * Minutes to evict a node's pods.
+   * @default 15
+   */
+  readonly drainMinutes?: number;
+  /**
+   * Minutes to reboot a host (SR-IOV firmware changes).
+   * @default 15
+   */
+  readonly rebootMinutes?: number;
+  /**
+   * Minutes to deprovision a host, write the image, boot and join (a Cluster API rollout).
+   * @default 60
+   */
+  readonly reimageMinutes?: number;
+  /**
+   * Minutes to unload and load the GPU driver on a drained node.
+   * @default 10
+   */
+  readonly driverMinutes?: number;
 }
 
 /** A disk image Metal3 writes to a host. */
@@ -412,10 +467,17 @@ export interface NodePoolSpec {
    */
   readonly site?: string;
   /**
-   * Nodes of one block that a rollout or a remediation may take down at once.
-   * @default 1
+   * Nodes of one block that a rollout takes down at once (Cluster API `maxUnavailable`). On rack-scale
+   * systems only the whole block keeps every NVLink rack whole.
+   * @default - the whole block: a block is drained and reimaged in one step
    */
   readonly maxUnavailable?: number;
+  /**
+   * Blocks of this pool that one rollout, driver upgrade or SR-IOV reconfiguration disrupts at once: the
+   * wave size of `management.rollout`, the GPU Operator's parallel upgrades and the SR-IOV drain limit.
+   * @default 1
+   */
+  readonly blocksAtOnce?: number;
 }
 
 /** Relative scheduling priority of a tenant's workloads. */

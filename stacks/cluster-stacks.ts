@@ -31,6 +31,8 @@ import { TenantPriority } from '../spec/types';
 import { shareSpecs } from '../storage/model';
 import { DataRecord, protectedNamespaces } from '../storage/retention';
 import { ColossusStack, StackBackend } from './colossus-stack';
+import { addPolicy, ObjectPolicy } from './policy';
+import { estimateObjectSize, overBudget } from '../day2/object-size';
 import { retainRemovedData } from './data-retention';
 
 /** The stacks of one cluster. */
@@ -88,14 +90,17 @@ export function buildClusterStacks(
   cluster: Cluster,
   options: ClusterStacksOptions = {},
 ): ClusterStacks {
-  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack =>
-    new ColossusStack(scope, name, {
+  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack => {
+    const created = new ColossusStack(scope, name, {
       kubeContext: kube.context,
       kubeconfig: kube.kubeconfig,
       backend: backendFor(cluster, name),
       terraform: options.terraform,
       adopt: options.adopt,
     });
+    addPolicy(created, objectSizePolicy(cluster));
+    return created;
+  };
 
   const management = resolveManagement(cluster);
   const managementStack = management ? stack(`${cluster.name}-management`, management) : undefined;
@@ -124,6 +129,7 @@ export function buildClusterStacks(
       catalog,
       allowOvercommit: cluster.allowOvercommit,
       topologyName: fabric ? TOPOLOGY_NAME : undefined,
+      operations: cluster.operations,
     });
   }
   const fabricStack = fabric ? stack(`${cluster.name}-fabric`) : undefined;
@@ -190,4 +196,18 @@ function backendFor(cluster: Cluster, stackName: string): StackBackend {
   // Terraform runs in <out>/stacks/<stack>; state lives beside the output directory (in the
   // project, for the default cdktf.out), never inside it, and the path is the same from any cwd.
   return { kind: 'local', path: path.posix.join('../../..', cluster.backend.path, `${stackName}.tfstate`) };
+}
+
+/**
+ * Every object with the status its controller will write stays under the object budget (day2/object-size.ts):
+ * synth refuses one over it, naming the figure and the fix.
+ */
+function objectSizePolicy(cluster: Cluster): ObjectPolicy {
+  return {
+    name: 'object-size-budget',
+    check: (object) => {
+      const estimate = estimateObjectSize(object, cluster);
+      return estimate.enforced ? overBudget(estimate) : undefined;
+    },
+  };
 }

@@ -133,9 +133,15 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
     if (!this.emitTerraform) return;
     const ns = object.metadata.namespace;
     const namespaceResource = ns === undefined ? undefined : this.resources.get(`Namespace/${ns}`);
+    const needed = (options.dependsOn ?? []).map((k) => {
+      const found = this.resources.get(k);
+      if (!found) throw new Error(`${this.node.path}: ${key} depends on ${k}, which is not added before it`);
+      return found;
+    });
     const resource = emitManifest(this, object, {
       preventDestroy: options.protectData,
-      dependsOn: namespaceResource ? [namespaceResource] : [],
+      createBeforeDestroy: options.createBeforeDestroy,
+      dependsOn: [...(namespaceResource ? [namespaceResource] : []), ...needed],
       adopt: this.adopt,
     });
     if (this.adopt) resource.importFrom(manifestImportId(object));
