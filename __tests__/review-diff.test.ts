@@ -12,6 +12,7 @@ import { formatDiffMarkdown, MARKDOWN_BUDGET_CHARS } from '../review/diff-markdo
 import { readOutput } from '../review/read-output';
 import { loadSpecFile } from '../spec/load';
 import { SpecError } from '../spec/errors';
+import { HallSpec } from '../spec/types';
 import { ROOT, synthToTemp, tempDir, writeSpec } from './support/synth';
 
 const LAB = fs.readFileSync(path.join(ROOT, 'examples/lab.yaml'), 'utf8');
@@ -497,6 +498,9 @@ describe('colossus diff', () => {
     const head = synth(COLOSSUS, (d) => {
       const h100 = d.spec.nodePools.find((p) => p.name === 'h100')!;
       h100.nodes = (h100.nodes as number) + 2 * 8 * 8; // two blocks of eight racks of eight nodes
+      // Their 16 racks stand in a new hall like the others (every rack of a site with halls is placed).
+      const halls = (d.spec.site as { halls: HallSpec[] }).halls;
+      halls.push({ ...halls[5], name: 'hall-10', racks: { h100: 16 } });
     });
     const started = process.hrtime.bigint();
     const d = diffOutputs(readOutput(base), readOutput(head));
@@ -519,6 +523,19 @@ describe('colossus diff', () => {
     expect(d.capacity.find((c) => c.section === 'cluster')).toMatchObject({ delta: 1024 });
     expect(d.risk).toBe('low');
     expect(markdown).toContain('| pools h100: GPUs | 150,016 | 151,040 | +1,024 |');
+    // The hall, its cooling and the site's draw and water move with it.
+    expect(d.capacity).toContainEqual(
+      expect.objectContaining({
+        section: 'facility',
+        item: 'sites.memphis.halls.hall-10.racks',
+        metric: 'h100',
+        head: 16,
+      }),
+    );
+    expect(d.capacity.find((c) => c.section === 'facility' && c.metric === 'drawMW')).toMatchObject({
+      base: 409.755,
+      risk: 'low',
+    });
   });
 
   test('the Markdown puts the summary table first and folds details; JSON carries the same content', () => {

@@ -176,7 +176,7 @@ export function siteSvg(s: OutputSummary, top: number, width: number, pad: numbe
         const gridRows = Math.ceil(h.rackPositions / perRow);
         const cdus = Math.min(h.cduUnits, MAX_CDUS_DRAWN);
         const cduRows = Math.ceil(cdus / perRow);
-        const height = 40 + gridRows * cell + 6 + cduRows * cell + 10;
+        const height = 53 + gridRows * cell + 6 + cduRows * cell + 10;
         rowHeight = Math.max(rowHeight, height);
         parts.push(
           `<rect class="hall" data-hall="${xml(name)}" x="${x}" y="${y}" width="${columnWidth - 8}" height="${height}" rx="4" fill="#fafafa" stroke="#888"/>`,
@@ -184,14 +184,17 @@ export function siteSvg(s: OutputSummary, top: number, width: number, pad: numbe
             `${name}: ${fmt(racksOf(h))} of ${fmt(h.rackPositions)} positions, ${mw(h.itKW)} MW`,
           )}</text>`,
           `<text class="hall-cooling" data-hall="${xml(name)}" x="${x + 8}" y="${y + 30}">${xml(
-            `liquid ${mw(h.liquidKW)} MW on ${fmt(h.cduUnits)} CDUs (${h.cduRedundancy}) · air ${mw(h.airKW)}/${mw(h.airCoolingKW)} MW`,
+            `liquid ${mw(h.liquidKW)} MW, ${fmt(h.cduUnits)} CDUs (${h.cduRedundancy})`,
+          )}</text>`,
+          `<text class="hall-air" data-hall="${xml(name)}" x="${x + 8}" y="${y + 45}">${xml(
+            `air ${mw(h.airKW)} of ${mw(h.airCoolingKW)} MW, ${fmt(Math.round(h.floorLoadKgPerM2))} kg/m2`,
           )}</text>`,
         );
         // Racks fill the positions pool by pool, in the order the hall lists them; empty positions are outlined.
         let i = 0;
         const cellAt = (k: number) => ({
           cx: x + 8 + (k % perRow) * cell,
-          cy: y + 38 + Math.floor(k / perRow) * cell,
+          cy: y + 53 + Math.floor(k / perRow) * cell,
         });
         for (const [pool, racks] of Object.entries(h.racks)) {
           for (let r = 0; r < racks && i < h.rackPositions; r++, i++) {
@@ -207,7 +210,7 @@ export function siteSvg(s: OutputSummary, top: number, width: number, pad: numbe
             `<rect class="position" x="${cx}" y="${cy}" width="${cell - 1}" height="${cell - 1}" fill="none" stroke="#ccc" stroke-width="0.5"/>`,
           );
         }
-        const cduTop = y + 38 + gridRows * cell + 6;
+        const cduTop = y + 53 + gridRows * cell + 6;
         for (let k = 0; k < cdus; k++) {
           parts.push(
             `<rect class="cdu" data-hall="${xml(name)}" x="${x + 8 + (k % perRow) * cell}" y="${cduTop + Math.floor(k / perRow) * cell}" width="${cell - 1}" height="${cell - 1}" fill="${CDU_COLOR}"><title>CDU</title></rect>`,
@@ -227,7 +230,7 @@ export function siteSvg(s: OutputSummary, top: number, width: number, pad: numbe
       )}</text>`,
     );
     y += 10;
-    const chartW = width - 2 * pad - 200;
+    const chartW = width - 2 * pad - 60;
     const chartH = 120;
     const x0 = pad + 40;
     const most = Math.max(...o.years.map((v) => Math.max(v.arrayMW, v.loadMW)), 1e-9);
@@ -254,14 +257,16 @@ export function siteSvg(s: OutputSummary, top: number, width: number, pad: numbe
       line('array-power', '#edc948', (v) => v.arrayMW),
       line('heat-load', '#e15759', (v) => v.loadMW),
     );
-    const legend = x0 + chartW + 12;
+    const end = o.years[o.years.length - 1];
     parts.push(
-      `<text x="${legend}" y="${y + 14}" fill="#b8860b">${xml(`arrays (MW), ${fmt(o.years[0].arrayMW)} at launch`)}</text>`,
-      `<text x="${legend}" y="${y + 32}">${xml(`draw = heat (MW), ${fmt(o.years[0].loadMW)} at launch`)}</text>`,
-      `<text x="${legend}" y="${y + 50}">${xml('bars: GPUs working')}</text>`,
-      `<text x="${legend}" y="${y + 68}">${xml(`${pct(o.years[o.years.length - 1].capacity)} after ${o.years.length - 1} years`)}</text>`,
+      `<text class="orbital-legend" x="${x0}" y="${y + chartH + 32}">${xml(
+        `yellow: arrays, ${fmt(o.years[0].arrayMW)} MW at launch · red: draw and heat, ${fmt(o.years[0].loadMW)} MW at launch`,
+      )}</text>`,
+      `<text class="orbital-legend" x="${x0}" y="${y + chartH + 48}">${xml(
+        `bars: GPUs working, ${pct(end.capacity)} after ${end.year} years (fail-in-place); x: mission year`,
+      )}</text>`,
     );
-    y += chartH + 24;
+    y += chartH + 56;
   }
   return { parts, y };
 }

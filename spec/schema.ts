@@ -313,7 +313,10 @@ const site = objectOf(
   'A physical site and its power envelope.',
   {
     name: dnsLabel('Site name.'),
-    powerBudgetMW: positive('Power available to the site, MW (required on the ground; the arrays set it in orbit).', 100_000),
+    powerBudgetMW: positive(
+      'Power available to the site, MW (required on the ground; the arrays set it in orbit).',
+      100_000,
+    ),
     maxRackKW: positive('Power one rack may draw, kW.', 10_000),
     overheadFactor: {
       type: 'number',
