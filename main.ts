@@ -29,7 +29,7 @@ function main(): void {
     adopt: process.env.COLOSSUS_ADOPT === 'true',
   });
   app.synth();
-  writeOutputs(app.outdir, loaded.cluster, stacks);
+  writeOutputs(app.outdir, loaded.cluster, stacks, { specPath: process.env.COLOSSUS_SPEC });
 }
 
 main();
