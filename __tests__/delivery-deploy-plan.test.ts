@@ -138,3 +138,18 @@ describe('the kubernetes backend bootstrap (Terraform v1.11.4 kubernetes backend
     expect(fs.existsSync(path.join(synthToTemp('examples/lab.yaml').outdir, STATE_NAMESPACE_FILE))).toBe(false);
   });
 });
+
+describe('README "Deploying"', () => {
+  it('shows exactly the commands DEPLOY.md gives for the built-in example', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Deploying'));
+    const block = section.slice(section.indexOf('```sh\n') + 6, section.indexOf('\n```', section.indexOf('```sh\n')));
+    const commands = block
+      .split('\n')
+      .map((l) => l.replace(/\s+# .*$/, '').trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    const { cluster } = loadSpecFile(path.join(ROOT, 'examples/colossus-1.yaml'));
+    const steps = deploySteps(cluster, buildClusterStacks(new App(), cluster), 'examples/colossus-1.yaml');
+    expect(commands).toEqual(steps.flatMap((s) => s.commands));
+  });
+});
