@@ -77,7 +77,8 @@ export function run(args: readonly string[], io: Io = stdio): number {
         const outdir = flags.out ?? 'cdktf.out';
         const unsafe = unsafeOutputReason(outdir);
         if (unsafe) throw new UsageError(unsafe);
-        const specPath = flags.spec === undefined ? undefined : path.relative(process.cwd(), path.resolve(flags.spec));
+        // DEPLOY.md names the spec as typed; an absolute path would make the output depend on the machine.
+        const specPath = flags.spec === undefined ? undefined : path.isAbsolute(flags.spec) ? null : flags.spec;
         const summary = synthesize(cluster, { outdir, emit, previousSummary: flags.previous, adopt, specPath });
         io.out(formatSummary(summary));
         const written = [

@@ -14,8 +14,8 @@ import { toYaml } from './yaml';
 export interface DeliveryOptions {
   /** Write the GitOps units (with the YAML manifests they read). */
   readonly yaml: boolean;
-  /** The spec file as the user named it, relative to the project; undefined for the built-in example. */
-  readonly specPath?: string;
+  /** The spec file as the user named it, relative to the project; undefined for the built-in example, null when unknown. */
+  readonly specPath?: string | null;
 }
 
 /** Writes DEPLOY.md, bootstrap/ and gitops/ into `outdir`. */

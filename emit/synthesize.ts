@@ -53,10 +53,11 @@ export interface SynthOptions {
    */
   readonly adopt?: boolean;
   /**
-   * The spec file as the user named it (relative to the project), for the commands in DEPLOY.md.
+   * The spec file as the user named it (relative to the project), for the commands in DEPLOY.md; `null` when
+   * it cannot be written (an absolute path would tie the output to one machine).
    * @default - the built-in example
    */
-  readonly specPath?: string;
+  readonly specPath?: string | null;
 }
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
@@ -90,7 +91,7 @@ export function writeOutputs(
   outdir: string,
   cluster: Cluster,
   stacks: ClusterStacks,
-  { yaml = true, specPath }: { readonly yaml?: boolean; readonly specPath?: string } = {},
+  { yaml = true, specPath }: { readonly yaml?: boolean; readonly specPath?: string | null } = {},
 ): Summary {
   if (yaml) writeManifests(outdir, stacks.all);
   // DEPLOY.md, the kubernetes backend's namespace, the Flux units.
