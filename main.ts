@@ -3,6 +3,7 @@
  * COLOSSUS_SPEC (default: the built-in example) and writes the YAML manifests and reports
  * beside them.
  */
+import * as path from 'path';
 import { App } from 'cdktf';
 import { builtInExample } from './cli/paths';
 import { writeOutputs } from './emit/synthesize';
@@ -29,7 +30,9 @@ function main(): void {
     adopt: process.env.COLOSSUS_ADOPT === 'true',
   });
   app.synth();
-  writeOutputs(app.outdir, loaded.cluster, stacks);
+  const spec = process.env.COLOSSUS_SPEC;
+  // DEPLOY.md names the spec as given; an absolute path would tie the output to one machine.
+  writeOutputs(app.outdir, loaded.cluster, stacks, { specPath: spec && path.isAbsolute(spec) ? null : spec });
 }
 
 main();

@@ -187,8 +187,10 @@ describe('emitter choice', () => {
     const outdir = path.join(tempDir(), 'out');
     const summary = synthesize(cluster, { outdir, emit: 'terraform' });
     expect(fs.existsSync(path.join(outdir, 'manifests'))).toBe(false);
+    // terraform_data: the replace triggers of fields the API cannot change (a LocalQueue's ClusterQueue).
     expect(Object.keys(readJson(path.join(outdir, 'stacks', 'acme-tenant-lab', 'cdk.tf.json')).resource)).toEqual([
       'kubernetes_manifest',
+      'terraform_data',
     ]);
     expect(summary.stacks['acme-tenant-lab'].terraformResources).toBeGreaterThan(0);
   });

@@ -199,7 +199,10 @@ describe('the packed package in a partner app', () => {
     const raw = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'acme-tenant-acme', 'cdk.tf.json'), 'utf8'));
     const claim = raw.resource.kubernetes_manifest.persistentvolumeclaim_acme_checkpoints;
     expect(claim.manifest.spec.storageClassName).toBe('acme-weka');
-    expect(claim.lifecycle).toEqual({ prevent_destroy: true });
+    expect(claim.lifecycle).toEqual({
+      prevent_destroy: true,
+      replace_triggered_by: ['terraform_data.persistentvolumeclaim_acme_checkpoints_immutable'],
+    });
     type Flavor = { name: string; resources: { name: string; nominalQuota: string }[] };
     const queue = tenant.clusterqueue_acme.manifest.spec as { resourceGroups: { flavors: Flavor[] }[] };
     const gpuQuota = queue.resourceGroups[0].flavors.map((f) => [

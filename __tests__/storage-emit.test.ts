@@ -126,7 +126,10 @@ describe('tenant storage', () => {
     const pvc = open.yamlObjects('st-tenant-team-b').find((o) => o.kind === 'PersistentVolumeClaim')!;
     expect(pvc.metadata.annotations).toBeUndefined();
     const manifests = open.cdktf('st-tenant-team-b').resource!.kubernetes_manifest;
-    expect(manifests.persistentvolumeclaim_team_b_checkpoints.lifecycle).toBeUndefined();
+    // No prevent_destroy; only the replace trigger of its immutable fields (model/lifecycle.ts) remains.
+    expect(manifests.persistentvolumeclaim_team_b_checkpoints.lifecycle).toEqual({
+      replace_triggered_by: ['terraform_data.persistentvolumeclaim_team_b_checkpoints_immutable'],
+    });
     expect(manifests.namespace_team_b.lifecycle).toBeUndefined();
     expect(formatSummary(open.summary)).toContain(
       'allowDataDeletion: team-b/team-b/checkpoints may be destroyed (no prevent_destroy, no prune guard)',

@@ -33,7 +33,11 @@ describe('a volume removed from the spec', () => {
 
   it('was protected from destruction while declared', () => {
     const manifests = first.resource!.kubernetes_manifest;
-    expect(manifests.persistentvolumeclaim_team_b_checkpoints.lifecycle).toEqual({ prevent_destroy: true });
+    // The replace trigger of its immutable fields (model/lifecycle.ts): with prevent_destroy, a change fails the plan.
+    expect(manifests.persistentvolumeclaim_team_b_checkpoints.lifecycle).toEqual({
+      prevent_destroy: true,
+      replace_triggered_by: ['terraform_data.persistentvolumeclaim_team_b_checkpoints_immutable'],
+    });
     expect(first.removed).toBeUndefined();
   });
 
@@ -83,6 +87,7 @@ describe('a volume removed from the spec', () => {
       back.cdktf('st-tenant-team-b').resource!.kubernetes_manifest.persistentvolumeclaim_team_b_checkpoints.lifecycle,
     ).toEqual({
       prevent_destroy: true,
+      replace_triggered_by: ['terraform_data.persistentvolumeclaim_team_b_checkpoints_immutable'],
     });
     expect(back.summary.storage!.retained).toEqual([]);
   });

@@ -77,7 +77,9 @@ export function run(args: readonly string[], io: Io = stdio): number {
         const outdir = flags.out ?? 'cdktf.out';
         const unsafe = unsafeOutputReason(outdir);
         if (unsafe) throw new UsageError(unsafe);
-        const summary = synthesize(cluster, { outdir, emit, previousSummary: flags.previous, adopt });
+        // DEPLOY.md names the spec as typed; an absolute path would make the output depend on the machine.
+        const specPath = flags.spec === undefined ? undefined : path.isAbsolute(flags.spec) ? null : flags.spec;
+        const summary = synthesize(cluster, { outdir, emit, previousSummary: flags.previous, adopt, specPath });
         io.out(formatSummary(summary));
         const written = [
           ...(emit === 'yaml' ? [] : [path.join(outdir, 'stacks')]),

@@ -16,6 +16,7 @@ import { addPolicy, ObjectPolicy } from '../stacks/policy';
 import { operatorReleases } from '../operators/charts';
 import { renderHelmfile } from '../operators/helmfile';
 import { readDataRecords, readPreviousDataRecords } from '../storage/previous-output';
+import { writeDeliveryFiles } from './delivery-files';
 import { writeAtomically, writeFile } from './output';
 import { writeManifests } from './write-manifests';
 
@@ -52,6 +53,12 @@ export interface SynthOptions {
    * @default false
    */
   readonly adopt?: boolean;
+  /**
+   * The spec file as the user named it (relative to the project), for the commands in DEPLOY.md; `null` when
+   * it cannot be written (an absolute path would tie the output to one machine).
+   * @default - the built-in example
+   */
+  readonly specPath?: string | null;
 }
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
@@ -76,7 +83,7 @@ export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
       fs.rmSync(path.join(tmp, 'stacks'), { recursive: true, force: true });
       fs.rmSync(path.join(tmp, 'manifest.json'), { force: true });
     }
-    return writeOutputs(tmp, cluster, stacks, { yaml: emit !== 'terraform' });
+    return writeOutputs(tmp, cluster, stacks, { yaml: emit !== 'terraform', specPath: options.specPath });
   });
 }
 
@@ -85,9 +92,11 @@ export function writeOutputs(
   outdir: string,
   cluster: Cluster,
   stacks: ClusterStacks,
-  { yaml = true }: { readonly yaml?: boolean } = {},
+  { yaml = true, specPath }: { readonly yaml?: boolean; readonly specPath?: string | null } = {},
 ): Summary {
   if (yaml) writeManifests(outdir, stacks.all);
+  // DEPLOY.md, the kubernetes backend's namespace, the Flux units.
+  writeDeliveryFiles(outdir, cluster, stacks, { yaml, specPath });
   // The operators as helmfile releases: the same charts, versions and values as the operators stack.
   if (yaml)
     writeFile(
