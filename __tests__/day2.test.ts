@@ -219,6 +219,36 @@ describe('at the example scale (230,000 GPUs)', () => {
     ]);
   });
 
+  it('reloads the NIC driver automatically, never more than the smallest pool bound at once', () => {
+    const [policy] = byKind('NicClusterPolicy');
+    expect(spec(policy).ofedDriver.upgradePolicy).toEqual({
+      autoUpgrade: true,
+      maxParallelUpgrades: 64,
+      drain: { enable: true, force: false, deleteEmptyDir: true, timeoutSeconds: 900 },
+    });
+    // A new DOCA driver: every fabric node, 64 at a time, cluster-wide.
+    const head = path.join(tempDir(), 'out');
+    fs.cpSync(base.outdir, head, { recursive: true });
+    const file = path.join(head, 'stacks', 'colossus-1-platform', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json.resource.kubernetes_manifest.nicclusterpolicy_nic_cluster_policy.manifest.spec.ofedDriver.version = 'doca3.5';
+    fs.writeFileSync(file, JSON.stringify(json));
+    const diff = diffOutputs(readOutput(base.outdir), readOutput(head));
+    expect(diff.disruption).toEqual([
+      expect.objectContaining({
+        pool: '(fabric)',
+        kind: 'nicDriver',
+        nodes: 32548,
+        nodesAtOnce: 64,
+        waves: 509,
+        risk: 'high',
+      }),
+    ]);
+    expect(diff.disruption[0].reason).toBe(
+      '(fabric): 32,548 nodes drained for a NIC driver reload, 509 waves of 64, about 9 days (every fabric node)',
+    );
+  });
+
   it('states in the summary what a pool-wide change takes at the bound', () => {
     const h100 = base.summary.operations!.pools.h100;
     expect(h100).toMatchObject({ nodes: 18752, blocks: 293, blocksAtOnce: 1, nodesAtOnce: 64, remediationCap: 8 });

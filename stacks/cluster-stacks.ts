@@ -112,7 +112,13 @@ export function buildClusterStacks(
       operations: cluster.operations,
     });
   }
-  if (fabric) new ComputeFabric(platform, 'fabric', { plan: fabric, pools: cluster.pools });
+  if (fabric) {
+    new ComputeFabric(platform, 'fabric', {
+      plan: fabric,
+      pools: cluster.pools,
+      drainMinutes: cluster.operations.drainMinutes,
+    });
+  }
   for (const priority of Object.keys(PRIORITY_VALUES) as TenantPriority[]) {
     platform.addObject(priorityClass(priority));
   }
