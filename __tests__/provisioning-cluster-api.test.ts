@@ -37,18 +37,26 @@ const SPEC = LAB.replace('  site:\n', `${MANAGEMENT}  site:\n`)
   );
 
 const out = synthToTemp(SPEC);
+const colossus = synthToTemp('examples/colossus-1.yaml');
 const management = out.yamlObjects('lab-management');
-const find = (kind: string, name: string): KubeObject => {
-  const found = management.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name}`);
-  return found;
+/** Templates are named `<base>-<8 hex of their content>`; other kinds by their name. */
+const named = (name: string, o: KubeObject) =>
+  o.metadata.name === name || (TEMPLATES.has(o.kind) && new RegExp(`^${name}-[0-9a-f]{8}$`).test(o.metadata.name));
+const TEMPLATES = new Set(['Metal3MachineTemplate', 'KubeadmConfigTemplate']);
+const findIn = (objects: readonly KubeObject[], kind: string, name: string): KubeObject => {
+  const found = objects.filter((o) => o.kind === kind && named(name, o));
+  if (found.length !== 1) throw new Error(`${found.length} ${kind}/${name}`);
+  return found[0];
 };
+const find = (kind: string, name: string): KubeObject => findIn(management, kind, name);
+const base = (o: KubeObject) =>
+  TEMPLATES.has(o.kind) ? o.metadata.name.replace(/-[0-9a-f]{8}$/, '') : o.metadata.name;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const spec = (o: KubeObject) => o.spec as any;
 
 describe('the management stack', () => {
-  it('holds the cluster, its control plane and per pool a template, a health check and one MachineDeployment per block', () => {
-    const kinds = management.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+  it('holds the cluster, its control plane, per pool a bootstrap template, and per block a machine template, a MachineDeployment and a health check', () => {
+    const kinds = management.map((o) => `${o.kind}/${base(o)}`).sort();
     expect(kinds).toEqual(
       [
         'Cluster/lab',
@@ -60,14 +68,15 @@ describe('the management stack', () => {
         'KubeadmConfigTemplate/mig',
         'Metal3RemediationTemplate/h100',
         'Metal3RemediationTemplate/mig',
-        'MachineHealthCheck/h100',
-        'MachineHealthCheck/mig',
         'MachineDeployment/h100-b000',
         'Metal3MachineTemplate/h100-b000',
+        'MachineHealthCheck/h100-b000',
         'MachineDeployment/mig-b000',
         'Metal3MachineTemplate/mig-b000',
+        'MachineHealthCheck/mig-b000',
         'MachineDeployment/mig-b001',
         'Metal3MachineTemplate/mig-b001',
+        'MachineHealthCheck/mig-b001',
       ].sort(),
     );
     expect(new Set(management.map((o) => o.metadata.namespace))).toEqual(new Set(['lab']));
@@ -89,19 +98,26 @@ describe('the management stack', () => {
     expect(spec(find('MachineDeployment', 'mig-b000')).replicas).toBe(4);
     expect(spec(find('MachineDeployment', 'mig-b001')).replicas).toBe(1);
     expect(blockNodes({ nodes: 18752, nodesPerRack: 8, racksPerBlock: 8 }, 292)).toBe(64);
+    const rolling = (name: string) => spec(find('MachineDeployment', name)).rollout.strategy;
+    expect(rolling('mig-b000')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 2 } });
+    // Never more than the block holds; by default the whole block (h100: one rack of 2), in one step.
+    expect(rolling('mig-b001').rollingUpdate.maxUnavailable).toBe(1);
+    expect(rolling('h100-b000').rollingUpdate.maxUnavailable).toBe(2);
     const md = spec(find('MachineDeployment', 'mig-b001'));
-    expect(md.rollout).toEqual({
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 2 } },
-    });
-    expect(spec(find('MachineDeployment', 'h100-b000')).rollout.strategy.rollingUpdate.maxUnavailable).toBe(1);
     expect(md.template.spec).toMatchObject({
       clusterName: 'lab',
       version: 'v1.33.4',
-      bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: 'mig' } },
+      bootstrap: {
+        configRef: {
+          apiGroup: 'bootstrap.cluster.x-k8s.io',
+          kind: 'KubeadmConfigTemplate',
+          name: find('KubeadmConfigTemplate', 'mig').metadata.name,
+        },
+      },
       infrastructureRef: {
         apiGroup: 'infrastructure.cluster.x-k8s.io',
         kind: 'Metal3MachineTemplate',
-        name: 'mig-b001',
+        name: find('Metal3MachineTemplate', 'mig-b001').metadata.name,
       },
     });
     expect(md.selector.matchLabels).toEqual(md.template.metadata.labels);
@@ -162,24 +178,35 @@ describe('the management stack', () => {
     );
   });
 
-  it('remediates nodes whose GPU health condition fails, capped at one rack of unhealthy machines', () => {
-    const mhc = spec(find('MachineHealthCheck', 'mig'));
-    expect(mhc.clusterName).toBe('lab');
-    expect(mhc.selector.matchLabels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'lab', 'colossus.dev/pool': 'mig' });
-    expect(mhc.checks.unhealthyNodeConditions).toEqual(UNHEALTHY_NODE_CONDITIONS.map((c) => ({ ...c })));
-    expect(mhc.checks.unhealthyNodeConditions).toContainEqual({
+  it('remediates nodes whose GPU health condition fails, one health check per block capped at one rack', () => {
+    for (const block of ['mig-b000', 'mig-b001']) {
+      const mhc = spec(find('MachineHealthCheck', block));
+      expect(mhc.clusterName).toBe('lab');
+      // The MachineDeployment's template labels every Machine with its block: the check sees only that block.
+      expect(mhc.selector.matchLabels).toEqual(spec(find('MachineDeployment', block)).template.metadata.labels);
+      expect(mhc.selector.matchLabels['colossus.dev/block']).toBe(block);
+      expect(mhc.checks.unhealthyNodeConditions).toEqual(UNHEALTHY_NODE_CONDITIONS.map((c) => ({ ...c })));
+      expect(mhc.remediation.templateRef).toEqual({
+        apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+        kind: 'Metal3RemediationTemplate',
+        name: 'mig',
+      });
+      expect(mhc).not.toHaveProperty('maxUnhealthy');
+    }
+    expect(spec(find('MachineHealthCheck', 'mig-b000')).checks.unhealthyNodeConditions).toContainEqual({
       type: 'SysLogsGPUFallenOff',
       status: 'True',
       timeoutSeconds: 300,
     });
-    expect(mhc.remediation.triggerIf).toEqual({ unhealthyLessThanOrEqualTo: 2 });
-    expect(mhc.remediation.templateRef).toEqual({
-      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
-      kind: 'Metal3RemediationTemplate',
-      name: 'mig',
+    // One rack (2 nodes) of the 4-node block; the 1-node block never caps below its size.
+    expect(spec(find('MachineHealthCheck', 'mig-b000')).remediation.triggerIf).toEqual({
+      unhealthyLessThanOrEqualTo: 2,
     });
-    expect(mhc).not.toHaveProperty('maxUnhealthy');
-    // A whole-block or fabric outage (64 of 18,752 H100 nodes) is above the cap: nothing is remediated.
+    expect(spec(find('MachineHealthCheck', 'mig-b001')).remediation.triggerIf).toEqual({
+      unhealthyLessThanOrEqualTo: 1,
+    });
+    expect(spec(find('MachineDeployment', 'mig-b000')).remediation).toEqual({ maxInFlight: 2 });
+    // A whole-rack outage stops that block's repairs (8 of its 64 H100 nodes), never the pool's.
     expect(remediationCap({ nodesPerRack: 8, nodes: 18752 })).toBe(8);
     expect(remediationCap({ nodesPerRack: 8, nodes: 1 })).toBe(1);
     // The control plane is remediated one machine at a time, by KubeadmControlPlane (etcd quorum).
@@ -191,13 +218,23 @@ describe('the management stack', () => {
     expect(cp.remediation).toEqual({ triggerIf: { unhealthyLessThanOrEqualTo: 1 } });
   });
 
+  it('caps remediation per block at the example scale: 444 checks of at most one rack, none per pool', () => {
+    const mhcs = colossus.yamlObjects('colossus-1-management').filter((o) => o.kind === 'MachineHealthCheck');
+    expect(mhcs).toHaveLength(444 + 1);
+    for (const m of mhcs.filter((o) => o.metadata.name !== 'colossus-1-control-plane')) {
+      expect(spec(m).selector.matchLabels['colossus.dev/block']).toBe(m.metadata.name);
+      expect(spec(m).remediation.triggerIf.unhealthyLessThanOrEqualTo).toBeLessThanOrEqual(
+        m.metadata.name.startsWith('gb200') ? 18 : 8,
+      );
+    }
+  });
+
   it('emits exactly the same objects to Terraform, addressed per block, not per node', () => {
     const terraform = [...out.terraformObjects('lab-management').values()];
     expect(terraform).toHaveLength(management.length);
-    const colossus = synthToTemp('examples/colossus-1.yaml');
     const resources = colossus.summary.stacks['colossus-1-management'].terraformResources;
-    // 444 blocks x (MachineDeployment + Metal3MachineTemplate) + 3 pools x 3 + 5 cluster objects.
-    expect(resources).toBe(444 * 2 + 3 * 3 + 5);
+    // 444 blocks x (MachineDeployment + Metal3MachineTemplate + MachineHealthCheck) + 3 pools x 2 + 5 cluster objects.
+    expect(resources).toBe(444 * 3 + 3 * 2 + 5);
     // The example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
     const cluster = colossus.yamlObjects('colossus-1-management').find((o) => o.kind === 'Cluster')!;
     expect(spec(cluster).clusterNetwork).toEqual({
@@ -205,7 +242,8 @@ describe('the management stack', () => {
       services: { cidrBlocks: ['10.192.0.0/16'] },
     });
     expect(spec(find('Cluster', 'lab')).clusterNetwork).toBeUndefined();
-    for (const stack of Object.values(colossus.summary.stacks)) expect(stack.terraformResources).toBeLessThan(1000);
+    // Resources grow with blocks, never with nodes (32,548 here).
+    for (const stack of Object.values(colossus.summary.stacks)) expect(stack.terraformResources).toBeLessThan(1500);
   });
 });
 

@@ -66,6 +66,11 @@ export interface ComputeFabricProps {
    * @default - the enclosing stack
    */
   readonly ipPoolSink?: ObjectSink;
+  /**
+   * Minutes to evict a node's pods (spec: `operations.drainMinutes`), the drain timeout of a NIC driver upgrade.
+   * @default 15
+   */
+  readonly drainMinutes?: number;
 }
 
 /** The cluster-wide fabric objects. Create it inside the platform stack. */
@@ -88,7 +93,12 @@ export class ComputeFabric extends Construct {
         metadata: { name: NIC_CLUSTER_POLICY_NAME, labels },
         spec: {
           // The GPU Operator's GPUDirect RDMA uses this driver (useHostMofed: false).
-          ofedDriver: { image: 'doca-driver', repository: IMAGES.repository, version: IMAGES.docaDriverVersion },
+          ofedDriver: {
+            image: 'doca-driver',
+            repository: IMAGES.repository,
+            version: IMAGES.docaDriverVersion,
+            upgradePolicy: nicDriverUpgradePolicy(props.pools, props.drainMinutes ?? 15),
+          },
           secondaryNetwork: { cniPlugins: image('plugins'), multus: image('multus-cni') },
           nvIpam: { ...image('nvidia-k8s-ipam'), enableWebhook: false },
           ibKubernetes:
@@ -326,4 +336,20 @@ export class TenantFabric extends Construct {
       }
     }
   }
+}
+
+/**
+ * The DOCA driver DaemonSet updates only on delete (network-operator v26.4.1
+ * manifests/state-ofed-driver/0050_ofed-driver-ds.yaml), so without automatic upgrades a new driver
+ * reaches a node only when it is reimaged and the fleet runs mixed versions for months. The policy is
+ * one per cluster (the NicClusterPolicy), so it takes the smallest pool's bound: no pool ever has more
+ * than `blocksAtOnce` blocks' worth of nodes reloading their NIC driver (0 would mean all at once).
+ */
+function nicDriverUpgradePolicy(pools: readonly NodePool[], drainMinutes: number) {
+  const timeoutSeconds = Math.round(drainMinutes * 60);
+  return {
+    autoUpgrade: true,
+    maxParallelUpgrades: Math.max(1, Math.min(...pools.map((p) => waveNodes(p)))),
+    drain: { enable: true, force: false, deleteEmptyDir: true, timeoutSeconds },
+  };
 }

@@ -7,13 +7,14 @@
 import type { NodePool, Operations } from '../model/cluster';
 
 /** The node-disrupting operations a spec change can start. */
-export const DISRUPTIONS = ['reimage', 'driver', 'sriov', 'readdress'] as const;
+export const DISRUPTIONS = ['reimage', 'driver', 'nicDriver', 'sriov', 'readdress'] as const;
 export type Disruption = (typeof DISRUPTIONS)[number];
 
 /** What each operation does to a node, as the review says it. */
 export const DISRUPTION_VERBS: Readonly<Record<Disruption, string>> = {
   reimage: 'drained and reimaged',
   driver: 'drained for a GPU driver reload',
+  nicDriver: 'drained for a NIC driver reload',
   sriov: 'drained and rebooted (SR-IOV firmware)',
   readdress: 'drained and re-addressed',
 };
@@ -24,6 +25,7 @@ export function stepMinutes(kind: Disruption, ops: Operations): number {
     case 'reimage':
       return ops.drainMinutes + ops.reimageMinutes;
     case 'driver':
+    case 'nicDriver':
       return ops.drainMinutes + ops.driverMinutes;
     case 'sriov':
       return ops.drainMinutes + ops.rebootMinutes;
@@ -72,7 +74,10 @@ export function planWaves(kind: Disruption, nodes: number, parallel: number, ops
  * `blocksAtOnce` blocks per wave (each in ceil(block / maxUnavailable) steps); the GPU Operator
  * upgrades and the SR-IOV operator drains `blocksAtOnce` blocks' worth of nodes at a time.
  */
-export function poolPlans(pool: NodePool, ops: Operations): Record<Exclude<Disruption, 'readdress'>, WavePlan> {
+export function poolPlans(
+  pool: NodePool,
+  ops: Operations,
+): Record<Exclude<Disruption, 'readdress' | 'nicDriver'>, WavePlan> {
   const bound = waveNodes(pool);
   const steps = Math.ceil(Math.min(nodesPerBlock(pool), pool.nodes) / Math.max(1, pool.maxUnavailable));
   return {

@@ -18,6 +18,7 @@ import {
   Risk,
   RISK_LEVELS,
   RiskLevel,
+  templateSuccessionRisks,
 } from './risk';
 import { ofKind, Tenancy } from './tenancy';
 import { diffDisruption, DisruptionRow } from './disruption';
@@ -130,6 +131,11 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
       subject: [d.section, d.item].filter(Boolean).join(' '),
     })),
     ...sharedPartitions(base, head, ctx),
+    ...templateSuccessionRisks(base.objects, head.objects).map((t) => ({
+      ...t.risk,
+      scope: t.stack,
+      subject: t.subject,
+    })),
   ].sort(
     (a, b) =>
       RISK_LEVELS.indexOf(a.level) - RISK_LEVELS.indexOf(b.level) ||
@@ -324,8 +330,8 @@ function sharedPartitions(base: SynthOutput, head: SynthOutput, ctx: ChangeConte
 
 // ---------------------------------------------------------------- capacity
 
-// `operations` figures follow from the pools; the disruption rows say what a change does with them.
-const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks', 'operations']);
+// `operations` and `objectSizes` follow from the pools; the disruption rows say what a change does with them.
+const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks', 'operations', 'objectSizes']);
 
 /** Changed figures between two summaries; sections absent from both are skipped. */
 export function diffCapacity(base: OutputSummary, head: OutputSummary): CapacityDelta[] {

@@ -25,6 +25,9 @@ import { compare, OutputObject, SynthOutput } from './read-output';
 import { RiskLevel } from './risk';
 import { canonical } from './isolation';
 
+/** The row of a change to every fabric node (the NicClusterPolicy is one per cluster). */
+export const FABRIC = '(fabric)';
+
 /** One pool's disruption by one kind of operation. */
 export interface DisruptionRow {
   readonly pool: string;
@@ -66,6 +69,12 @@ export function diffDisruption(base: SynthOutput, head: SynthOutput): Disruption
     row(name, 'reimage', replicas, 1);
   }
   for (const [pool, parallel] of driverChanges(base, head)) row(pool, 'driver', poolNodes(pool), parallel);
+  const nic = nicDriverChange(base, head);
+  if (nic) {
+    const nodes = nic.pools.reduce((sum, p) => sum + poolNodes(p), 0);
+    const plan = planWaves('nicDriver', nodes, nic.parallel, minutes);
+    if (nodes > 0) rows.push(judge({ pool: FABRIC, kind: 'nicDriver', nodes, plan, ops, poolNodes: nodes }));
+  }
   for (const [pool, parallel] of sriovChanges(base, head)) row(pool, 'sriov', poolNodes(pool), parallel);
   for (const [pool, nodes] of addressChanges(base, head, poolNodes)) row(pool, 'readdress', nodes, nodes);
   return rows.sort((a, b) => compare(a.pool, b.pool) || compare(a.kind, b.kind));
@@ -102,7 +111,7 @@ function judge(input: {
   const why: string[] = [];
   if (allBlocks) why.push('every block at once');
   else if (overBound) why.push(`over the declared bound of ${boundText(ops, pool)}`);
-  if (poolWide && !allBlocks) why.push('pool-wide');
+  if (poolWide && !allBlocks) why.push(pool === FABRIC ? 'every fabric node' : 'pool-wide');
   const risk: RiskLevel = why.length ? 'high' : 'medium';
   const atOnce =
     input.blocks !== undefined
@@ -220,6 +229,34 @@ function driverChanges(base: SynthOutput, head: SynthOutput): Map<string, number
     out.set(pool, parallel === 0 ? (cap ?? 0) : Math.min(parallel, cap ?? parallel));
   }
   return out;
+}
+
+/**
+ * A NicClusterPolicy whose DOCA driver changes (anything but its upgrade policy) reloads the NIC driver
+ * of every fabric node, `maxParallelUpgrades` at a time (default 1; 0 means all), cluster-wide.
+ */
+function nicDriverChange(base: SynthOutput, head: SynthOutput): { pools: string[]; parallel: number } | undefined {
+  const [b, h] = [byName(base, 'NicClusterPolicy'), byName(head, 'NicClusterPolicy')];
+  for (const [key, now] of h) {
+    const old = b.get(key);
+    if (!old) continue;
+    const driver = (o: KubeObject) => specOf(o).ofedDriver as Spec | undefined;
+    const strip = (d: Spec | undefined) => canonical(d ? { ...d, upgradePolicy: undefined } : undefined);
+    if (strip(driver(old)) === strip(driver(now))) continue;
+    const policy = (driver(now)?.upgradePolicy ?? {}) as { autoUpgrade?: boolean; maxParallelUpgrades?: number };
+    type Affinity = { requiredDuringSchedulingIgnoredDuringExecution?: unknown };
+    const pools = selectedPools({
+      ...now,
+      spec: {
+        nodeSelector: (specOf(now).nodeAffinity as Affinity | undefined)
+          ?.requiredDuringSchedulingIgnoredDuringExecution,
+      },
+    });
+    // Without automatic upgrades the DaemonSet updates on delete: nothing reloads until nodes are reimaged.
+    if (!policy.autoUpgrade) return undefined;
+    return { pools: pools.filter((p) => head.summary.pools[p]), parallel: policy.maxParallelUpgrades ?? 1 };
+  }
+  return undefined;
 }
 
 /** Per pool whose SR-IOV policies change (or appear for an existing pool): the drain limit of its pool config. */

@@ -242,6 +242,45 @@ function modification(base: KubeObject, head: KubeObject, ctx: ChangeContext): R
   return [...lost.map((t) => high(`dedicated pool taint removed: ${t}`)), ...kindRisks(base, head, ctx)];
 }
 
+/** `h100-b007` of a content-named template `h100-b007-4728c610` (see provisioning/cluster-api.ts contentName). */
+const CONTENT_NAMED = /^(.*)-[0-9a-f]{8}$/;
+
+/**
+ * Content-named templates are replaced, not changed: the old one is removed and a successor of the
+ * same kind, namespace and base name added. A dedicated taint the predecessor registered and the
+ * successor drops opens the pool as surely as an edit would.
+ */
+export function templateSuccessionRisks(
+  base: readonly OutputObject[],
+  head: readonly OutputObject[],
+): { subject: string; stack: string; risk: Risk }[] {
+  const key = (o: OutputObject) => {
+    const m = CONTENT_NAMED.exec(o.object.metadata.name);
+    return m && o.object.kind.endsWith('Template')
+      ? `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${m[1]}`
+      : undefined;
+  };
+  const headIds = new Set(head.map((o) => o.identity));
+  const baseIds = new Set(base.map((o) => o.identity));
+  const removed = new Map<string, OutputObject>();
+  for (const o of base) {
+    const k = key(o);
+    if (k && !headIds.has(o.identity)) removed.set(k, o);
+  }
+  const out: { subject: string; stack: string; risk: Risk }[] = [];
+  for (const o of head) {
+    const k = key(o);
+    const was = k === undefined || baseIds.has(o.identity) ? undefined : removed.get(k);
+    if (!was) continue;
+    const kept = new Set(dedicatedTaints(o.object));
+    for (const t of dedicatedTaints(was.object)) {
+      if (!kept.has(t))
+        out.push({ subject: o.identity, stack: o.stack, risk: high(`dedicated pool taint removed: ${t}`) });
+    }
+  }
+  return out;
+}
+
 /** Every `colossus.dev/dedicated` node taint (not toleration) anywhere in an object, as `key=value:effect`. */
 function dedicatedTaints(object: KubeObject): string[] {
   const found: string[] = [];

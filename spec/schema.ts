@@ -117,7 +117,7 @@ const nodePool = objectOf(
     site: dnsLabel("Site the pool stands in (a name from spec.sites). Default: the cluster's only site."),
     maxUnavailable: count(
       'Nodes of one block a rollout takes down at once. Default: the whole block (rack-scale pools: only the whole block).',
-      10_000,
+      65_536,
     ),
     blocksAtOnce: {
       ...count(

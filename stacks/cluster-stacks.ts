@@ -134,7 +134,12 @@ export function buildClusterStacks(
   }
   const fabricStack = fabric ? stack(`${cluster.name}-fabric`) : undefined;
   if (fabric && fabricStack) {
-    new ComputeFabric(platform, 'fabric', { plan: fabric, pools: cluster.pools, ipPoolSink: fabricStack });
+    new ComputeFabric(platform, 'fabric', {
+      plan: fabric,
+      pools: cluster.pools,
+      ipPoolSink: fabricStack,
+      drainMinutes: cluster.operations.drainMinutes,
+    });
     // Planned once the platform's NicClusterPolicy has made the Network Operator install the IPPool CRD.
     fabricStack.addDependency(platform);
   }
