@@ -232,7 +232,7 @@ describe('colossus diff', () => {
       m.rules.push({ apiGroups: [''], resources: ['nodes'], verbs: ['get'] });
     });
     expect(reasons(diff(lab, rbac), 'high')).toEqual([
-      'Role/partner/tenant-member: RBAC broadened: rule 5 grants get on nodes in API groups [-]',
+      'Role/partner/tenant-member: RBAC broadened: rule 6 grants get on nodes in API groups [-]',
     ]);
 
     const binding = editObject(lab, 'lab-tenant-partner', 'RoleBinding/partner/tenant-member', (m) => {
