@@ -408,7 +408,10 @@ describe('colossus diff', () => {
       m.spec.failurePolicy = 'Ignore';
       m.spec.validations = m.spec.validations.slice(1);
     });
+    // The dropped validation was the default-network check: the guard's probe now gets through (review/guards.ts).
     expect(reasons(diff(ib, weakened), 'high')).toEqual([
+      'Namespace/partner-train: isolation guard fabric-own-networks no longer holds: default-network annotation',
+      'Namespace/research-train: isolation guard fabric-own-networks no longer holds: default-network annotation',
       `${vap}: admission guardrail weakened: 1 validation(s) removed or rewritten`,
       `${vap}: admission guardrail weakened: failurePolicy set to Ignore`,
     ]);
@@ -416,10 +419,20 @@ describe('colossus diff', () => {
       if (stack !== 'ib-pod-platform') return;
       const manifests = json.resource.kubernetes_manifest;
       for (const [address, r] of Object.entries<Json>(manifests)) {
-        if (r.manifest.kind === 'ValidatingAdmissionPolicyBinding') delete manifests[address];
+        if (
+          r.manifest.kind === 'ValidatingAdmissionPolicyBinding' &&
+          r.manifest.metadata.name === 'colossus-fabric-own-networks'
+        )
+          delete manifests[address];
       }
     });
+    const allAttacks =
+      'isolation guard fabric-own-networks no longer holds: networks annotation naming another namespace; ' +
+      'JSON networks with a "Namespace" key; JSON networks with an escaped key; default-network annotation; ' +
+      'rail VFs without their rail network';
     expect(reasons(diff(ib, removed), 'high')).toEqual([
+      `Namespace/partner-train: ${allAttacks}`,
+      `Namespace/research-train: ${allAttacks}`,
       'ValidatingAdmissionPolicyBinding/colossus-fabric-own-networks: admission guardrail removed: colossus-fabric-own-networks',
     ]);
   });
