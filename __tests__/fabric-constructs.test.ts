@@ -273,8 +273,8 @@ describe('constructs composed in code', () => {
 describe('conformance of the fabric objects', () => {
   test('core objects (admission policies) match the Kubernetes types', () => {
     const core = [...all(colossus), ...all(ib)].filter((o) => FABRIC_KINDS.includes(o.kind) && isCoreApi(o.apiVersion));
-    // Per example: the fabric policy and the three tenant guard policies, each with its binding.
-    expect(core.length).toBe(16);
+    // Per example: the fabric policy and the four tenant guard policies, each with its binding.
+    expect(core.length).toBe(20);
     expect(validateCoreObjects(core)).toEqual([]);
   });
 });

@@ -84,6 +84,11 @@ const REMOVALS: [string, GuardName, () => SynthOutput][] = [
       ),
   ],
   [
+    'the job-suspend policy removed',
+    'kueue-gates',
+    () => without(named('ValidatingAdmissionPolicy', 'colossus-tenant-job-suspend')),
+  ],
+  [
     'the Services policy’s binding removed',
     'service-external-ips',
     () => without(named('ValidatingAdmissionPolicyBinding', 'colossus-tenant-services')),

@@ -60,6 +60,7 @@ export const POLICY_NAMES = {
   placement: 'colossus-tenant-placement',
   services: 'colossus-tenant-services',
   priority: 'colossus-tenant-priority',
+  suspend: 'colossus-tenant-job-suspend',
 } as const;
 
 /** The node label keys that name a node's pool: kubelet's own and the one only the management side can set. */
@@ -275,6 +276,34 @@ export function placementPolicy(): KubeObject[] {
 }
 
 /**
+ * Jobs start only when Kueue admits them: Kueue suspends a job it manages on creation and unsuspends it when
+ * its workload is admitted, but its job webhook does not stop a user from setting `spec.suspend: false`
+ * (kueue v0.19.2 pkg/controller/jobframework/validation.go, pkg/controller/jobs/job/job_webhook.go); the job
+ * controller would then create pods without the flavor's node selector until Kueue suspends the job again.
+ * Only Kueue's service account may unsuspend a batch Job or a JobSet. (The placement policy keeps such pods on
+ * the tenant's own pools anyway; this keeps them inside Kueue's quota.)
+ */
+export function suspendPolicy(): KubeObject[] {
+  const suspended = (o: string) => `has(${o}.spec.suspend) && ${o}.spec.suspend`;
+  return policy(
+    POLICY_NAMES.suspend,
+    [
+      { apiGroups: ['batch'], apiVersions: ['v1'], resources: ['jobs'] },
+      { apiGroups: ['jobset.x-k8s.io'], apiVersions: ['v1alpha2'], resources: ['jobsets'] },
+    ],
+    [],
+    [
+      {
+        expression:
+          `request.operation != 'UPDATE' || request.userInfo.username == ${lit(KUEUE_SERVICE_ACCOUNT)} || ` +
+          `!(${suspended('oldObject')}) || (${suspended('object')})`,
+        message: 'only Kueue unsuspends a job: it starts when its workload is admitted',
+      },
+    ],
+  );
+}
+
+/**
  * Services carry no `externalIPs` (CVE-2020-8554, kubernetes/kubernetes#97076): any Service may claim any
  * address there and kube-proxy intercepts its traffic cluster-wide. The API server's
  * DenyServiceExternalIPs plugin does the same where the control plane is emitted (provisioning/cluster-api.ts).
@@ -322,5 +351,5 @@ export function priorityPolicy(): KubeObject[] {
 
 /** Every tenant guard policy the platform stack emits besides the fabric's (which needs a fabric). */
 export function tenantGuardPolicies(): KubeObject[] {
-  return [...placementPolicy(), ...servicePolicy(), ...priorityPolicy()];
+  return [...placementPolicy(), ...suspendPolicy(), ...servicePolicy(), ...priorityPolicy()];
 }

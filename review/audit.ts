@@ -408,7 +408,8 @@ function checkGuards(ctx: Ctx): void {
 const GUARD_FIXES: Readonly<Record<GuardName, string>> = {
   'fabric-own-networks':
     'restore ValidatingAdmissionPolicy colossus-fabric-own-networks and its binding (synthesize again)',
-  'kueue-gates': 'restore ValidatingAdmissionPolicy colossus-tenant-placement and its binding (synthesize again)',
+  'kueue-gates':
+    'restore ValidatingAdmissionPolicies colossus-tenant-placement and colossus-tenant-job-suspend and their bindings (synthesize again)',
   'tenant-placement': 'restore ValidatingAdmissionPolicy colossus-tenant-placement and its binding (synthesize again)',
   'service-external-ips':
     'restore ValidatingAdmissionPolicy colossus-tenant-services and its binding (synthesize again)',

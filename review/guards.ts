@@ -152,6 +152,13 @@ function tenantProbes(objects: readonly KubeObject[], tenancy: Tenancy): Probe[]
         oldObject: gated,
         object: pod(ns, { nodeSelector: { [LABELS.placementPool]: [...own][0] ?? foreignPool } }),
       });
+      add('kueue-gates', 'tenant unsuspends a Job Kueue has not admitted', {
+        kind: { group: 'batch', version: 'v1', kind: 'Job' },
+        resource: { group: 'batch', version: 'v1', resource: 'jobs' },
+        operation: 'UPDATE',
+        oldObject: job(ns, true),
+        object: job(ns, false),
+      });
       add(
         'tenant-placement',
         `toleration of tenant ${otherTenant}'s dedicated taint`,
@@ -240,6 +247,15 @@ function pod(ns: string, spec: Record<string, unknown>, annotations?: Record<str
     kind: 'Pod',
     metadata: { name: 'probe', namespace: ns, ...(annotations ? { annotations } : {}) },
     spec: { containers: [{ name: 'c', image: 'i' }], ...spec },
+  };
+}
+
+function job(ns: string, suspend: boolean): Record<string, unknown> {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'probe', namespace: ns },
+    spec: { suspend, template: { spec: { containers: [{ name: 'c', image: 'i' }], restartPolicy: 'Never' } } },
   };
 }
 
