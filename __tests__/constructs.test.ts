@@ -40,7 +40,7 @@ describe('GpuNodePool', () => {
     new GpuNodePool(s, 'h100', { name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 64 });
     new GpuNodePool(s, 'gb200', { name: 'gb200', gpu: 'GB200-NVL72', racks: 8, dedicatedTo: 'lab' });
     const shared = find(s.objects, 'ResourceFlavor', 'h100');
-    expect(shared.spec).toEqual({ nodeLabels: { 'colossus.dev/pool': 'h100' } });
+    expect(shared.spec).toEqual({ nodeLabels: { 'colossus.node-restriction.kubernetes.io/pool': 'h100' } });
     const dedicated = find(s.objects, 'ResourceFlavor', 'gb200');
     expect(dedicated.spec.nodeTaints).toEqual([{ key: 'colossus.dev/dedicated', value: 'lab', effect: 'NoSchedule' }]);
     expect(dedicated.spec.tolerations).toEqual([

@@ -88,7 +88,7 @@ describe('an added GPU SKU', () => {
     synthesize(cluster, { outdir });
     const out = readOutput(outdir);
     const flavor = out.terraformObjects('acme-platform').get('resourceflavor_rtx');
-    expect(flavor?.spec).toEqual({ nodeLabels: { 'colossus.dev/pool': 'rtx' } });
+    expect(flavor?.spec).toEqual({ nodeLabels: { 'colossus.node-restriction.kubernetes.io/pool': 'rtx' } });
     const driver = out.yamlObjects('acme-platform').find((o) => o.kind === 'NVIDIADriver');
     expect(driver?.spec).toMatchObject({
       version: CUSTOM.defaultDriverVersion,

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { POLICY_NAMES } from '../admission/policies';
 import { NETWORK_OPERATOR_NAMESPACE, TOPOLOGY_NAME } from '../constructs/fabric';
 import { requireFabricPlan } from '../fabric/plan';
 import { KubeObject, LABELS } from '../model/kube';
@@ -23,6 +24,8 @@ const FABRIC_KINDS = [
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',
 ];
+
+const FABRIC_POLICY = POLICY_NAMES.networks;
 
 let colossus: SynthOutput;
 let ib: SynthOutput;
@@ -154,8 +157,8 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     const [topology] = ofKind(all(colossus), 'Topology');
     expect(topology.metadata.name).toBe(TOPOLOGY_NAME);
     expect(spec(topology).levels).toEqual([
-      { nodeLabel: LABELS.block },
-      { nodeLabel: LABELS.rack },
+      { nodeLabel: LABELS.placementBlock },
+      { nodeLabel: LABELS.placementRack },
       { nodeLabel: 'kubernetes.io/hostname' },
     ]);
     const flavors = ofKind(all(colossus), 'ResourceFlavor');
@@ -164,13 +167,16 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
   });
 
   test('tenant pods may attach only networks of their own namespace, and no raw rail VFs', () => {
-    const [policy] = ofKind(all(colossus), 'ValidatingAdmissionPolicy');
-    const [binding] = ofKind(all(colossus), 'ValidatingAdmissionPolicyBinding');
+    const named = (kind: string) => ofKind(all(colossus), kind).find((o) => o.metadata.name === FABRIC_POLICY)!;
+    const [policy, binding] = [named('ValidatingAdmissionPolicy'), named('ValidatingAdmissionPolicyBinding')];
     expect(spec(policy).matchConstraints.resourceRules[0]).toMatchObject({ resources: ['pods'] });
+    expect(spec(policy).failurePolicy).toBe('Fail');
     const expressions = spec(policy)
       .validations.map((v: Spec) => v.expression)
       .join('\n');
-    expect(expressions).toContain('matches(\'/|"namespace"\')');
+    // What each check does is evaluated in __tests__/admission-corpus.test.ts; here, that they are there.
+    expect(expressions).toContain(`'(?i)"namespace"'`);
+    expect(expressions).toContain("'v1.multus-cni.io/default-network' in variables.annotations");
     expect(expressions).toContain("startsWith('nvidia.com/rail')");
     expect(spec(binding)).toEqual({
       policyName: policy.metadata.name,
@@ -234,7 +240,13 @@ describe('without spec.fabric', () => {
   test('the lab emits no fabric objects and its flavors no topology', () => {
     const lab = synthToTemp('examples/lab.yaml');
     const objects = all(lab);
-    expect(objects.filter((o) => FABRIC_KINDS.includes(o.kind))).toEqual([]);
+    // The tenant guard policies are the platform's, fabric or not; the fabric's own policy is absent.
+    const fabricObjects = objects.filter(
+      (o) =>
+        FABRIC_KINDS.includes(o.kind) &&
+        (!o.kind.startsWith('ValidatingAdmission') || o.metadata.name === FABRIC_POLICY),
+    );
+    expect(fabricObjects).toEqual([]);
     ofKind(objects, 'ResourceFlavor').forEach((f) => expect(spec(f).topologyName).toBeUndefined());
     expect(lab.summary.fabric).toBeUndefined();
   });
@@ -259,9 +271,10 @@ describe('constructs composed in code', () => {
 });
 
 describe('conformance of the fabric objects', () => {
-  test('core objects (admission policy) match the Kubernetes types', () => {
+  test('core objects (admission policies) match the Kubernetes types', () => {
     const core = [...all(colossus), ...all(ib)].filter((o) => FABRIC_KINDS.includes(o.kind) && isCoreApi(o.apiVersion));
-    expect(core.length).toBe(4);
+    // Per example: the fabric policy and the four tenant guard policies, each with its binding.
+    expect(core.length).toBe(20);
     expect(validateCoreObjects(core)).toEqual([]);
   });
 });

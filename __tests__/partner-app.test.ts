@@ -178,7 +178,7 @@ describe('the packed package in a partner app', () => {
         .kubernetes_manifest as Record<string, { manifest: KubeObject }>;
     const platform = resources('acme-platform');
     expect(platform.resourceflavor_acme_rtx.manifest.spec).toEqual({
-      nodeLabels: { 'colossus.dev/pool': 'acme-rtx' },
+      nodeLabels: { 'colossus.node-restriction.kubernetes.io/pool': 'acme-rtx' },
       nodeTaints: [{ key: 'colossus.dev/dedicated', value: 'acme', effect: 'NoSchedule' }],
       tolerations: [{ key: 'colossus.dev/dedicated', operator: 'Equal', value: 'acme', effect: 'NoSchedule' }],
     });

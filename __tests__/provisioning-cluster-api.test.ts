@@ -120,10 +120,15 @@ describe('the management stack', () => {
         name: find('Metal3MachineTemplate', 'mig-b001').metadata.name,
       },
     });
-    expect(md.selector.matchLabels).toEqual(md.template.metadata.labels);
+    // The Machines carry the selector's labels plus the placement labels Cluster API copies onto their Nodes.
+    expect(md.template.metadata.labels).toEqual({
+      ...md.selector.matchLabels,
+      'colossus.node-restriction.kubernetes.io/pool': 'mig',
+      'colossus.node-restriction.kubernetes.io/block': 'mig-b001',
+    });
   });
 
-  it('selects BareMetalHosts by pool and block, and syncs their colossus.dev labels (rack included) onto Nodes', () => {
+  it('selects BareMetalHosts by pool and block, and label sync owns only the rack label prefix', () => {
     expect(spec(find('Metal3MachineTemplate', 'mig-b001')).template.spec.hostSelector).toEqual({
       matchLabels: { 'colossus.dev/pool': 'mig', 'colossus.dev/block': 'mig-b001' },
     });
@@ -144,11 +149,15 @@ describe('the management stack', () => {
       ]);
     }
     expect(find('Metal3Cluster', 'lab').metadata.annotations).toEqual({
-      'metal3.io/metal3-label-sync-prefixes': 'colossus.dev',
+      'metal3.io/metal3-label-sync-prefixes': 'host.colossus.node-restriction.kubernetes.io',
       // Deleting it deprovisions hosts: GitOps tools never prune it (issue 19 item 6).
       'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
+    // NodeRestriction stays (kubeadm's default) and DenyServiceExternalIPs joins it (CVE-2020-8554).
+    expect(controlPlane.clusterConfiguration.apiServer.extraArgs).toEqual([
+      { name: 'enable-admission-plugins', value: 'NodeRestriction,DenyServiceExternalIPs' },
+    ]);
     expect(spec(find('Metal3MachineTemplate', 'lab-control-plane')).template.spec.hostSelector).toEqual({
       matchLabels: { 'colossus.dev/role': 'control-plane' },
     });
@@ -169,7 +178,10 @@ describe('the management stack', () => {
       'nvidia.com/mig.config': 'all-1g.10gb',
     });
     expect(registration.name).toBe('{{ ds.meta_data.name }}');
-    expect(labels).toMatchObject(spec(flavor).nodeLabels);
+    // The flavor selects the pool label only the management side sets: the MachineDeployment's, copied to the
+    // Node by Cluster API; kubelet registers no node-restriction label (NodeRestriction would refuse it).
+    expect(spec(find('MachineDeployment', 'mig-b000')).template.metadata.labels).toMatchObject(spec(flavor).nodeLabels);
+    expect(Object.keys(labels).filter((k) => k.includes('node-restriction.kubernetes.io'))).toEqual([]);
     expect(registration.taints).toEqual(spec(flavor).nodeTaints);
     expect(registration.taints).toEqual([{ key: 'colossus.dev/dedicated', value: 'partner', effect: 'NoSchedule' }]);
     // A shared pool registers no taint.

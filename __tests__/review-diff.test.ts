@@ -233,7 +233,7 @@ describe('colossus diff', () => {
       m.rules.push({ apiGroups: [''], resources: ['nodes'], verbs: ['get'] });
     });
     expect(reasons(diff(lab, rbac), 'high')).toEqual([
-      'Role/partner/tenant-member: RBAC broadened: rule 5 grants get on nodes in API groups [-]',
+      'Role/partner/tenant-member: RBAC broadened: rule 6 grants get on nodes in API groups [-]',
     ]);
 
     const binding = editObject(lab, 'lab-tenant-partner', 'RoleBinding/partner/tenant-member', (m) => {
@@ -414,7 +414,10 @@ describe('colossus diff', () => {
       m.spec.failurePolicy = 'Ignore';
       m.spec.validations = m.spec.validations.slice(1);
     });
+    // The dropped validation was the default-network check: the guard's probe now gets through (review/guards.ts).
     expect(reasons(diff(ib, weakened), 'high')).toEqual([
+      'Namespace/partner-train: isolation guard fabric-own-networks no longer holds: default-network annotation',
+      'Namespace/research-train: isolation guard fabric-own-networks no longer holds: default-network annotation',
       `${vap}: admission guardrail weakened: 1 validation(s) removed or rewritten`,
       `${vap}: admission guardrail weakened: failurePolicy set to Ignore`,
     ]);
@@ -422,10 +425,20 @@ describe('colossus diff', () => {
       if (stack !== 'ib-pod-platform') return;
       const manifests = json.resource.kubernetes_manifest;
       for (const [address, r] of Object.entries<Json>(manifests)) {
-        if (r.manifest.kind === 'ValidatingAdmissionPolicyBinding') delete manifests[address];
+        if (
+          r.manifest.kind === 'ValidatingAdmissionPolicyBinding' &&
+          r.manifest.metadata.name === 'colossus-fabric-own-networks'
+        )
+          delete manifests[address];
       }
     });
+    const allAttacks =
+      'isolation guard fabric-own-networks no longer holds: networks annotation naming another namespace; ' +
+      'JSON networks with a "Namespace" key; JSON networks with an escaped key; default-network annotation; ' +
+      'rail VFs without their rail network';
     expect(reasons(diff(ib, removed), 'high')).toEqual([
+      `Namespace/partner-train: ${allAttacks}`,
+      `Namespace/research-train: ${allAttacks}`,
       'ValidatingAdmissionPolicyBinding/colossus-fabric-own-networks: admission guardrail removed: colossus-fabric-own-networks',
     ]);
   });

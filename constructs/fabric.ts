@@ -9,25 +9,13 @@
  *   usable from the tenant's namespaces only.
  */
 import { Construct } from 'constructs';
-import type {
-  ValidatingAdmissionPolicy,
-  ValidatingAdmissionPolicyBinding,
-} from 'kubernetes-types/admissionregistration/v1';
 import { waveNodes } from '../day2/waves';
+import { networkPolicy } from '../admission/policies';
 import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
 import type { NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
 import { nodeAgentTolerations } from '../operators/charts';
 import { EmitOptions, ObjectSink, sinkOf } from './object-sink';
-
-// kubernetes-types 1.30 drops the fields NamedRuleWithOperations inlines from RuleWithOperations.
-declare module 'kubernetes-types/admissionregistration/v1' {
-  interface NamedRuleWithOperations {
-    /** Resources the rule applies to (required by the API). */
-    resources?: Array<string>;
-    scope?: string;
-  }
-}
 
 /** Namespace of the NVIDIA Network Operator, its SR-IOV operator and nv-ipam. */
 export const NETWORK_OPERATOR_NAMESPACE = 'nvidia-network-operator';
@@ -52,8 +40,6 @@ const IMAGES = {
 export function attachmentName(namespace: string, rail: number): string {
   return `${namespace}-${railNetwork(rail)}`;
 }
-
-const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 
 /** Props of the cluster-wide fabric objects. */
 export interface ComputeFabricProps {
@@ -200,68 +186,28 @@ export class ComputeFabric extends Construct {
         metadata: { name: TOPOLOGY_NAME, labels },
         spec: {
           // Broadest first, with the label keys the pools' nodes carry; on NVL72 the rack is the NVLink domain.
-          levels: [{ nodeLabel: LABELS.block }, { nodeLabel: LABELS.rack }, { nodeLabel: 'kubernetes.io/hostname' }],
-        },
-      }),
-    );
-
-    this.addAttachmentPolicy(add, labels);
-  }
-
-  /**
-   * Multus lets a pod name a network of another namespace (`other/net`), and a pod could take a raw
-   * rail VF without any network: both would bypass its tenant's partition, so tenant pods may do neither.
-   */
-  private addAttachmentPolicy(add: (o: KubeObject) => void, labels: Record<string, string>): void {
-    const name = 'colossus-fabric-own-networks';
-    const networks = `object.metadata.annotations['${NETWORKS_ANNOTATION}']`;
-    const hasNetworks = `has(object.metadata.annotations) && '${NETWORKS_ANNOTATION}' in object.metadata.annotations`;
-    const railRequests = (containers: string) =>
-      `${containers}.exists(c, has(c.resources) && has(c.resources.limits) && ` +
-      `c.resources.limits.exists(r, r.startsWith('${RESOURCE_PREFIX}/rail')))`;
-    add(
-      build<ValidatingAdmissionPolicy>({
-        apiVersion: 'admissionregistration.k8s.io/v1',
-        kind: 'ValidatingAdmissionPolicy',
-        metadata: { name, labels },
-        spec: {
-          failurePolicy: 'Fail',
-          matchConstraints: {
-            resourceRules: [
-              { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
-            ],
-          },
-          validations: [
-            {
-              expression: `!(${hasNetworks}) || !${networks}.matches('/|"namespace"')`,
-              message: 'pods attach only to networks of their own namespace: name them without a namespace',
-              reason: 'Forbidden',
-            },
-            {
-              expression:
-                `${hasNetworks} || !(${railRequests('object.spec.containers')} || ` +
-                `(has(object.spec.initContainers) && ${railRequests('object.spec.initContainers')}))`,
-              message: `pods requesting ${RESOURCE_PREFIX}/rail* virtual functions must attach them through their namespace's rail networks (${NETWORKS_ANNOTATION})`,
-              reason: 'Forbidden',
-            },
+          // Block and rack come from the management side only (LABELS.placementBlock/Rack): a kubelet cannot
+          // move its node into another block or rack and so draw topology-placed pods to itself.
+          levels: [
+            { nodeLabel: LABELS.placementBlock },
+            { nodeLabel: LABELS.placementRack },
+            { nodeLabel: 'kubernetes.io/hostname' },
           ],
         },
       }),
     );
-    add(
-      build<ValidatingAdmissionPolicyBinding>({
-        apiVersion: 'admissionregistration.k8s.io/v1',
-        kind: 'ValidatingAdmissionPolicyBinding',
-        metadata: { name, labels },
-        spec: {
-          policyName: name,
-          validationActions: ['Deny'],
-          matchResources: {
-            namespaceSelector: { matchExpressions: [{ key: LABELS.tenant, operator: 'Exists' }] },
-          },
-        },
-      }),
-    );
+
+    this.addAttachmentPolicy(add);
+  }
+
+  /**
+   * Multus lets a pod name a network of another namespace, replace its cluster network, or take a raw
+   * rail VF without the network that tags it: tenant pods may do none of these (admission/policies.ts).
+   */
+  private addAttachmentPolicy(add: (o: KubeObject) => void): void {
+    // railResource(k) is `rail<k>` and railNetwork(k) `rail-<k>`: the policy needs what comes before <k>.
+    const railResourcePrefix = `${RESOURCE_PREFIX}/${railResource(0).slice(0, -1)}`;
+    networkPolicy({ railResourcePrefix, railNetworkInfix: `-${railNetwork(0).slice(0, -1)}` }).forEach(add);
   }
 }
 

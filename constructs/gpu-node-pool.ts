@@ -80,7 +80,8 @@ export class GpuNodePool extends Construct {
         kind: 'ResourceFlavor',
         metadata: { name: this.flavorName, labels },
         spec: {
-          nodeLabels: { [LABELS.pool]: pool.name },
+          // The management-side pool label: a node cannot put itself into this flavor (LABELS.placementPool).
+          nodeLabels: { [LABELS.placementPool]: pool.name },
           topologyName: props.topologyName,
           nodeTaints: this.taints.length ? this.taints.map((t) => ({ ...t })) : undefined,
           // Only the dedicated tenant's ClusterQueue references this flavor, so only its pods get the toleration.

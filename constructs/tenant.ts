@@ -7,10 +7,11 @@ import { Construct } from 'constructs';
 import type { LimitRange, Namespace, ResourceQuota } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
+import { POOLS_ANNOTATION, PRIORITY_CLASSES_ANNOTATION } from '../admission/policies';
 import { NodePool, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
 import { build, finalize, KubeObject, LABELS, objectKey, standardLabels } from '../model/kube';
 import { quantity } from '../model/quantity';
-import { TenantSpec } from '../spec/types';
+import { TenantPriority, TenantSpec } from '../spec/types';
 import { withKeepAnnotations } from '../storage/protection';
 import { sinkOf } from './object-sink';
 import { assertValidProps, declareTenant, TENANT_SCHEMA } from './validation';
@@ -110,7 +111,15 @@ export class Tenant extends Construct {
       build<Namespace>({
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: namespace, labels: { ...labels, ...podSecurity } },
+        metadata: {
+          name: namespace,
+          labels: { ...labels, ...podSecurity },
+          // What the tenant guard policies (admission/policies.ts) allow here; tenants cannot edit namespaces.
+          annotations: {
+            [POOLS_ANNOTATION]: quota.flavors.map((f) => f.flavor).join(','),
+            [PRIORITY_CLASSES_ANNOTATION]: allowedPriorityClasses(tenant.priority).join(','),
+          },
+        },
       }),
       build<ResourceQuota>({
         apiVersion: 'v1',
@@ -128,6 +137,23 @@ export class Tenant extends Construct {
             configmaps: quantity(limits.configMaps),
             secrets: quantity(limits.secrets),
             persistentvolumeclaims: quantity(limits.persistentVolumeClaims),
+          },
+        },
+      }),
+      build<ResourceQuota>({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: meta('tenant-priority-classes'),
+        spec: {
+          // No pod may name a PriorityClass above the tenant's own (colossus-critical, system-*): the scope
+          // selector's requirements are ANDed (kubernetes pkg/quota/v1/evaluator/core/pods.go podMatchesScopeFunc),
+          // so this quota of 0 pods holds exactly the pods with a class outside the allowed list.
+          hard: { pods: '0' },
+          scopeSelector: {
+            matchExpressions: [
+              { scopeName: 'PriorityClass', operator: 'Exists' },
+              { scopeName: 'PriorityClass', operator: 'NotIn', values: allowedPriorityClasses(tenant.priority) },
+            ],
           },
         },
       }),
@@ -248,8 +274,15 @@ export class Tenant extends Construct {
 const MEMBER_RULES = [
   {
     apiGroups: [''],
-    resources: ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'serviceaccounts'],
+    resources: ['pods', 'services', 'configmaps', 'secrets', 'serviceaccounts'],
     verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+  },
+  // No delete: deleting a protected claim releases its volume, and the next deploy re-creates it empty.
+  // Claims a pod owns (generic ephemeral volumes) are deleted by the garbage collector, not by tenants.
+  {
+    apiGroups: [''],
+    resources: ['persistentvolumeclaims'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
   },
   { apiGroups: [''], resources: ['pods/log', 'events'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create'] },
@@ -260,6 +293,18 @@ const MEMBER_RULES = [
   },
   { apiGroups: ['kueue.x-k8s.io'], resources: ['localqueues', 'workloads'], verbs: ['get', 'list', 'watch'] },
 ];
+
+/** Name of the PriorityClass of a tenant priority. */
+export function priorityClassName(priority: TenantPriority): string {
+  return `colossus-${priority}`;
+}
+
+/** The PriorityClasses a tenant's pods may name: its own priority's and every lower one. */
+export function allowedPriorityClasses(priority: TenantPriority): string[] {
+  return (Object.keys(PRIORITY_VALUES) as TenantPriority[])
+    .filter((p) => PRIORITY_VALUES[p] <= PRIORITY_VALUES[priority])
+    .map(priorityClassName);
+}
 
 /** A tenant's quota on one pool's flavor. */
 interface FlavorQuota {

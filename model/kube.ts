@@ -11,6 +11,21 @@ export const LABELS = {
   block: 'colossus.dev/block',
   /** Node label: the node's rack (`rackName`). */
   rack: 'colossus.dev/rack',
+  /**
+   * Node label: the node's pool, set only from the management side. Cluster API copies Machine labels under
+   * `*.node-restriction.kubernetes.io` to the Node (cluster-api v1.14.0 util/labels/helpers.go
+   * GetManagedLabels), and the NodeRestriction admission plugin forbids kubelets to set or change them, so a
+   * compromised node cannot claim another pool. Tenant placement (Kueue flavors) selects on these labels.
+   */
+  placementPool: 'colossus.node-restriction.kubernetes.io/pool',
+  /** Node label: the node's block, set from the management side like `placementPool`. */
+  placementBlock: 'colossus.node-restriction.kubernetes.io/block',
+  /**
+   * Node label: the node's rack, copied from its BareMetalHost by Metal3 label sync, whose prefix is exactly
+   * this label's (capm3 v1.13.2 controllers/metal3labelsync_controller.go buildLabelSyncSet matches the whole
+   * prefix), so label sync owns nothing else; kubelets cannot set it (NodeRestriction).
+   */
+  placementRack: 'host.colossus.node-restriction.kubernetes.io/rack',
   /** Object label: the tenant an object belongs to. */
   tenant: 'colossus.dev/tenant',
   /** Taint key on the nodes of a pool dedicated to one tenant. */

@@ -4,8 +4,10 @@
  *
  * One MachineDeployment and one MachineHealthCheck per pool block keep a rollout's and a repair's
  * blast radius to one block. Hosts are picked by their `colossus.dev/pool` and `colossus.dev/block`
- * labels; Metal3 label sync copies every `colossus.dev/*` label of a BareMetalHost (the rack label
- * too) onto its Node, so no template per rack is needed.
+ * labels. The labels tenant placement relies on are set from the management side only, under
+ * `node-restriction.kubernetes.io`, which kubelets cannot write: pool and block from the MachineDeployment
+ * (Cluster API's Machine-to-Node label sync), the rack from the BareMetalHost's
+ * `host.colossus.node-restriction.kubernetes.io/rack` (Metal3 label sync), so no template per rack is needed.
  *
  * Templates are named by their content (`h100-b007-1a2b3c4d`): Cluster API treats machine templates
  * as immutable and rolls a MachineDeployment when its template reference changes (cluster-api book,
@@ -37,8 +39,20 @@ export const ROLE_LABEL = 'colossus.dev/role';
 /** Metal3Cluster annotation listing the BareMetalHost label prefixes synced onto Nodes. */
 export const LABEL_SYNC_ANNOTATION = 'metal3.io/metal3-label-sync-prefixes';
 
-/** The label prefix synced: pool, block and rack labels of a host reach its Node. */
-export const LABEL_SYNC_PREFIX = 'colossus.dev';
+/**
+ * The label prefix synced from BareMetalHosts to Nodes: the rack label only. Label sync owns every label
+ * with exactly this prefix and deletes those missing on the host (capm3 v1.13.2
+ * controllers/metal3labelsync_controller.go), so it must not own the pool label kubelet registers and the
+ * node agents select on. The prefix is under `node-restriction.kubernetes.io`, which kubelets cannot write.
+ */
+export const LABEL_SYNC_PREFIX = LABELS.placementRack.slice(0, LABELS.placementRack.indexOf('/'));
+
+/**
+ * Admission plugins of the workload cluster's API server: kubeadm's default (NodeRestriction, which keeps
+ * kubelets off `node-restriction.kubernetes.io` labels and their own taints), plus DenyServiceExternalIPs
+ * (CVE-2020-8554: no Service may claim externalIPs). Setting the flag replaces kubeadm's default list.
+ */
+export const ADMISSION_PLUGINS = ['NodeRestriction', 'DenyServiceExternalIPs'] as const;
 
 /**
  * Node conditions that mark a GPU node unhealthy, set by NVIDIA NVSentinel's health monitors
@@ -234,6 +248,9 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: m.controlPlaneReplicas >= 3 ? 0 : 1 } },
         },
         kubeadmConfigSpec: {
+          clusterConfiguration: {
+            apiServer: { extraArgs: [{ name: 'enable-admission-plugins', value: ADMISSION_PLUGINS.join(',') }] },
+          },
           initConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
           joinConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
         },
@@ -318,7 +335,12 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
           },
           remediation: { maxInFlight: cap },
           template: {
-            metadata: { labels: { ...blockLabels } },
+            // Cluster API copies the node-restriction labels of a Machine onto its Node (cluster-api v1.14.0
+            // util/labels/helpers.go GetManagedLabels): the pool and block tenant placement relies on come
+            // from here, never from the node itself.
+            metadata: {
+              labels: { ...blockLabels, [LABELS.placementPool]: pool.name, [LABELS.placementBlock]: block },
+            },
             spec: {
               clusterName: cluster.name,
               version: settings.kubernetesVersion,

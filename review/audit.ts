@@ -22,6 +22,7 @@ import {
   subjectsOf,
   toleratedTenants,
 } from './isolation';
+import { guardBreaches, GuardName } from './guards';
 import { compare, OutputObject, SynthOutput } from './read-output';
 import { partitionTenants } from './risk';
 import { ofKind, OTHER_NAMESPACE, Tenancy } from './tenancy';
@@ -61,6 +62,7 @@ export function auditOutput(output: SynthOutput): AuditResult {
   checkClusterQueues(ctx);
   checkDedicatedPools(ctx);
   checkPartitions(ctx);
+  checkGuards(ctx);
   checkYamlMatchesTerraform(ctx);
   const order = (a: AuditFinding, b: AuditFinding) =>
     compare(a.stack, b.stack) ||
@@ -388,6 +390,37 @@ function checkPartitions(ctx: Ctx): void {
     });
   }
 }
+
+/** Every isolation guard against a hostile tenant holds (review/guards.ts): its attacks are denied. */
+function checkGuards(ctx: Ctx): void {
+  for (const b of guardBreaches(ctx.output)) {
+    const inNamespace = !b.where.includes('/');
+    ctx.findings.push({
+      stack: '(output)',
+      object: inNamespace ? `Namespace/${b.where}` : b.where,
+      code: 'isolation-guard-missing',
+      message: `guard ${b.guard} does not hold: ${inNamespace ? 'admitted ' : ''}${b.admitted.join('; ')}`,
+      fix: GUARD_FIXES[b.guard],
+    });
+  }
+}
+
+const GUARD_FIXES: Readonly<Record<GuardName, string>> = {
+  'fabric-own-networks':
+    'restore ValidatingAdmissionPolicy colossus-fabric-own-networks and its binding (synthesize again)',
+  'kueue-gates':
+    'restore ValidatingAdmissionPolicies colossus-tenant-placement and colossus-tenant-job-suspend and their bindings (synthesize again)',
+  'tenant-placement': 'restore ValidatingAdmissionPolicy colossus-tenant-placement and its binding (synthesize again)',
+  'service-external-ips':
+    'restore ValidatingAdmissionPolicy colossus-tenant-services and its binding (synthesize again)',
+  'api-server-admission-plugins':
+    'enable NodeRestriction and DenyServiceExternalIPs in kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs',
+  'protected-volumes': "drop delete on persistentvolumeclaims from the tenant's Role",
+  'tenant-priority':
+    'restore ResourceQuota tenant-priority-classes and ValidatingAdmissionPolicy colossus-tenant-priority (synthesize again)',
+  'placement-labels':
+    'select nodes by labels under node-restriction.kubernetes.io, set from the management side only (synthesize again)',
+};
 
 /** The YAML manifests and the Terraform JSON declare the same objects. */
 function checkYamlMatchesTerraform(ctx: Ctx): void {

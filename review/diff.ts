@@ -4,6 +4,7 @@
  * or stack differs is "replaced" (Terraform destroys and re-creates it). Capacity comes from
  * the two summaries. Every change carries a risk level and the reasons for it.
  */
+import { guardBreaches } from './guards';
 import { canonical, dedicatedTenant } from './isolation';
 import { compare, OutputObject, OutputSummary, SynthOutput } from './read-output';
 import {
@@ -136,6 +137,7 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
       scope: t.stack,
       subject: t.subject,
     })),
+    ...weakenedGuards(base, head),
   ].sort(
     (a, b) =>
       RISK_LEVELS.indexOf(a.level) - RISK_LEVELS.indexOf(b.level) ||
@@ -326,6 +328,23 @@ function sharedPartitions(base: SynthOutput, head: SynthOutput, ctx: ChangeConte
     });
   }
   return items;
+}
+
+/** Isolation guards (review/guards.ts) that hold in base and no longer hold in head. */
+function weakenedGuards(base: SynthOutput, head: SynthOutput): RiskItem[] {
+  const before = new Set(guardBreaches(base).flatMap((b) => b.admitted.map((a) => `${b.guard}|${b.where}|${a}`)));
+  return guardBreaches(head).flatMap((b) => {
+    const fresh = b.admitted.filter((a) => !before.has(`${b.guard}|${b.where}|${a}`));
+    if (fresh.length === 0) return [];
+    return [
+      {
+        level: 'high' as const,
+        reason: `isolation guard ${b.guard} no longer holds: ${fresh.join('; ')}`,
+        scope: 'cluster',
+        subject: b.where.includes('/') ? b.where : `Namespace/${b.where}`,
+      },
+    ];
+  });
 }
 
 // ---------------------------------------------------------------- capacity

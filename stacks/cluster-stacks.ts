@@ -15,11 +15,12 @@ import * as path from 'path';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
+import { tenantGuardPolicies } from '../admission/policies';
 import { Filesystem } from '../constructs/filesystem';
 import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
-import { Tenant } from '../constructs/tenant';
+import { priorityClassName, Tenant } from '../constructs/tenant';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
 import { clusterFabricPlan } from '../fabric/plan';
@@ -147,6 +148,8 @@ export function buildClusterStacks(
     platform.addObject(priorityClass(priority));
   }
   for (const fs of cluster.storage.filesystems) new Filesystem(platform, `filesystem-${fs.name}`, fs);
+  // Guards against a hostile tenant: placement, Services, priorities (the fabric adds its own).
+  for (const o of tenantGuardPolicies()) platform.addObject(o);
 
   const tenants = cluster.tenants.map((t) => {
     const tenantStack = stack(`${cluster.name}-tenant-${t.name}`);
@@ -188,7 +191,7 @@ function priorityClass(priority: TenantPriority) {
   return build<PriorityClass>({
     apiVersion: 'scheduling.k8s.io/v1',
     kind: 'PriorityClass',
-    metadata: { name: `colossus-${priority}`, labels: standardLabels() },
+    metadata: { name: priorityClassName(priority), labels: standardLabels() },
     value: PRIORITY_VALUES[priority],
     globalDefault: false,
     preemptionPolicy: 'PreemptLowerPriority',
