@@ -194,8 +194,8 @@ describe('the management stack', () => {
     for (const block of ['mig-b000', 'mig-b001']) {
       const mhc = spec(find('MachineHealthCheck', block));
       expect(mhc.clusterName).toBe('lab');
-      // The MachineDeployment's template labels every Machine with its block: the check sees only that block.
-      expect(mhc.selector.matchLabels).toEqual(spec(find('MachineDeployment', block)).template.metadata.labels);
+      // The check selects the Machines its block's MachineDeployment selects: it sees only that block.
+      expect(mhc.selector.matchLabels).toEqual(spec(find('MachineDeployment', block)).selector.matchLabels);
       expect(mhc.selector.matchLabels['colossus.dev/block']).toBe(block);
       expect(mhc.checks.unhealthyNodeConditions).toEqual(UNHEALTHY_NODE_CONDITIONS.map((c) => ({ ...c })));
       expect(mhc.remediation.templateRef).toEqual({
