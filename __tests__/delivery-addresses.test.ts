@@ -6,7 +6,8 @@
  *   NicClusterPolicy is reconciled. With state, move them with `terraform state mv -state-out`, or
  *   let them be re-created (nothing else refers to an IPPool's identity);
  * - item 12: one `terraform_data.<address>_immutable` per object with fields the API refuses to
- *   change, beside the unchanged `kubernetes_manifest.<address>`.
+ *   change, beside the unchanged `kubernetes_manifest.<address>`;
+ * - issue 17: content-named machine templates and per-block health checks (ALLOWED_REMOVALS below).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -36,11 +37,28 @@ function addressesOf(example: string): Record<string, string[]> {
   );
 }
 
+/**
+ * Addresses that may disappear, each for a named reason; every other address of before must still be in its stack.
+ * Added addresses are new objects (guards, per-block objects), which create and never replace.
+ */
+const ALLOWED_REMOVALS: readonly { readonly reason: string; readonly matches: (address: string) => boolean }[] = [
+  {
+    // Issue 17: templates are named by their content, so a change creates a new one and rolls (the old address goes).
+    reason: 'content-named Metal3MachineTemplate / KubeadmConfigTemplate',
+    matches: (a) => /^kubernetes_manifest\.(metal3machinetemplate|kubeadmconfigtemplate)_/.test(a),
+  },
+  {
+    // Issue 17: one MachineHealthCheck per block instead of per pool, so a block stops remediating, never a pool.
+    reason: 'per-pool MachineHealthCheck replaced by per-block ones',
+    matches: (a) => /^kubernetes_manifest\.machinehealthcheck_/.test(a),
+  },
+];
+
 describe.each(Object.keys(EXAMPLES))('Terraform addresses of %s', (example) => {
   const before = BEFORE[example];
   const after = addressesOf(example);
 
-  it('keep every address, except the IPPools, which move to the fabric stack (item 2)', () => {
+  it('keep every address, except the IPPools, which move to the fabric stack (item 2), and the named removals', () => {
     const expected: Record<string, string[]> = JSON.parse(JSON.stringify(before));
     const platform = Object.keys(expected).find((s) => s.endsWith('-platform'))!;
     const cluster = platform.slice(0, -'-platform'.length);
@@ -49,10 +67,13 @@ describe.each(Object.keys(EXAMPLES))('Terraform addresses of %s', (example) => {
       expected[platform] = expected[platform].filter((a) => !pools.includes(a));
       expected[`${cluster}-fabric`] = pools;
     }
-    const kept = Object.fromEntries(
-      Object.entries(after).map(([stack, list]) => [stack, list.filter((a) => !a.startsWith('terraform_data.'))]),
+    const missing = Object.entries(expected).flatMap(([stack, list]) =>
+      list
+        .filter((a) => !(after[stack] ?? []).includes(a))
+        .filter((a) => !ALLOWED_REMOVALS.some((r) => r.matches(a)))
+        .map((a) => `${stack}: ${a}`),
     );
-    expect(kept).toEqual(expected);
+    expect(missing).toEqual([]);
   });
 
   it('add only terraform_data.<address>_immutable beside an existing manifest (item 12)', () => {

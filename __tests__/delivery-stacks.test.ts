@@ -82,8 +82,8 @@ describe('objects whose deletion deprovisions hosts (item 6)', () => {
       }
     }
     expect(byKind('MachineDeployment')).toHaveLength(444);
-    // Templates and health checks are re-created harmlessly: not protected.
-    for (const r of byKind('Metal3MachineTemplate')) expect(r.lifecycle).toBeUndefined();
+    // Templates are re-created harmlessly: not protected, and replaced new-first (issue 17, content-named templates).
+    for (const r of byKind('Metal3MachineTemplate')) expect(r.lifecycle).toEqual({ create_before_destroy: true });
   });
 
   it('an apiVersion change of them is a high-risk replacement in colossus diff, not a low-risk change', () => {
