@@ -106,6 +106,24 @@ describe('machine templates named by their content', () => {
   });
 });
 
+describe('re-blocking a pool', () => {
+  it('is high risk in fleet terms: the machines every block gives up, more blocks at once than the bound', () => {
+    const reblocked = synthToTemp(
+      lab().replace(
+        '      nodesPerRack: 2\n      racksPerBlock: 2\n',
+        '      nodesPerRack: 2\n      racksPerBlock: 1\n',
+      ),
+    );
+    const diff = diffOutputs(readOutput(before.outdir), readOutput(reblocked.outdir));
+    expect(diff.disruption).toEqual([
+      expect.objectContaining({ pool: 'big', kind: 'reimage', nodes: 6, blocksAtOnce: 3, risk: 'high' }),
+    ]);
+    expect(diff.disruption[0].reason).toBe(
+      'big: 6 nodes drained and reimaged, 3 blocks at once (6 nodes), about 75 min (over the declared bound of 1 block, 2 nodes)',
+    );
+  });
+});
+
 describe('a staged rollout (management.rollout)', () => {
   const from = `    rollout:
       from: { ${IMAGE} }

@@ -139,7 +139,7 @@ function judge(input: {
 function boundText(ops: OperationsSummary | undefined, pool: string): string {
   const p = ops?.pools[pool];
   if (!p) return 'the pool';
-  return `${n(p.blocksAtOnce)} block${p.blocksAtOnce === 1 ? '' : 's'} (${n(p.nodesAtOnce)} nodes)`;
+  return `${n(p.blocksAtOnce)} block${p.blocksAtOnce === 1 ? '' : 's'}, ${n(p.nodesAtOnce)} nodes`;
 }
 
 // ---------------------------------------------------------------- what changed
