@@ -264,6 +264,20 @@ describe('the hall checks', () => {
     );
   });
 
+  it('fails on two halls of one name, and orbital assumptions on a ground site', () => {
+    const hall = /( {8}- name: lab-hall\n(?: {10}.*\n)+)/.exec(ORBITAL)![1];
+    expect(only(edit(hall, hall + hall.replace('racks: { qual: 2 }', 'racks: {}')), 'duplicate-name')).toMatchObject({
+      path: ['spec', 'sites', 0, 'halls', 1, 'name'],
+      message: 'hall name "lab-hall" is used by halls[0] too',
+    });
+    const orbital = /( {6}orbital:\n(?: {8}.*\n)+)/.exec(ORBITAL)![1];
+    expect(only(edit('      pue: 1.3\n', `      pue: 1.3\n${orbital}`), 'orbital-on-ground')).toMatchObject({
+      path: ['spec', 'sites', 0, 'orbital'],
+      fix: 'set kind: orbital, or remove orbital',
+    });
+    expect(only(edit(orbital, ''), 'missing-field')).toMatchObject({ path: ['spec', 'sites', 1, 'orbital'] });
+  });
+
   it('fails on a ground site without a power budget', () => {
     expect(only(edit('      powerBudgetMW: 0.5\n', ''), 'missing-field')).toMatchObject({
       path: ['spec', 'sites', 0, 'powerBudgetMW'],
