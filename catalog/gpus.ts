@@ -41,6 +41,16 @@ export interface GpuSku {
   readonly defaultDriverVersion: string;
   /** MIG layouts (mig-parted `all-*` configs) to the number of GPU instances each GPU yields. */
   readonly migProfiles: Readonly<Record<string, number>>;
+  /**
+   * CPU architecture of the node (the OS image must match): Grace-based NVL72 trays are arm64.
+   * @default "amd64"
+   */
+  readonly cpuArchitecture?: 'amd64' | 'arm64';
+}
+
+/** The node's CPU architecture, default applied. */
+export function cpuArchitectureOf(sku: Pick<GpuSku, 'cpuArchitecture'>): 'amd64' | 'arm64' {
+  return sku.cpuArchitecture ?? 'amd64';
 }
 
 const DRIVER = '580.95.05';
@@ -119,6 +129,8 @@ const BUILT_IN: readonly GpuSku[] = [
     rackScale: true,
     defaultNodesPerRack: 18,
     kWPerRack: 132,
+    // Two Grace CPUs (72 Arm Neoverse V2 cores each) per compute tray.
+    cpuArchitecture: 'arm64',
     cpuCoresPerNode: 144,
     memoryGiBPerNode: 960,
     defaultDriverVersion: DRIVER,
@@ -139,6 +151,7 @@ const BUILT_IN: readonly GpuSku[] = [
     rackScale: true,
     defaultNodesPerRack: 18,
     kWPerRack: 135,
+    cpuArchitecture: 'arm64',
     cpuCoresPerNode: 144,
     memoryGiBPerNode: 960,
     defaultDriverVersion: DRIVER,

@@ -28,6 +28,13 @@ export interface GpuNodePoolProps extends NodePoolSpec {
    * @default - none
    */
   readonly topologyName?: string;
+  /**
+   * Load GPUDirect RDMA (nvidia-peermem) with the pool's driver: the NVIDIADriver's `spec.rdma`, which
+   * is what the GPU Operator reads once NVIDIADriver resources are used (gpu-operator v26.7.0
+   * internal/state/driver.go: `cr.Spec.GPUDirectRDMA`; the chart's driver.rdma keys are ignored then).
+   * @default false
+   */
+  readonly gpuDirectRdma?: boolean;
 }
 
 /** A node taint, as on `Node.spec.taints`. */
@@ -95,6 +102,8 @@ export class GpuNodePool extends Construct {
           version: pool.driverVersion,
           // Hopper and newer run NVIDIA's open kernel modules; Blackwell requires them.
           kernelModuleType: 'open',
+          // The NICs' driver comes from the Network Operator's DOCA driver container, not the host.
+          rdma: props.gpuDirectRdma ? { enabled: true, useHostMofed: false } : undefined,
           nodeSelector: { [LABELS.pool]: pool.name },
           tolerations: tolerations.length ? tolerations : undefined,
         },

@@ -11,6 +11,7 @@ import {
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  OsImageSpec,
   PodSecurityLevel,
   TenantPriority,
   TenantSpec,
@@ -55,6 +56,16 @@ export interface NodePool {
   readonly site?: string;
   /** Nodes of one block a rollout or remediation may take down at once. */
   readonly maxUnavailable: number;
+  /**
+   * OS image of the pool's hosts.
+   * @default - the management cluster's image
+   */
+  readonly image?: OsImageSpec;
+  /**
+   * PCI addresses of the rail NICs, rail 0 first.
+   * @default - none declared
+   */
+  readonly railPciAddresses?: readonly string[];
 }
 
 /** A site with its defaults applied. */
@@ -96,7 +107,9 @@ export interface Tenant {
   /** Pod Security level enforced on the tenant's namespaces. */
   readonly podSecurity: PodSecurityLevel;
   /** Object count limits per namespace. */
-  readonly objectQuota: Required<ObjectQuotaSpec>;
+  readonly objectQuota: Required<Omit<ObjectQuotaSpec, 'pods'>> & Pick<ObjectQuotaSpec, 'pods'>;
+  /** Namespaces serving inference, reachable from the ingress gateway namespaces. */
+  readonly servingNamespaces: readonly string[];
   /**
    * The partition the spec pins; see fabric/partitions.ts for the assigned one.
    * @default - assigned by the fabric plan
@@ -161,8 +174,11 @@ export const PRIORITY_VALUES: Readonly<Record<TenantPriority, number>> = {
   critical: 1000000,
 };
 
-export const DEFAULT_OBJECT_QUOTA: Required<ObjectQuotaSpec> = {
-  pods: 10000,
+/** Pods per namespace on top of one per GPU: launchers, data loaders, services and CPU jobs. */
+export const POD_QUOTA_HEADROOM = 10000;
+
+/** Object count limits per namespace when the spec sets none (pods: see `POD_QUOTA_HEADROOM`). */
+export const DEFAULT_OBJECT_QUOTA: Required<Omit<ObjectQuotaSpec, 'pods'>> = {
   services: 100,
   configMaps: 1000,
   secrets: 1000,
@@ -192,6 +208,8 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     devicesPerGpu,
     site: spec.site,
     maxUnavailable: spec.maxUnavailable ?? 1,
+    image: spec.image,
+    railPciAddresses: spec.railPciAddresses,
   };
 }
 
@@ -211,6 +229,7 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
     podSecurity: spec.podSecurity ?? 'restricted',
     objectQuota: { ...DEFAULT_OBJECT_QUOTA, ...definedOnly(spec.objectQuota ?? {}) },
     fabricPartition: spec.fabricPartition,
+    servingNamespaces: [...(spec.servingNamespaces ?? [])],
   };
 }
 
@@ -279,5 +298,7 @@ export function toPoolSpec(pool: NodePool): NodePoolSpec {
     driverVersion: pool.driverVersion,
     dedicatedTo: pool.dedicatedTo,
     migProfile: pool.migProfile,
+    image: pool.image,
+    railPciAddresses: pool.railPciAddresses,
   };
 }

@@ -7,6 +7,8 @@ import type { Namespace } from 'kubernetes-types/core/v1';
 import { Cluster } from '../model/cluster';
 import { build, KubeObject, standardLabels } from '../model/kube';
 import { registeredTaints } from '../provisioning/cluster-api';
+import { hasComputeDomains, kueueConfigYaml } from './kueue-config';
+import { ciliumValues } from './pod-network';
 
 /** Where a chart comes from: an HTTP Helm repository or an OCI registry path. */
 export interface ChartSource {
@@ -61,6 +63,18 @@ export const CHARTS = {
     chart: 'kueue',
     version: '0.19.2',
   },
+  cilium: {
+    repoName: 'cilium',
+    repository: 'https://helm.cilium.io',
+    chart: 'cilium',
+    version: '1.18.0',
+  },
+  draDriver: {
+    repoName: 'dra-driver-nvidia',
+    repository: 'oci://registry.k8s.io/dra-driver-nvidia/charts',
+    chart: 'dra-driver-nvidia-gpu',
+    version: '0.4.0',
+  },
 } as const satisfies Record<string, ChartSource>;
 
 /** Namespaces of the operators, created by the operators stack; other stacks put their objects in them. */
@@ -69,6 +83,8 @@ export const OPERATOR_NAMESPACES = {
   networkOperator: 'nvidia-network-operator',
   gpuOperator: 'gpu-operator',
   kueue: 'kueue-system',
+  cilium: 'cilium',
+  draDriver: 'dra-driver-nvidia-gpu',
 } as const;
 
 /** Release settings shared by the Terraform releases and helmfile's helmDefaults. */
@@ -104,17 +120,28 @@ export function nodeAgentTolerations(cluster: Pick<Cluster, 'pools'>): Record<st
 
 /** The releases of `cluster`, in install order. */
 export function operatorReleases(
-  cluster: Pick<Cluster, 'pools'> & Partial<Pick<Cluster, 'fabric'>>,
+  cluster: Pick<Cluster, 'pools'> & Partial<Pick<Cluster, 'fabric' | 'kubernetes' | 'management'>>,
 ): OperatorRelease[] {
   const tolerations = nodeAgentTolerations(cluster);
   const nfd = 'node-feature-discovery';
+  const cilium = 'cilium';
+  const rackScalePools = cluster.pools.filter((p) => p.sku.rackScale).map((p) => p.name);
   return [
+    {
+      // The pod network first: without a CNI nodes stay NotReady and no other release's pods start.
+      ...CHARTS.cilium,
+      name: cilium,
+      namespace: OPERATOR_NAMESPACES.cilium,
+      podSecurity: 'privileged',
+      needs: [],
+      values: ciliumValues(cluster),
+    },
     {
       ...CHARTS.nodeFeatureDiscovery,
       name: nfd,
       namespace: OPERATOR_NAMESPACES.nodeFeatureDiscovery,
       podSecurity: 'privileged',
-      needs: [],
+      needs: [cilium],
       values: {
         // One NFD for both NVIDIA operators: label GPUs (03xx) and NICs (02xx) by vendor.
         master: { config: { extraLabelNs: ['nvidia.com'] } },
@@ -141,6 +168,8 @@ export function operatorReleases(
         nfd: { enabled: false, deployNodeFeatureRules: true },
         // The fabric's SriovNetworkNodePolicies and SriovNetworks need the SR-IOV operator's CRDs.
         sriovNetworkOperator: { enabled: cluster.fabric !== undefined },
+        // The NIC Configuration Operator (rail names, NIC firmware) drains nodes through it (its README).
+        maintenanceOperator: { enabled: cluster.fabric !== undefined && cluster.fabric.railInterfaces === undefined },
       },
     },
     {
@@ -156,8 +185,9 @@ export function operatorReleases(
           // Hopper and newer run NVIDIA's open kernel modules (Blackwell requires them).
           kernelModuleType: 'open',
           // Each pool's driver comes from its own NVIDIADriver (GpuNodePool); no cluster-wide default.
+          // GPUDirect RDMA is set per pool on its NVIDIADriver (spec.rdma): with nvidiaDriverCRD the
+          // chart's driver.rdma keys are not read (gpu-operator v26.7.0 internal/state/driver.go).
           nvidiaDriverCRD: { enabled: true, deployDefaultCR: false },
-          rdma: { enabled: rdmaEnabled(cluster), useHostMofed: false },
         },
         mig: { strategy: migStrategy(cluster) },
         // Standalone DCGM: the GPU health agent (NVSentinel) reads it to set the Node conditions
@@ -171,12 +201,44 @@ export function operatorReleases(
       name: 'kueue',
       namespace: OPERATOR_NAMESPACES.kueue,
       podSecurity: 'restricted',
-      needs: [],
+      needs: [cilium],
       values: {
         // Admission stops while Kueue is down: two replicas and a PDB keep it through node drains.
         controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        // The chart takes the whole controller configuration as one string (charts/kueue/values.yaml).
+        managerConfig: { controllerManagerConfigYaml: kueueConfigYaml(cluster) },
       },
     },
+    ...(hasComputeDomains(cluster)
+      ? [
+          {
+            // Multi-node NVLink on NVL72: the DRA driver's ComputeDomains set up IMEX across a job's trays
+            // (NVIDIA DRA driver v0.4.0 docs/install.md). GPUs stay with the GPU Operator's device plugin.
+            ...CHARTS.draDriver,
+            name: 'dra-driver-nvidia-gpu',
+            namespace: OPERATOR_NAMESPACES.draDriver,
+            podSecurity: 'privileged' as const,
+            needs: ['gpu-operator'],
+            values: {
+              resources: { gpus: { enabled: false }, computeDomains: { enabled: true } },
+              // The GPU Operator's driver container installs the driver under /run/nvidia/driver.
+              nvidiaDriverRoot: '/run/nvidia/driver',
+              kubeletPlugin: {
+                tolerations,
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [
+                        { matchExpressions: [{ key: 'colossus.dev/pool', operator: 'In', values: rackScalePools }] },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ]
+      : []),
   ];
 }
 

@@ -9,7 +9,7 @@
  */
 import { blockName, Cluster, NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
-import { ManagementSpec } from '../spec/types';
+import { OsImageSpec } from '../spec/types';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
 export const CAPI = {
@@ -62,8 +62,50 @@ export interface ResolvedManagement {
   readonly kubernetesVersion: string;
   readonly controlPlaneEndpoint: { readonly host: string; readonly port: number };
   readonly controlPlaneReplicas: number;
-  readonly image: Required<ManagementSpec['image']>;
+  /** The default image, as Metal3 takes it (the architecture is checked, not emitted). */
+  readonly image: Metal3Image;
 }
+
+/** An OS image as `Metal3MachineTemplate.spec.template.spec.image` takes it (CAPM3 v1.13.2 api/v1beta2 Image). */
+export interface Metal3Image {
+  readonly url: string;
+  readonly checksum: string;
+  readonly checksumType: 'sha256' | 'sha512';
+  readonly diskFormat: 'raw' | 'qcow2';
+}
+
+/** An image spec with its defaults, without the architecture Metal3 has no field for. */
+function metal3Image(image: OsImageSpec): Metal3Image {
+  return {
+    url: image.url,
+    checksum: image.checksum,
+    checksumType: image.checksumType ?? 'sha256',
+    diskFormat: image.diskFormat ?? 'raw',
+  };
+}
+
+/**
+ * The image a pool's hosts boot: its own (GB200 trays need an arm64 one, checked against the
+ * catalog by spec/check-management.ts) or the management default.
+ */
+export function poolImage(pool: Pick<NodePool, 'image'>, m: Pick<ResolvedManagement, 'image'>): Metal3Image {
+  return pool.image ? metal3Image(pool.image) : m.image;
+}
+
+/**
+ * A systemd drop-in raising containerd's (and so every container's) locked-memory limit. RDMA
+ * registers (pins) buffers, which counts against RLIMIT_MEMLOCK; Pod Security `restricted` forbids
+ * IPC_LOCK, so the inherited limit is what RDMA pods get, and the distribution default (8 MiB)
+ * fails ibv_reg_mr for NCCL's buffers. Containers inherit containerd's rlimits
+ * (containerd's CRI does not set RLIMIT_MEMLOCK unless a runtime spec asks for it).
+ */
+export const CONTAINERD_MEMLOCK_DROP_IN = {
+  path: '/etc/systemd/system/containerd.service.d/50-colossus-memlock.conf',
+  content: '[Service]\nLimitMEMLOCK=infinity\n',
+} as const;
+
+/** Commands that make the drop-in take effect before kubeadm joins the node. */
+export const CONTAINERD_RELOAD_COMMANDS = ['systemctl daemon-reload', 'systemctl restart containerd'] as const;
 
 /** Applies the defaults of `spec.management` (undefined when the cluster declares none). */
 export function resolveManagement(cluster: Cluster): ResolvedManagement | undefined {
@@ -76,12 +118,7 @@ export function resolveManagement(cluster: Cluster): ResolvedManagement | undefi
     kubernetesVersion: m.kubernetesVersion,
     controlPlaneEndpoint: { host: m.controlPlaneEndpoint.host, port: m.controlPlaneEndpoint.port ?? 6443 },
     controlPlaneReplicas: m.controlPlaneReplicas ?? 3,
-    image: {
-      url: m.image.url,
-      checksum: m.image.checksum,
-      checksumType: m.image.checksumType ?? 'sha256',
-      diskFormat: m.image.diskFormat ?? 'raw',
-    },
+    image: metal3Image(m.image),
   };
 }
 
@@ -149,7 +186,7 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
       metadata: meta(cluster.name, { [LABEL_SYNC_ANNOTATION]: LABEL_SYNC_PREFIX }),
       spec: { controlPlaneEndpoint: { ...m.controlPlaneEndpoint }, cloudProviderEnabled: false },
     }),
-    machineTemplate(meta(cp), m, { [ROLE_LABEL]: 'control-plane' }),
+    machineTemplate(meta(cp), m.image, { [ROLE_LABEL]: 'control-plane' }),
     build({
       apiVersion: CAPI.controlPlane,
       kind: 'KubeadmControlPlane',
@@ -205,6 +242,8 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
       spec: {
         template: {
           spec: {
+            files: [{ ...CONTAINERD_MEMLOCK_DROP_IN, owner: 'root:root', permissions: '0644' }],
+            preKubeadmCommands: [...CONTAINERD_RELOAD_COMMANDS],
             joinConfiguration: {
               nodeRegistration: nodeRegistration(registeredNodeLabels(pool), taints),
             },
@@ -241,7 +280,10 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
     const block = blockName(pool, b);
     const blockLabels = { ...poolLabels, [LABELS.block]: block };
     objects.push(
-      machineTemplate(meta(block, { [LABELS.block]: block }), m, { [LABELS.pool]: pool.name, [LABELS.block]: block }),
+      machineTemplate(meta(block, { [LABELS.block]: block }), poolImage(pool, m), {
+        [LABELS.pool]: pool.name,
+        [LABELS.block]: block,
+      }),
       build({
         apiVersion: CAPI.core,
         kind: 'MachineDeployment',
@@ -276,7 +318,7 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
 /** A Metal3MachineTemplate writing the OS image to a host carrying `hostLabels`. */
 function machineTemplate(
   metadata: { name: string; namespace: string; labels: Record<string, string> },
-  m: ResolvedManagement,
+  image: Metal3Image,
   hostLabels: Record<string, string>,
 ): KubeObject {
   return build({
@@ -287,7 +329,7 @@ function machineTemplate(
       template: {
         spec: {
           hostSelector: { matchLabels: hostLabels },
-          image: { ...m.image },
+          image: { ...image },
           // Wipe disk metadata between consumers: a host never hands one tenant's data to the next.
           automatedCleaningMode: 'metadata',
         },

@@ -9,7 +9,7 @@ import type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
 import { Filesystem } from '../constructs/filesystem';
-import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric';
+import { ComputeFabric, TenantFabric, topologyNameOf } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { Tenant } from '../constructs/tenant';
@@ -17,7 +17,8 @@ import { TenantStorage } from '../constructs/tenant-storage';
 import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
 import { clusterFabricPlan } from '../fabric/plan';
 import { build, standardLabels } from '../model/kube';
-import { operatorReleases } from '../operators/charts';
+import { operatorReleases, rdmaEnabled } from '../operators/charts';
+import { nodeLocalDnsObjects } from '../operators/pod-network';
 import { OperatorReleases } from '../operators/helm-releases';
 import { resolveManagement } from '../provisioning/cluster-api';
 import { TenantPriority } from '../spec/types';
@@ -103,7 +104,8 @@ export function buildClusterStacks(
       ...toPoolSpec(pool),
       catalog,
       allowOvercommit: cluster.allowOvercommit,
-      topologyName: fabric ? TOPOLOGY_NAME : undefined,
+      topologyName: fabric ? topologyNameOf(pool) : undefined,
+      gpuDirectRdma: rdmaEnabled(cluster),
     });
   }
   if (fabric) new ComputeFabric(platform, 'fabric', { plan: fabric, pools: cluster.pools });
@@ -111,6 +113,7 @@ export function buildClusterStacks(
     platform.addObject(priorityClass(priority));
   }
   for (const fs of cluster.storage.filesystems) new Filesystem(platform, `filesystem-${fs.name}`, fs);
+  nodeLocalDnsObjects(cluster).forEach((o) => platform.addObject(o));
 
   const tenants = cluster.tenants.map((t) => {
     const tenantStack = stack(`${cluster.name}-tenant-${t.name}`);
@@ -129,7 +132,7 @@ export function buildClusterStacks(
         filesystems: cluster.storage.filesystems,
       });
     }
-    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name });
+    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name, gpuQuota: t.gpuQuota });
     tenantStack.addDependency(platform);
     return tenantStack;
   });
