@@ -142,7 +142,8 @@ describe('Tenant', () => {
       'requests.nvidia.com/gpu': String(256 + 576),
       'requests.cpu': String(32 * 112 + 144 * 144),
       'requests.memory': `${32 * 2048 + 144 * 960}Gi`,
-      pods: '10000',
+      // One pod per GPU the namespace may use, plus 10,000.
+      pods: String(256 + 576 + 10000),
       'services.loadbalancers': '0',
       'services.nodeports': '0',
     });
@@ -167,7 +168,8 @@ describe('Tenant', () => {
     const cq = find(objects, 'ClusterQueue', 'lab');
     expect(cq.spec.namespaceSelector.matchExpressions[0].values).toEqual(['lab-train', 'lab-infer']);
     const [group] = cq.spec.resourceGroups;
-    expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu']);
+    // GB200 jobs claim ComputeDomain channels, which Kueue counts through its DRA device-class mapping.
+    expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu', 'nvidia.com/compute-domain-channel']);
     expect(group.flavors.map((f: { name: string }) => f.name)).toEqual(['h100', 'gb200']);
     expect(group.flavors[0].resources[2]).toEqual({ name: 'nvidia.com/gpu', nominalQuota: '256' });
     for (const ns of ['lab-train', 'lab-infer']) {
