@@ -62,10 +62,13 @@ export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog
     }
   }
   const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as SummaryShape;
-  const kueue = kueueConfig(outdir);
-  const helmfile = fs.existsSync(path.join(outdir, 'helmfile.yaml'))
-    ? fs.readFileSync(path.join(outdir, 'helmfile.yaml'), 'utf8')
-    : '';
+  const releases = helmReleases(outdir);
+  const kueueValues = releases.find((r) => r.name === 'kueue')?.values?.[0] as
+    { managerConfig?: { controllerManagerConfigYaml?: string } } | undefined;
+  const kueueYaml = kueueValues?.managerConfig?.controllerManagerConfigYaml;
+  const kueue = (kueueYaml ? parse(kueueYaml) : {}) as KueueConfigShape;
+  const dra = releases.find((r) => r.chart.endsWith('/dra-driver-nvidia-gpu'))?.values?.[0] as
+    { resources?: { computeDomains?: { enabled?: boolean } } } | undefined;
   return {
     name: summary.cluster,
     objects,
@@ -74,8 +77,7 @@ export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog
     deviceClassResources: new Map(
       (kueue.resources?.deviceClassMappings ?? []).flatMap((m) => m.deviceClassNames.map((c) => [c, m.name])),
     ),
-    computeDomains:
-      /chart: [^\n]*dra-driver-nvidia-gpu/.test(helmfile) && /computeDomains:\s*\n\s*enabled: true/.test(helmfile),
+    computeDomains: dra?.resources?.computeDomains?.enabled === true,
   };
 }
 
@@ -91,17 +93,14 @@ interface KueueConfigShape {
   };
 }
 
-/** The Kueue controller configuration from helmfile.yaml (the same values the Terraform release gets). */
-function kueueConfig(outdir: string): KueueConfigShape {
+/** The operators' Helm releases from helmfile.yaml (the same charts and values as the Terraform releases). */
+function helmReleases(outdir: string): { name: string; chart: string; values?: Record<string, unknown>[] }[] {
   const file = path.join(outdir, 'helmfile.yaml');
-  if (!fs.existsSync(file)) return {};
+  if (!fs.existsSync(file)) return [];
   const helmfile = parse(fs.readFileSync(file, 'utf8')) as {
-    releases?: { name: string; values?: Record<string, unknown>[] }[];
+    releases?: { name: string; chart: string; values?: Record<string, unknown>[] }[];
   };
-  const kueue = helmfile.releases?.find((r) => r.name === 'kueue');
-  const values = kueue?.values?.[0] as { managerConfig?: { controllerManagerConfigYaml?: string } } | undefined;
-  const yaml = values?.managerConfig?.controllerManagerConfigYaml;
-  return yaml ? (parse(yaml) as KueueConfigShape) : {};
+  return helmfile.releases ?? [];
 }
 
 function nodeGroups(summary: SummaryShape, objects: readonly KubeObject[], catalog: GpuCatalog): NodeGroup[] {
