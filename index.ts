@@ -48,6 +48,7 @@ export type {
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  CpuArchitecture,
   OsImageSpec,
   PodSecurityLevel,
   SiteSpec,

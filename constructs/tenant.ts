@@ -30,6 +30,12 @@ export interface TenantProps extends TenantSpec {
    * @default - none
    */
   readonly protectedNamespaces?: readonly string[];
+  /**
+   * The cluster's pod and Service ranges: the API server rule allows TCP 6443 to any address but these,
+   * so no pod (of any tenant) is reachable through it.
+   * @default DEFAULT_CLUSTER_RANGES
+   */
+  readonly clusterRanges?: readonly string[];
 }
 
 /** The extended resource GPUs (and MIG instances, with the single strategy) are requested as. */
@@ -41,8 +47,11 @@ export const LOCAL_QUEUE = 'default';
 /** Namespace of the cluster's Prometheus, allowed to scrape tenant pods. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
-/** Label the platform team puts on ingress gateway namespaces; tenants cannot label namespaces. */
-export const INGRESS_GATEWAY_LABEL = 'colossus.dev/ingress-gateway';
+/** Namespace of the cluster's ingress gateway, allowed into a tenant's serving namespaces. */
+export const INGRESS_GATEWAY_NAMESPACE = 'ingress-gateway';
+
+/** Ranges pods and Services get when the spec declares none: Cilium's cluster-pool and kubeadm's Service defaults. */
+export const DEFAULT_CLUSTER_RANGES = ['10.0.0.0/8', '10.96.0.0/12'] as const;
 
 /** A tenant of the cluster. Create it inside a ColossusStack of its own. */
 export class Tenant extends Construct {
@@ -51,6 +60,7 @@ export class Tenant extends Construct {
   /** Name of the tenant's ClusterQueue. */
   public readonly clusterQueueName: string;
   private readonly labels: Record<string, string>;
+  private readonly clusterRanges: readonly string[];
 
   public constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -60,6 +70,7 @@ export class Tenant extends Construct {
     this.tenant = tenant;
     this.clusterQueueName = tenant.name;
     this.labels = standardLabels({ [LABELS.tenant]: tenant.name });
+    this.clusterRanges = props.clusterRanges?.length ? props.clusterRanges : DEFAULT_CLUSTER_RANGES;
     const quota = quotaOf(tenant, props.pools);
     for (const namespace of tenant.namespaces) {
       const keep = props.protectedNamespaces?.includes(namespace) ?? false;
@@ -197,9 +208,14 @@ export class Tenant extends Construct {
           podSelector: {},
           policyTypes: ['Egress'],
           // The kubernetes Service is DNATed to the API servers' node addresses on 6443 before policy
-          // applies, so the rule names the port (launchers exec into ranks, Ray and operators watch);
-          // the API server still authenticates and authorizes every request.
-          egress: [{ ports: [{ protocol: 'TCP', port: 6443 }] }],
+          // applies; their addresses are not known here, so the rule allows 6443 to any address outside
+          // the pod and Service ranges (launchers exec into ranks, Ray and operators watch).
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...this.clusterRanges] } }],
+              ports: [{ protocol: 'TCP', port: 6443 }],
+            },
+          ],
         },
       }),
       build<NetworkPolicy>({
@@ -223,7 +239,13 @@ export class Tenant extends Construct {
               spec: {
                 podSelector: {},
                 policyTypes: ['Ingress'],
-                ingress: [{ from: [{ namespaceSelector: { matchLabels: { [INGRESS_GATEWAY_LABEL]: 'true' } } }] }],
+                ingress: [
+                  {
+                    from: [
+                      { namespaceSelector: { matchLabels: { [LABELS.namespaceName]: INGRESS_GATEWAY_NAMESPACE } } },
+                    ],
+                  },
+                ],
               },
             }),
           ]

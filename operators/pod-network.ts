@@ -22,7 +22,8 @@ export const NODE_LOCAL_DNS_IMAGE = 'registry.k8s.io/dns/k8s-dns-node-cache:1.26
 export function ciliumValues(cluster: Partial<Pick<Cluster, 'kubernetes' | 'management'>>): Record<string, unknown> {
   const endpoint = cluster.management?.controlPlaneEndpoint;
   return {
-    ipam: { mode: 'kubernetes' },
+    // Without a declared podCIDR kubeadm allocates no node ranges: Cilium's own cluster-pool (10.0.0.0/8) then.
+    ipam: { mode: cluster.kubernetes?.podCIDR ? 'kubernetes' : 'cluster-pool' },
     ipv4NativeRoutingCIDR: cluster.kubernetes?.podCIDR,
     routingMode: cluster.kubernetes?.podCIDR ? 'native' : undefined,
     autoDirectNodeRoutes: cluster.kubernetes?.podCIDR ? true : undefined,

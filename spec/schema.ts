@@ -339,7 +339,7 @@ const tenant = objectOf(
     servingNamespaces: {
       type: 'array',
       description:
-        'Namespaces of the tenant serving inference: they accept traffic from the ingress gateway namespaces (labelled colossus.dev/ingress-gateway: "true"). Default: none.',
+        'Namespaces of the tenant serving inference: they accept traffic from the ingress-gateway namespace. Default: none.',
       items: dnsLabel('Namespace name.'),
       maxItems: 100,
       uniqueItems: true,

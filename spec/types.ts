@@ -301,7 +301,7 @@ export interface TenantSpec {
   readonly objectQuota?: ObjectQuotaSpec;
   /**
    * Namespaces (of the tenant's) serving inference: they accept traffic from the cluster's ingress
-   * gateway namespaces (namespaces labelled `colossus.dev/ingress-gateway: "true"` by the platform team).
+   * gateway namespace (`ingress-gateway`).
    * @default - none: no namespace accepts traffic from outside the tenant
    */
   readonly servingNamespaces?: readonly string[];

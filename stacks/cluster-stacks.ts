@@ -122,6 +122,7 @@ export function buildClusterStacks(
       clusterName: cluster.name,
       kubernetesVersion: cluster.kubernetes.version,
       pools: cluster.pools,
+      clusterRanges: [cluster.kubernetes.podCIDR, cluster.kubernetes.serviceCIDR].filter((r): r is string => !!r),
       protectedNamespaces: protectedNamespaces(cluster.storage, t, options.previousData ?? []),
     });
     if (cluster.storage.filesystems.length > 0) {
