@@ -298,6 +298,16 @@ describe('the admit command', () => {
     expect(json.reasons).toContain('pod set trainer: network grok-train-rail-0 does not exist in namespace research');
     expect(runCli(['admit', '--out', outdir, path.join(JOBS, 'grok/pretrain-jobset.yaml')]).code).toBe(64);
     expect(runCli(['admit', '--out', outdir, '--namespace', 'grok-train']).code).toBe(64);
+    expect(runCli(['admit', '--out', outdir, '--namespace', 'grok-train', 'missing.yaml']).code).toBe(64);
+    const notOutput = runCli([
+      'admit',
+      '--out',
+      JOBS,
+      '--namespace',
+      'grok-train',
+      path.join(JOBS, 'grok/pretrain-jobset.yaml'),
+    ]);
+    expect(notOutput).toMatchObject({ code: 64, stderr: expect.stringContaining('has no manifests/') });
   });
 });
 

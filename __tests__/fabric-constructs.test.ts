@@ -85,7 +85,7 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     expect(more).toEqual([]);
     expect(policy.metadata.name).toBe('nic-cluster-policy');
     expect(Object.keys(spec(policy)).sort()).toEqual(
-      ['nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
+      ['nicConfigurationOperator', 'nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
     );
     expect(spec(policy).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]).toEqual({
       matchExpressions: [{ key: LABELS.pool, operator: 'In', values: ['h100', 'h200', 'gb200'] }],
@@ -157,7 +157,10 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
   });
 
   test('Kueue Topologies with the block, rack and host labels, and the NVLink clique (GFD nvidia.com/gpu.clique) for NVL72', () => {
-    const [hgx, nvl] = ofKind(all(colossus), 'Topology');
+    const topologies = ofKind(all(colossus), 'Topology');
+    expect(topologies).toHaveLength(2);
+    const hgx = topologies.find((t) => t.metadata.name === TOPOLOGY_NAME)!;
+    const nvl = topologies.find((t) => t.metadata.name === NVLINK_TOPOLOGY_NAME)!;
     expect(hgx.metadata.name).toBe(TOPOLOGY_NAME);
     expect(spec(hgx).levels).toEqual([
       { nodeLabel: LABELS.block },
@@ -181,8 +184,12 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
 
   test('the NIC Configuration Operator names the rail NICs rail<k> from their PCI addresses and sets RoCE and the VF count', () => {
     const names = ofKind(all(colossus), 'NicInterfaceNameTemplate');
-    expect(names.map((n) => n.metadata.name)).toEqual(['h100-rail-names', 'h200-rail-names', 'gb200-rail-names']);
-    const gb200 = names[2];
+    expect(names.map((n) => n.metadata.name).sort()).toEqual([
+      'gb200-rail-names',
+      'h100-rail-names',
+      'h200-rail-names',
+    ]);
+    const gb200 = names.find((n) => n.metadata.name === 'gb200-rail-names')!;
     expect(spec(gb200)).toMatchObject({
       nodeSelector: { [LABELS.pool]: 'gb200' },
       pfsPerNic: 1,
@@ -197,7 +204,7 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
       [0, 1, 2, 3, 4, 5, 6, 7].map((r) => `rail${r}`),
     );
     const configs = ofKind(all(colossus), 'NicConfigurationTemplate');
-    expect(spec(configs[0]).template).toMatchObject({
+    expect(spec(configs.find((c) => c.metadata.name === 'h100-rail-config')!).template).toMatchObject({
       numVfs: 8,
       linkType: 'Ethernet',
       roceOptimized: { enabled: true },

@@ -2,6 +2,7 @@
  * The `colossus` command. Every failure becomes a message and an exit code; nothing is
  * written on failure and no stack trace is shown (set COLOSSUS_DEBUG=1 to see one).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
@@ -120,6 +121,11 @@ export function run(args: readonly string[], io: Io = stdio): number {
         if (!flags.namespace) throw new UsageError('admit needs --namespace NS, a tenant namespace');
         if (positional.length === 0) throw new UsageError('admit needs at least one workload FILE');
         const format = oneOf('format', flags.format ?? 'table', ['table', 'json'] as const);
+        const missing = positional.find((f) => !fs.existsSync(f));
+        if (missing) throw new UsageError(`admit: no such file ${missing}`);
+        if (!fs.existsSync(path.join(flags.out, 'manifests'))) {
+          throw new UsageError(`admit: ${flags.out} has no manifests/ (synthesize with --emit yaml or both)`);
+        }
         return admitCommand(flags.out, flags.namespace, positional, format, io);
       }
       case undefined:
