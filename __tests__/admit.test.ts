@@ -267,6 +267,60 @@ describe('what the job-path fixes rest on: undo one, and its denial comes back',
   });
 });
 
+describe('policies see the objects as Kueue shapes them', () => {
+  /** A ValidatingAdmissionPolicy on tenant namespaces, bound with Deny. */
+  const policy = (name: string, resources: string[], group: string, expression: string): KubeObject[] => [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [group], apiVersions: ['*'], operations: ['CREATE'], resources }],
+        },
+        validations: [{ expression, message: `${name} failed` }],
+      },
+    } as KubeObject,
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: {
+        policyName: name,
+        validationActions: ['Deny'],
+        matchResources: {
+          namespaceSelector: { matchExpressions: [{ key: 'colossus.dev/tenant', operator: 'Exists' }] },
+        },
+      },
+    } as KubeObject,
+  ];
+
+  test('a job’s pods carry the flavor’s node labels (podset.Merge); pod-integrated pods the admission gate; jobs are created suspended', () => {
+    const objects = [
+      ...view.objects,
+      ...policy(
+        'placed-or-gated',
+        ['pods'],
+        '',
+        "(has(object.spec.nodeSelector) && 'colossus.dev/pool' in object.spec.nodeSelector) || (has(object.spec.schedulingGates) && object.spec.schedulingGates.exists(g, g.name == 'kueue.x-k8s.io/admission'))",
+      ),
+      ...policy('suspended', ['jobsets'], 'jobset.x-k8s.io', 'has(object.spec.suspend) && object.spec.suspend'),
+    ];
+    const shaped = { ...view, objects };
+    expect(admit('grok-train', 'grok/pretrain-jobset.yaml', shaped)[0].reasons).toEqual([]);
+    expect(admit('anthropic-train', 'anthropic/inference-deployment.yaml', shaped)[0].reasons).toEqual([]);
+    // Without a flavor (no queue) nothing is injected, and the policy says so.
+    const inputs = derived(
+      'grok/pretrain-jobset.yaml',
+      (o) => (o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'batch'),
+    );
+    expect(admitWorkloads(shaped, 'grok-train', inputs)[0].reasons).toContain(
+      'Pod denied by ValidatingAdmissionPolicy placed-or-gated: placed-or-gated failed',
+    );
+  });
+});
+
 describe('the admit command', () => {
   test('prints the table, exits 0 when everything is admitted and 2 when something is denied, 64 on usage errors', () => {
     const ok = runCli([

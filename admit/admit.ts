@@ -116,30 +116,9 @@ function admitOne(
       reasons.push(`pod set ${ps.name}: Pod Security "${level}": ${v}`);
   }
 
-  // 3. ValidatingAdmissionPolicies: on the workload, then on each pod it creates.
-  const requests: AdmissionRequest[] = [request(workload, namespace, user)];
-  if (workload.kind !== 'Pod') {
-    for (const ps of podSets) {
-      requests.push(
-        request(
-          {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: { ...ps.template.metadata, name: `${workload.metadata.name}-${ps.name}-0`, namespace },
-            spec: ps.template.spec,
-          } as KubeObject,
-          namespace,
-          user,
-        ),
-      );
-    }
-  }
-  for (const r of requests) {
-    for (const d of evaluateAdmission(view.objects, r)) {
-      if (!d.allowed)
-        reasons.push(`${r.kind.kind} denied by ValidatingAdmissionPolicy ${d.policy}: ${d.messages.join('; ')}`);
-    }
-  }
+  // 3. ValidatingAdmissionPolicies (evaluated once Kueue's flavors are known: they shape the pods).
+  const policyReasons: string[] = [];
+  reasons.push(POLICY_PLACEHOLDER);
 
   // 4. LimitRange defaults, then ResourceQuota over every pod.
   const limitRanges = inNamespace.filter((o) => o.kind === 'LimitRange');
@@ -163,6 +142,14 @@ function admitOne(
   // 5. Kueue, then 6. node fit.
   const kueue = assignFlavors(view, namespace, workload, podSets, perPod, context);
   reasons.push(...kueue.reasons);
+  for (const r of admissionRequests(view, workload, podSets, kueue.flavors, namespace, user)) {
+    for (const d of evaluateAdmission(view.objects, r)) {
+      if (!d.allowed) {
+        policyReasons.push(`${r.kind.kind} denied by ValidatingAdmissionPolicy ${d.policy}: ${d.messages.join('; ')}`);
+      }
+    }
+  }
+  reasons.splice(reasons.indexOf(POLICY_PLACEHOLDER), 1, ...policyReasons);
   const placements: PodSetPlacement[] = podSets.map((ps, i) => {
     const flavor = kueue.flavors[i];
     const group = flavor ? view.nodeGroups.find((g) => flavorPool(view, flavor) === g.pool) : undefined;
@@ -200,6 +187,66 @@ function find(objects: readonly KubeObject[], kind: string, name: string, namesp
 function groupsOf(view: ClusterView, namespace: string): string[] {
   const binding = find(view.objects, 'RoleBinding', 'tenant-member', namespace) as Json | undefined;
   return ((binding?.subjects ?? []) as Json[]).filter((s) => s.kind === 'Group').map((s) => s.name as string);
+}
+
+/** Marks where policy denials go in the reasons (they are known only after Kueue's step). */
+const POLICY_PLACEHOLDER = '\u0000policies';
+
+/** Kinds whose pods Kueue's pod integration gates at creation (pod, deployment, leaderworkerset frameworks). */
+const POD_INTEGRATION = new Set(['Pod', 'Deployment', 'LeaderWorkerSet']);
+
+/**
+ * The CREATE requests the API server sees, after Kueue's mutating webhooks (kueue v0.19.2 jobframework
+ * `Default`: a job with a queue is created suspended; pod webhook: pods of pod-integrated kinds get the
+ * `kueue.x-k8s.io/admission` scheduling gate). A job's pods are created only after admission, with the
+ * assigned flavor's node labels and tolerations merged in (podset.Merge) and, under a topology request,
+ * the `kueue.x-k8s.io/topology` gate.
+ */
+function admissionRequests(
+  view: ClusterView,
+  workload: KubeObject,
+  podSets: readonly PodSet[],
+  flavors: readonly (string | undefined)[],
+  namespace: string,
+  user: AdmissionRequest['userInfo'],
+): AdmissionRequest[] {
+  const queue = workload.metadata.labels?.[QUEUE_LABEL] ?? 'default';
+  const labels = { ...workload.metadata.labels, [QUEUE_LABEL]: queue };
+  const spec = (workload as Json).spec ?? {};
+  const suspended = ['Job', 'JobSet', 'TrainJob'].includes(workload.kind) ? { ...spec, suspend: true } : spec;
+  const requests: AdmissionRequest[] = [];
+  if (workload.kind !== 'Pod') {
+    requests.push(
+      request(
+        { ...workload, metadata: { ...workload.metadata, labels }, spec: suspended } as KubeObject,
+        namespace,
+        user,
+      ),
+    );
+  }
+  podSets.forEach((ps, i) => {
+    const flavor = flavors[i] ? (find(view.objects, 'ResourceFlavor', flavors[i]!) as Json | undefined) : undefined;
+    const podSpec = { ...ps.template.spec } as Json;
+    const gates: Json[] = [...(podSpec.schedulingGates ?? [])];
+    if (POD_INTEGRATION.has(workload.kind)) {
+      gates.push({ name: 'kueue.x-k8s.io/admission' });
+    } else if (flavor) {
+      podSpec.nodeSelector = { ...podSpec.nodeSelector, ...flavor.spec?.nodeLabels };
+      podSpec.tolerations = [...(podSpec.tolerations ?? []), ...(flavor.spec?.tolerations ?? [])];
+      if (topologyLevel(ps)) gates.push({ name: 'kueue.x-k8s.io/topology' });
+    }
+    if (gates.length) podSpec.schedulingGates = gates;
+    const metadata = {
+      ...ps.template.metadata,
+      labels: POD_INTEGRATION.has(workload.kind)
+        ? { ...ps.template.metadata.labels, [QUEUE_LABEL]: queue }
+        : ps.template.metadata.labels,
+      name: `${workload.metadata.name}-${ps.name}-0`,
+      namespace,
+    };
+    requests.push(request({ apiVersion: 'v1', kind: 'Pod', metadata, spec: podSpec } as KubeObject, namespace, user));
+  });
+  return requests;
 }
 
 function request(object: KubeObject, namespace: string, userInfo: AdmissionRequest['userInfo']): AdmissionRequest {
