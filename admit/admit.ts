@@ -19,7 +19,7 @@ import { AdmissionRequest, evaluateAdmission } from '../admission/evaluate';
 import { selectorMatches } from '../admission/evaluate';
 import { KubeObject, LABELS } from '../model/kube';
 import { NODE_LOCAL_DNS_IP } from '../operators/pod-network';
-import { ClusterView, NodeGroup, PER_NODE_LABELS } from './cluster-view';
+import { ClusterView, isPerNodeLabel, NodeGroup } from './cluster-view';
 import { PodSet, podSetsOf, WORKLOAD_RESOURCES } from './workloads';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -399,9 +399,13 @@ interface KueueOutcome {
   readonly reasons: string[];
 }
 
+/** The pool a flavor selects: the value of its pool label, else the pool of the same name (flavors are named after pools). */
 function flavorPool(view: ClusterView, flavor: string): string | undefined {
   const rf = find(view.objects, 'ResourceFlavor', flavor) as Json | undefined;
-  return rf?.spec?.nodeLabels?.[LABELS.pool];
+  if (!rf) return undefined;
+  const labels = (rf.spec?.nodeLabels ?? {}) as Record<string, string>;
+  const byLabel = Object.entries(labels).find(([k]) => k.endsWith('/pool'))?.[1];
+  return byLabel ?? (view.nodeGroups.some((g) => g.pool === flavor) ? flavor : undefined);
 }
 
 function flavorTolerations(view: ClusterView, flavor: string): Json[] {
@@ -678,9 +682,9 @@ function nodeFit(
     if (taint.effect !== 'PreferNoSchedule' && !tolerates(tolerations, taint))
       reasons.push(`untolerated node taint ${taint.key}=${taint.value ?? ''}:${taint.effect}`);
   }
-  const nodeLabel = (k: string) => group.labels[k] ?? (PER_NODE_LABELS.includes(k) ? undefined : undefined);
+  const nodeLabel = (k: string): string | undefined => group.labels[k];
   for (const [k, v] of Object.entries((spec.nodeSelector ?? {}) as Record<string, string>)) {
-    if (PER_NODE_LABELS.includes(k)) continue; // one node per value: satisfiable by some node
+    if (isPerNodeLabel(k)) continue; // one node per value: satisfiable by some node
     if (nodeLabel(k) !== v)
       reasons.push(`no node has label ${k}=${v} (the pool's nodes have ${k}=${nodeLabel(k) ?? '<unset>'})`);
   }
@@ -689,7 +693,7 @@ function nodeFit(
     terms.length &&
     !terms.some((t) =>
       ((t.matchExpressions ?? []) as Json[]).every(
-        (e) => PER_NODE_LABELS.includes(e.key) || expressionMatches(e, nodeLabel(e.key)),
+        (e) => isPerNodeLabel(e.key) || expressionMatches(e, nodeLabel(e.key)),
       ),
     )
   ) {
@@ -713,14 +717,17 @@ function nodeFit(
     reasons.push(`${ps.count} pods need ${nodes} nodes at ${perNode} per node; the pool has ${group.nodes}`);
   const a = (ps.template.metadata.annotations ?? {}) as Record<string, string>;
   const required = a[TOPOLOGY_REQUIRED];
+  // Block and rack levels by their label's name (colossus.dev/block, or a management-side block label).
   const span =
-    required === LABELS.block
-      ? group.nodesPerBlock
-      : required === LABELS.rack || required === 'nvidia.com/gpu.clique'
-        ? group.nodesPerRack
-        : required === 'kubernetes.io/hostname'
-          ? 1
-          : undefined;
+    required === undefined
+      ? undefined
+      : required === 'kubernetes.io/hostname'
+        ? 1
+        : required.endsWith('/block')
+          ? group.nodesPerBlock
+          : required.endsWith('/rack') || required === 'nvidia.com/gpu.clique'
+            ? group.nodesPerRack
+            : undefined;
   if (span !== undefined && nodes > span) reasons.push(`${nodes} nodes do not fit in one ${required} (${span} nodes)`);
   return { nodes, reasons };
 }

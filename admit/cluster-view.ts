@@ -43,6 +43,11 @@ export interface ClusterView {
 /** Label keys per node that the node groups do not list as fixed values. */
 export const PER_NODE_LABELS = [LABELS.block, LABELS.rack, 'kubernetes.io/hostname', 'nvidia.com/gpu.clique'];
 
+/** A label whose value differs from node to node (block, rack, host, NVLink clique). */
+export function isPerNodeLabel(key: string): boolean {
+  return PER_NODE_LABELS.includes(key) || key.endsWith('/block') || key.endsWith('/rack');
+}
+
 /** Reads the synth output in `outdir`; throws when it is not one. */
 export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog.builtIn()): ClusterView {
   const manifests = path.join(outdir, 'manifests');
