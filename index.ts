@@ -52,6 +52,7 @@ export type {
   ManagementSpec,
   NodePoolSpec,
   ObjectQuotaSpec,
+  CpuArchitecture,
   OperationsSpec,
   OrbitalSpec,
   OsImageSpec,

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { kindInfo } from '../model/kinds';
 import { KubeObject } from '../model/kube';
-import { describeWithCrds, validateCustomResource } from './support/crd-validator';
+import { readWorkloadFiles } from '../admit/command';
+import { countCelRules, describeWithCrds, validateCelRules, validateCustomResource } from './support/crd-validator';
 import { isCoreApi, validateCoreObjects } from './support/core-validator';
 import { ROOT, synthToTemp } from './support/synth';
 
@@ -15,9 +16,23 @@ const examples = fs
   .filter((f) => f.endsWith('.yaml'))
   .sort();
 
+const synthesized = new Map<string, KubeObject[]>();
 const objectsOf = (example: string): KubeObject[] => {
-  const out = synthToTemp(`examples/${example}`);
-  return out.stacks.flatMap((s) => out.yamlObjects(s));
+  if (!synthesized.has(example)) {
+    const out = synthToTemp(`examples/${example}`);
+    synthesized.set(
+      example,
+      out.stacks.flatMap((s) => out.yamlObjects(s)),
+    );
+  }
+  return synthesized.get(example)!;
+};
+
+/** The custom resources of examples/jobs (JobSets, LeaderWorkerSets, ComputeDomains). */
+const jobObjects = (): KubeObject[] => {
+  const dir = path.join(ROOT, 'examples', 'jobs');
+  const files = fs.readdirSync(dir).flatMap((t) => fs.readdirSync(path.join(dir, t)).map((f) => path.join(dir, t, f)));
+  return readWorkloadFiles(files.sort()).map((i) => i.object);
 };
 
 describe.each(examples)('core objects of %s', (example) => {
@@ -68,6 +83,79 @@ describeWithCrds('custom resources', () => {
       expect(custom.length).toBeGreaterThan(0);
       expect(custom.flatMap(validateCustomResource)).toEqual([]);
     });
+  });
+
+  describe.each(examples)('of %s', (example) => {
+    it('satisfy every x-kubernetes-validations CEL rule of their CRD (evaluated with @bufbuild/cel)', () => {
+      const custom = objectsOf(example).filter((o) => !isCoreApi(o.apiVersion));
+      expect(custom.flatMap((o) => validateCelRules(o))).toEqual([]);
+      if (example === 'colossus-1.yaml') {
+        const checked = new Set(custom.filter((o) => countCelRules(o) > 0).map((o) => o.kind));
+        for (const kind of ['ClusterQueue', 'ResourceFlavor', 'Topology', 'NVIDIADriver', 'NicConfigurationTemplate']) {
+          expect(checked).toContain(kind);
+        }
+      }
+    });
+  });
+
+  it('the example jobs’ custom resources match their CRDs, CEL rules included', () => {
+    const custom = jobObjects().filter((o) => !isCoreApi(o.apiVersion));
+    expect(custom.map((o) => o.kind).sort()).toEqual([
+      'ComputeDomain',
+      'JobSet',
+      'JobSet',
+      'JobSet',
+      'LeaderWorkerSet',
+    ]);
+    expect(custom.flatMap(validateCustomResource)).toEqual([]);
+    expect(custom.flatMap((o) => validateCelRules(o))).toEqual([]);
+  });
+
+  it('transition rules (oldSelf): a ResourceFlavor keeps its topologyName, so moving gb200 to the NVLink topology replaces it', () => {
+    const flavor = objectsOf('colossus-1.yaml').find(
+      (o) => o.kind === 'ResourceFlavor' && o.metadata.name === 'gb200',
+    )!;
+    const spec = flavor.spec as Record<string, unknown>;
+    expect(validateCelRules(flavor, flavor)).toEqual([]);
+    // The flavor as main emitted it, before the NVLink clique topology (kueue v0.19.2 CRD: topologyName immutable).
+    const before = { ...flavor, spec: { ...spec, topologyName: 'block-rack-host' } };
+    expect(validateCelRules(flavor, before)).toEqual([expect.stringMatching(/^ResourceFlavor\/\/gb200: \/spec: /)]);
+    // On create there is no old object: the transition rule does not run.
+    expect(validateCelRules(flavor, undefined)).toEqual([]);
+  });
+
+  it('CEL rules fail hostile objects: borrowing without a cohort, Spectrum-X tuning with VFs', () => {
+    const queue = {
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      kind: 'ClusterQueue',
+      metadata: { name: 'x' },
+      spec: {
+        resourceGroups: [
+          {
+            coveredResources: ['nvidia.com/gpu'],
+            flavors: [
+              { name: 'h100', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '8', borrowingLimit: '8' }] },
+            ],
+          },
+        ],
+      },
+    };
+    expect(validateCelRules(queue)).toEqual([expect.stringMatching(/borrowingLimit must be nil when cohort is empty/)]);
+    const nic = {
+      apiVersion: 'configuration.net.nvidia.com/v1alpha1',
+      kind: 'NicConfigurationTemplate',
+      metadata: { name: 'x', namespace: 'y' },
+      spec: {
+        nicSelector: { nicType: 'a2dc' },
+        template: { numVfs: 8, linkType: 'Ethernet', spectrumXOptimized: { enabled: true, version: 'RA2.1' } },
+      },
+    };
+    expect(validateCelRules(nic)).toEqual([
+      "NicConfigurationTemplate/y/x: /spec/template: spectrumXOptimized can be enabled only when linkType=='Ethernet' and numVfs==1",
+    ]);
+    expect(validateCelRules({ ...nic, spec: { ...nic.spec, template: { ...nic.spec.template, numVfs: 1 } } })).toEqual(
+      [],
+    );
   });
 
   it('fails a deprecated version, an unknown field and a wrong type', () => {

@@ -143,7 +143,8 @@ describe('Tenant', () => {
       'requests.cpu': String(32 * 112 + 144 * 144),
       // 32 x 2048 + 144 x 960 = 203776 GiB, written as the API server writes it back (model/quantity.ts).
       'requests.memory': '199Ti',
-      pods: '10k',
+      // One pod per GPU the namespace may use, plus 10,000.
+      pods: String(256 + 576 + 10000),
       'services.loadbalancers': '0',
       'services.nodeports': '0',
     });
@@ -168,7 +169,8 @@ describe('Tenant', () => {
     const cq = find(objects, 'ClusterQueue', 'lab');
     expect(cq.spec.namespaceSelector.matchExpressions[0].values).toEqual(['lab-train', 'lab-infer']);
     const [group] = cq.spec.resourceGroups;
-    expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu']);
+    // GB200 jobs claim ComputeDomain channels, which Kueue counts through its DRA device-class mapping.
+    expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu', 'nvidia.com/compute-domain-channel']);
     expect(group.flavors.map((f: { name: string }) => f.name)).toEqual(['h100', 'gb200']);
     expect(group.flavors[0].resources[2]).toEqual({ name: 'nvidia.com/gpu', nominalQuota: '256' });
     for (const ns of ['lab-train', 'lab-infer']) {

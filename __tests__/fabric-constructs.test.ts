@@ -3,7 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { POLICY_NAMES } from '../admission/policies';
-import { NETWORK_OPERATOR_NAMESPACE, TOPOLOGY_NAME } from '../constructs/fabric';
+import {
+  NETWORK_OPERATOR_NAMESPACE,
+  NVLINK_CLIQUE_LABEL,
+  NVLINK_TOPOLOGY_NAME,
+  TOPOLOGY_NAME,
+} from '../constructs/fabric';
 import { requireFabricPlan } from '../fabric/plan';
 import { KubeObject, LABELS } from '../model/kube';
 import { formatSummary } from '../reports/summary';
@@ -83,7 +88,7 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     expect(more).toEqual([]);
     expect(policy.metadata.name).toBe('nic-cluster-policy');
     expect(Object.keys(spec(policy)).sort()).toEqual(
-      ['nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
+      ['nicConfigurationOperator', 'nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
     );
     expect(spec(policy).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]).toEqual({
       matchExpressions: [{ key: LABELS.pool, operator: 'In', values: ['h100', 'h200', 'gb200'] }],
@@ -119,7 +124,8 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
       const tenant = stack.split('-tenant-')[1];
       const namespaces = ofKind(colossus.yamlObjects(stack), 'Namespace').map((n) => n.metadata.name);
       const networks = ofKind(colossus.yamlObjects(stack), 'SriovNetwork');
-      expect(networks).toHaveLength(namespaces.length * 8);
+      // A tenant gets the rails of the pools it holds: 8 on HGX, 4 on GB200 trays (no rail-4..7 there).
+      expect(networks).toHaveLength(namespaces.length * (tenant === 'anthropic' ? 4 : 8));
       const own = new Set(networks.map((n) => spec(n).vlan));
       expect(own.size).toBe(1);
       networks.forEach((n) => {
@@ -153,17 +159,61 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     expect((doc.toJS() as Spec).spec).toMatchObject({ spoofChk: 'on', trust: 'off' });
   });
 
-  test('a Kueue Topology with the pools’ block, rack and host labels, referred to by every flavor', () => {
-    const [topology] = ofKind(all(colossus), 'Topology');
-    expect(topology.metadata.name).toBe(TOPOLOGY_NAME);
-    expect(spec(topology).levels).toEqual([
+  test('Kueue Topologies with the block, rack and host labels, and the NVLink clique (GFD nvidia.com/gpu.clique) for NVL72', () => {
+    const topologies = ofKind(all(colossus), 'Topology');
+    expect(topologies).toHaveLength(2);
+    const hgx = topologies.find((t) => t.metadata.name === TOPOLOGY_NAME)!;
+    const nvl = topologies.find((t) => t.metadata.name === NVLINK_TOPOLOGY_NAME)!;
+    expect(hgx.metadata.name).toBe(TOPOLOGY_NAME);
+    expect(spec(hgx).levels).toEqual([
       { nodeLabel: LABELS.placementBlock },
       { nodeLabel: LABELS.placementRack },
       { nodeLabel: 'kubernetes.io/hostname' },
     ]);
+    expect(nvl.metadata.name).toBe(NVLINK_TOPOLOGY_NAME);
+    expect(spec(nvl).levels).toEqual([
+      { nodeLabel: LABELS.placementBlock },
+      { nodeLabel: LABELS.placementRack },
+      { nodeLabel: NVLINK_CLIQUE_LABEL },
+      { nodeLabel: 'kubernetes.io/hostname' },
+    ]);
     const flavors = ofKind(all(colossus), 'ResourceFlavor');
-    expect(flavors).toHaveLength(3);
-    flavors.forEach((f) => expect(spec(f).topologyName).toBe(TOPOLOGY_NAME));
+    expect(Object.fromEntries(flavors.map((f) => [f.metadata.name, spec(f).topologyName]))).toEqual({
+      h100: TOPOLOGY_NAME,
+      h200: TOPOLOGY_NAME,
+      gb200: NVLINK_TOPOLOGY_NAME,
+    });
+  });
+
+  test('the NIC Configuration Operator names the rail NICs rail<k> from their PCI addresses and sets RoCE and the VF count', () => {
+    const names = ofKind(all(colossus), 'NicInterfaceNameTemplate');
+    expect(names.map((n) => n.metadata.name).sort()).toEqual([
+      'gb200-rail-names',
+      'h100-rail-names',
+      'h200-rail-names',
+    ]);
+    const gb200 = names.find((n) => n.metadata.name === 'gb200-rail-names')!;
+    expect(spec(gb200)).toMatchObject({
+      nodeSelector: { [LABELS.pool]: 'gb200' },
+      pfsPerNic: 1,
+      netDevicePrefix: 'rail%rail_id%',
+    });
+    expect(spec(gb200).railPciAddresses).toHaveLength(4);
+    // The SR-IOV policies select exactly the names the template creates.
+    const policies = ofKind(all(colossus), 'SriovNetworkNodePolicy').filter(
+      (p) => spec(p).nodeSelector[LABELS.pool] === 'h100',
+    );
+    expect(policies.map((p) => spec(p).nicSelector.pfNames[0])).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((r) => `rail${r}`),
+    );
+    const configs = ofKind(all(colossus), 'NicConfigurationTemplate');
+    expect(spec(configs.find((c) => c.metadata.name === 'h100-rail-config')!).template).toMatchObject({
+      numVfs: 8,
+      linkType: 'Ethernet',
+      roceOptimized: { enabled: true },
+    });
+    const [policy] = ofKind(all(colossus), 'NicClusterPolicy');
+    expect(spec(policy).nicConfigurationOperator.operator.image).toBe('nic-configuration-operator');
   });
 
   test('tenant pods may attach only networks of their own namespace, and no raw rail VFs', () => {

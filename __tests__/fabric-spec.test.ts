@@ -6,6 +6,9 @@ import { specIssues } from './support/spec-issues';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** PCI addresses of a DGX H100's eight ConnectX-7 rail ports. */
+const RAIL_PCI_ADDRESSES = ['18', '40', '4f', '5e', '9a', 'c0', 'ce', 'dc'].map((bus) => `0000:${bus}:00.0`);
+
 /** A lab spec with a Spectrum-X fabric; `edit` changes it before it is loaded. */
 function spec(edit: (doc: Doc) => void = () => undefined): string {
   const doc: Doc = {
@@ -15,7 +18,16 @@ function spec(edit: (doc: Doc) => void = () => undefined): string {
     spec: {
       kubernetes: { version: '1.33', context: 'lab', podCIDR: '10.0.0.0/16', serviceCIDR: '10.96.0.0/12' },
       site: { name: 'lab', powerBudgetMW: 1000, maxRackKW: 100 },
-      nodePools: [{ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 2, nodesPerRack: 2, racksPerBlock: 1 }],
+      nodePools: [
+        {
+          name: 'h100',
+          gpu: 'H100-SXM5-80GB',
+          nodes: 2,
+          nodesPerRack: 2,
+          racksPerBlock: 1,
+          railPciAddresses: RAIL_PCI_ADDRESSES,
+        },
+      ],
       tenants: [
         { name: 'team-a', groups: ['lab:a'], gpuQuota: { h100: 8 } },
         { name: 'partner', external: true, groups: ['partner:admins'], gpuQuota: { h100: 8 } },
@@ -99,7 +111,12 @@ describe('spec.fabric', () => {
   test('fails when the switch radix is too small for the tiers allowed', () => {
     const i = onlyIssue(
       spec((d) => {
-        d.spec.nodePools[0] = { name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 4096, nodesPerRack: 4, racksPerBlock: 8 };
+        d.spec.nodePools[0] = {
+          ...d.spec.nodePools[0],
+          nodes: 4096,
+          nodesPerRack: 4,
+          racksPerBlock: 8,
+        };
         d.spec.tenants.forEach((t: Doc) => (t.gpuQuota.h100 = 8));
         d.spec.fabric.switch = { model: 'QM9700', ports: 64, portGbps: 400 };
         d.spec.fabric.maxTiers = 2;
@@ -125,6 +142,25 @@ describe('spec.fabric', () => {
   test('fails when switch ports and NICs run at different speeds', () => {
     const i = onlyIssue(spec((d) => (d.spec.fabric.switch.portGbps = 800)));
     expect(i).toMatchObject({ code: 'fabric-port-speed', at: 'spec.fabric.switch.portGbps' });
+  });
+
+  test('fails when nothing would create the rail names: no railInterfaces and too few railPciAddresses (NicInterfaceNameTemplate needs them)', () => {
+    const i = onlyIssue(spec((d) => (d.spec.nodePools[0].railPciAddresses = RAIL_PCI_ADDRESSES.slice(0, 4))));
+    expect(i).toMatchObject({
+      code: 'fabric-rail-names',
+      at: 'spec.nodePools[0].railPciAddresses',
+      message:
+        'pool "h100" has 8 rail NICs but 4 PCI addresses, and spec.fabric.railInterfaces is not declared: nothing would create the rail names rail0..7',
+    });
+    // Names the image gives the NICs need no renaming.
+    expect(
+      issuesOf(
+        spec((d) => {
+          delete d.spec.nodePools[0].railPciAddresses;
+          d.spec.fabric.railInterfaces = RAIL_PCI_ADDRESSES.map((_, r) => `ens${r}np0`);
+        }),
+      ),
+    ).toEqual([]);
   });
 
   test('fails when fewer rail NIC names are given than the pools have rails', () => {

@@ -25,9 +25,11 @@ describe('the operators stack', () => {
         .map((r) => `${r.repository} ${r.chart} ${r.version}`)
         .sort(),
     ).toEqual([
+      'https://helm.cilium.io cilium 1.18.0',
       'https://helm.ngc.nvidia.com/nvidia gpu-operator v26.7.0',
       'https://helm.ngc.nvidia.com/nvidia network-operator 26.4.1',
       'https://kubernetes-sigs.github.io/node-feature-discovery/charts node-feature-discovery 0.19.0',
+      'oci://registry.k8s.io/dra-driver-nvidia/charts dra-driver-nvidia-gpu 0.4.0',
       'oci://registry.k8s.io/kueue/charts kueue 0.19.2',
     ]);
     for (const chart of Object.values(CHARTS)) expect(chart.version).toMatch(/^v?\d+\.\d+\.\d+$/);
@@ -39,7 +41,6 @@ describe('the operators stack', () => {
       enabled: true,
       kernelModuleType: 'open',
       nvidiaDriverCRD: { enabled: true, deployDefaultCR: false },
-      rdma: { enabled: true, useHostMofed: false },
     });
     expect(values.mig).toEqual({ strategy: 'single' });
     // The example declares a fabric: its SR-IOV policies need the SR-IOV operator, in the namespace the fabric uses.
@@ -84,6 +85,8 @@ describe('the operators stack', () => {
         .map((o) => [o.metadata.name, o.metadata.labels?.['pod-security.kubernetes.io/enforce']]),
     );
     expect(namespaces).toEqual({
+      cilium: 'privileged',
+      'dra-driver-nvidia-gpu': 'privileged',
       'gpu-operator': 'privileged',
       'kueue-system': 'restricted',
       'node-feature-discovery': 'privileged',

@@ -98,8 +98,11 @@ describe('every generated valid spec (YAML only, 280 cases)', () => {
             // A dedicated pool's flavor only ever reaches its own tenant's queue.
             if (pool.dedicatedTo !== undefined) expect(pool.dedicatedTo).toBe(tenant.name);
             const gpus = Number(flavor.resources.find((r) => r.name === 'nvidia.com/gpu')!.nominalQuota);
-            expect(gpus).toBe(tenant.gpuQuota[pool.name] * pool.devicesPerGpu);
-            quotaPerPool.set(pool.name, (quotaPerPool.get(pool.name) ?? 0) + tenant.gpuQuota[pool.name]);
+            const quota = tenant.gpuQuota[pool.name] ?? 0;
+            expect(gpus).toBe(quota * pool.devicesPerGpu);
+            // A flavor without quota is listed only to borrow in a cohort (nominal 0).
+            if (quota === 0) expect(tenant.canBorrow && tenant.cohort !== undefined).toBe(true);
+            quotaPerPool.set(pool.name, (quotaPerPool.get(pool.name) ?? 0) + quota);
           }
         }
         // Fabric partitions (Ethernet VLAN, InfiniBand partition key) are never shared between tenants.

@@ -12,6 +12,9 @@ const NVL72_GPUS = 72;
 const RACKS_PER_BLOCK = 8;
 const HGX_NODES_PER_RACK = 8;
 
+/** The rail NIC names the benchmark image gives its hosts (rail 0 first). */
+const RAIL_INTERFACES = [0, 1, 2, 3, 4, 5, 6, 7].map((r) => `ens${r}np0`);
+
 /** A Colossus-shaped spec of about `gpus` GPUs, as YAML text. */
 export function benchSpec(gpus: number): string {
   const hgxNodes = (share: number) => Math.max(1, Math.round((gpus * share) / HGX_GPUS));
@@ -67,6 +70,12 @@ export function benchSpec(gpus: number): string {
           racks: gb200Racks,
           racksPerBlock: RACKS_PER_BLOCK,
           dedicatedTo: 'partner',
+          // Grace trays are arm64: their own image.
+          image: {
+            url: `https://images.${name}.internal/ubuntu-24.04-gpu-arm64.raw`,
+            checksum: `https://images.${name}.internal/ubuntu-24.04-gpu-arm64.raw.sha256sum`,
+            architecture: 'arm64',
+          },
         },
       ],
       storage: [
@@ -96,6 +105,7 @@ export function benchSpec(gpus: number): string {
               switch: { model: 'SN6800', ports: 512, portGbps: 800 },
               oversubscription: 1,
               railCIDR: '100.0.0.0/8',
+              railInterfaces: RAIL_INTERFACES,
             }
           : {
               kind: 'spectrum-x',
@@ -103,6 +113,7 @@ export function benchSpec(gpus: number): string {
               switch: { model: 'SN5600', ports: 128, portGbps: 400 },
               oversubscription: 1,
               railCIDR: '100.64.0.0/10',
+              railInterfaces: RAIL_INTERFACES,
             },
       tenants: [
         tenant('training', ['org:training'], ['train', 'eval'], { h100: h100 * HGX_GPUS }, tib(2.5), 'high'),

@@ -46,6 +46,16 @@ export interface GpuSku {
    * @default - one position, weight and liquid share unknown (a site declares them in `rackProfiles`)
    */
   readonly rack?: RackProfile;
+  /**
+   * CPU architecture of the node (the OS image must match): Grace-based NVL72 trays are arm64.
+   * @default "amd64"
+   */
+  readonly cpuArchitecture?: 'amd64' | 'arm64';
+}
+
+/** The node's CPU architecture, default applied. */
+export function cpuArchitectureOf(sku: Pick<GpuSku, 'cpuArchitecture'>): 'amd64' | 'arm64' {
+  return sku.cpuArchitecture ?? 'amd64';
 }
 
 /**
@@ -151,6 +161,8 @@ const BUILT_IN: readonly GpuSku[] = [
     rackScale: true,
     defaultNodesPerRack: 18,
     kWPerRack: 132,
+    // Two Grace CPUs (72 Arm Neoverse V2 cores each) per compute tray.
+    cpuArchitecture: 'arm64',
     cpuCoresPerNode: 144,
     memoryGiBPerNode: 960,
     defaultDriverVersion: DRIVER,
@@ -172,6 +184,7 @@ const BUILT_IN: readonly GpuSku[] = [
     rackScale: true,
     defaultNodesPerRack: 18,
     kWPerRack: 135,
+    cpuArchitecture: 'arm64',
     cpuCoresPerNode: 144,
     memoryGiBPerNode: 960,
     defaultDriverVersion: DRIVER,

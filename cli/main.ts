@@ -2,6 +2,7 @@
  * The `colossus` command. Every failure becomes a message and an exit code; nothing is
  * written on failure and no stack trace is shown (set COLOSSUS_DEBUG=1 to see one).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
@@ -11,6 +12,7 @@ import { formatSummary, SUMMARY_FILE } from '../reports/summary';
 import { checkpointWarnings } from '../storage/checkpoint';
 import { builtInExample } from './paths';
 import { auditCommand, diffCommand, reportCommand } from '../review/commands';
+import { admitCommand } from '../admit/command';
 
 /** Exit codes of the `colossus` command. */
 export const EXIT = { ok: 0, invalid: 1, usage: 64, internal: 70 } as const;
@@ -24,6 +26,9 @@ const USAGE = `usage:
                                              review a change between two synth outputs (exit 2 at --fail-on)
   colossus report OUT [--html FILE]          the cluster at a glance (Markdown; HTML page with a picture)
   colossus audit OUT                         check tenant isolation in a synth output (exit 1 with findings)
+  colossus admit --out OUT --namespace NS FILE... [--format table|json]
+                                             predict whether the workloads in FILEs would be admitted, and where
+                                             (exit 2 when one is denied)
 defaults: --spec examples/colossus-1.yaml (built in), --out cdktf.out, --emit both,
   --previous <out>/reports/summary.json (what the last synth protected: never destroyed)`;
 
@@ -113,6 +118,19 @@ export function run(args: readonly string[], io: Io = stdio): number {
         const { positional } = parseFlags(rest, []);
         if (positional.length !== 1) throw new UsageError('audit needs OUT, a synth output directory');
         return auditCommand(positional[0], io);
+      }
+      case 'admit': {
+        const { flags, positional } = parseFlags(rest, ['out', 'namespace', 'format']);
+        if (!flags.out) throw new UsageError('admit needs --out OUT, a synth output directory');
+        if (!flags.namespace) throw new UsageError('admit needs --namespace NS, a tenant namespace');
+        if (positional.length === 0) throw new UsageError('admit needs at least one workload FILE');
+        const format = oneOf('format', flags.format ?? 'table', ['table', 'json'] as const);
+        const missing = positional.find((f) => !fs.existsSync(f));
+        if (missing) throw new UsageError(`admit: no such file ${missing}`);
+        if (!fs.existsSync(path.join(flags.out, 'manifests'))) {
+          throw new UsageError(`admit: ${flags.out} has no manifests/ (synthesize with --emit yaml or both)`);
+        }
+        return admitCommand(flags.out, flags.namespace, positional, format, io);
       }
       case undefined:
       case 'help':

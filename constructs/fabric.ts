@@ -23,8 +23,26 @@ export const NETWORK_OPERATOR_NAMESPACE = 'nvidia-network-operator';
 /** The Network Operator reconciles only the NicClusterPolicy of this name. */
 export const NIC_CLUSTER_POLICY_NAME = 'nic-cluster-policy';
 
-/** Name of the Kueue Topology every pool's ResourceFlavor refers to. */
+/** Name of the Kueue Topology the HGX pools' ResourceFlavors refer to. */
 export const TOPOLOGY_NAME = 'block-rack-host';
+
+/** Name of the Kueue Topology of rack-scale NVLink pools (NVL72), with the NVLink clique as a level. */
+export const NVLINK_TOPOLOGY_NAME = 'block-rack-clique-host';
+
+/**
+ * Node label GPU Feature Discovery sets on multi-node NVLink systems: `<cluster UUID>.<clique ID>`, the
+ * NVLink partition the tray's GPUs belong to (smaller than a rack when the NVLink switches are
+ * partitioned, absent until the fabric manager has joined the tray).
+ */
+export const NVLINK_CLIQUE_LABEL = 'nvidia.com/gpu.clique';
+
+/** The Topology a pool's ResourceFlavor names: NVL72 pools get the NVLink clique level. */
+export function topologyNameOf(pool: Pick<NodePool, 'sku'>): string {
+  return pool.sku.rackScale ? NVLINK_TOPOLOGY_NAME : TOPOLOGY_NAME;
+}
+
+/** Netdev name template of the rail NICs (NIC Configuration Operator placeholders, rail index from 0). */
+export const RAIL_NETDEV_TEMPLATE = 'rail%rail_id%';
 
 /** Prefix the SR-IOV operator gives its extended resources. */
 export const RESOURCE_PREFIX = 'nvidia.com';
@@ -71,6 +89,7 @@ export class ComputeFabric extends Construct {
     // Network agents run on every fabric node, tolerating what the other node agents tolerate.
     const tolerations = nodeAgentTolerations({ pools: props.pools });
     const image = (name: string) => ({ image: name, repository: IMAGES.repository, version: IMAGES.version });
+    const namingPools = nicTemplatePools(plan, props.pools);
 
     add(
       build({
@@ -87,6 +106,13 @@ export class ComputeFabric extends Construct {
           },
           secondaryNetwork: { cniPlugins: image('plugins'), multus: image('multus-cni') },
           nvIpam: { ...image('nvidia-k8s-ipam'), enableWebhook: false },
+          // Renames the rail NICs and sets their firmware (VF count, RoCE) from the templates below.
+          nicConfigurationOperator: namingPools.length
+            ? {
+                operator: image('nic-configuration-operator'),
+                configurationDaemon: image('nic-configuration-operator-daemon'),
+              }
+            : undefined,
           ibKubernetes:
             plan.kind === 'infiniband'
               ? {
@@ -179,23 +205,27 @@ export class ComputeFabric extends Construct {
       }
     }
 
-    add(
-      build({
-        apiVersion: 'kueue.x-k8s.io/v1beta2',
-        kind: 'Topology',
-        metadata: { name: TOPOLOGY_NAME, labels },
-        spec: {
-          // Broadest first, with the label keys the pools' nodes carry; on NVL72 the rack is the NVLink domain.
-          // Block and rack come from the management side only (LABELS.placementBlock/Rack): a kubelet cannot
-          // move its node into another block or rack and so draw topology-placed pods to itself.
-          levels: [
-            { nodeLabel: LABELS.placementBlock },
-            { nodeLabel: LABELS.placementRack },
-            { nodeLabel: 'kubernetes.io/hostname' },
-          ],
-        },
-      }),
-    );
+    for (const pool of namingPools) nicTemplates(plan, pool).forEach((o) => add(o));
+
+    // Broadest first, with the label keys the pools' nodes carry. Block and rack come from the management side
+    // only (LABELS.placementBlock/Rack): a kubelet cannot move its node into another block or rack and so draw
+    // topology-placed pods to itself.
+    const blockAndRack = [{ nodeLabel: LABELS.placementBlock }, { nodeLabel: LABELS.placementRack }];
+    const topology = (name: string, levels: { nodeLabel: string }[]) =>
+      build({ apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'Topology', metadata: { name, labels }, spec: { levels } });
+    if (props.pools.some((p) => !p.sku.rackScale)) {
+      add(topology(TOPOLOGY_NAME, [...blockAndRack, { nodeLabel: 'kubernetes.io/hostname' }]));
+    }
+    if (props.pools.some((p) => p.sku.rackScale)) {
+      // The NVLink clique sits inside its rack: a job asking for it gets one multi-node NVLink domain.
+      add(
+        topology(NVLINK_TOPOLOGY_NAME, [
+          ...blockAndRack,
+          { nodeLabel: NVLINK_CLIQUE_LABEL },
+          { nodeLabel: 'kubernetes.io/hostname' },
+        ]),
+      );
+    }
 
     this.addAttachmentPolicy(add);
   }
@@ -215,6 +245,76 @@ export class ComputeFabric extends Construct {
 export interface TenantFabricProps {
   readonly plan: FabricPlan;
   readonly tenant: string;
+  /**
+   * The tenant's GPU quota per pool: its rails are those of the pools it holds quota on.
+   * @default - every rail of the fabric
+   */
+  readonly gpuQuota?: Readonly<Record<string, number>>;
+}
+
+/** Rails of the pools a tenant holds quota on (every rail when the quota is not given). */
+export function tenantRails(plan: FabricPlan, gpuQuota?: Readonly<Record<string, number>>): number {
+  if (!gpuQuota) return plan.rails.length;
+  return Math.max(0, ...plan.pools.filter((p) => (gpuQuota[p.pool] ?? 0) > 0).map((p) => p.rails));
+}
+
+/** Fabric pools whose rail NICs the NIC Configuration Operator names: those on a fabric without declared names. */
+function nicTemplatePools(plan: FabricPlan, pools: readonly NodePool[]): NodePool[] {
+  if (plan.railInterfacesDeclared) return [];
+  return pools.filter((p) => p.railPciAddresses?.length && plan.pools.some((r) => r.pool === p.name && r.rails > 0));
+}
+
+/**
+ * The NIC Configuration Operator's templates for one pool (nic-configuration-operator at
+ * network-operator-v26.4.1):
+ * - NicInterfaceNameTemplate: udev rules naming the NIC at `railPciAddresses[k]` `rail<k>`
+ *   (pkg/udev/manager.go substitutes %rail_id%, the 0-based index in railPciAddresses; one NIC and
+ *   one PF per rail), which is what the SriovNetworkNodePolicies' pfNames select;
+ * - NicConfigurationTemplate: firmware settings the SR-IOV policies rely on: the VF count (set in
+ *   firmware, so creating VFs needs no further reboot), the link type and, on Spectrum-X, RoCE
+ *   lossless settings (DSCP trust, PFC on priority 3) and GPUDirect tuning. spectrumXOptimized is not
+ *   used: the CRD allows it only with numVfs == 1, and tenant isolation needs one VF per pod.
+ */
+function nicTemplates(plan: FabricPlan, pool: NodePool): KubeObject[] {
+  const rails = plan.pools.find((p) => p.pool === pool.name)!;
+  const addresses = pool.railPciAddresses!.slice(0, rails.rails);
+  const metadata = (suffix: string) => ({
+    name: `${pool.name}-${suffix}`,
+    namespace: NETWORK_OPERATOR_NAMESPACE,
+    labels: standardLabels({ [LABELS.pool]: pool.name }),
+  });
+  const ethernet = plan.kind !== 'infiniband';
+  return [
+    build({
+      apiVersion: 'configuration.net.nvidia.com/v1alpha1',
+      kind: 'NicInterfaceNameTemplate',
+      metadata: metadata('rail-names'),
+      spec: {
+        nodeSelector: { [LABELS.pool]: pool.name },
+        pfsPerNic: 1,
+        netDevicePrefix: RAIL_NETDEV_TEMPLATE,
+        rdmaDevicePrefix: `mlx5_${RAIL_NETDEV_TEMPLATE}`,
+        railPciAddresses: addresses.map((a) => [a]),
+      },
+    }),
+    build({
+      apiVersion: 'configuration.net.nvidia.com/v1alpha1',
+      kind: 'NicConfigurationTemplate',
+      metadata: metadata('rail-config'),
+      spec: {
+        nodeSelector: { [LABELS.pool]: pool.name },
+        // ConnectX-7 (1021) on InfiniBand; BlueField-3 SuperNIC (a2dc) on Spectrum-X.
+        nicSelector: { nicType: ethernet ? 'a2dc' : '1021', pciAddresses: addresses },
+        template: {
+          numVfs: rails.podsPerNode,
+          linkType: ethernet ? 'Ethernet' : 'Infiniband',
+          pciPerformanceOptimized: { enabled: true },
+          gpuDirectOptimized: { enabled: true, env: 'Baremetal' },
+          roceOptimized: ethernet ? { enabled: true, qos: { trust: 'dscp', pfc: '0,0,0,1,0,0,0,0' } } : undefined,
+        },
+      },
+    }),
+  ];
 }
 
 /** A tenant's attachments to every rail, on its own partition, in its own namespaces. Create it in the tenant's stack. */
@@ -232,8 +332,10 @@ export class TenantFabric extends Construct {
     const labels = standardLabels({ [LABELS.tenant]: props.tenant });
     const ipam = (rail: number) => ({ type: 'nv-ipam', poolName: railNetwork(rail) });
 
+    // Only the rails the tenant's pools have: a GB200 tray has 4, so a GB200 tenant gets rail-0..3.
+    const rails = tenantRails(plan, props.gpuQuota);
     for (const namespace of own.namespaces) {
-      for (let rail = 0; rail < plan.rails.length; rail++) {
+      for (let rail = 0; rail < rails; rail++) {
         const name = attachmentName(namespace, rail);
         if (plan.kind === 'infiniband') {
           // SriovIBNetwork has no PKey field: the ib-sriov CNI config carries it.

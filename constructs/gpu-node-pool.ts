@@ -34,6 +34,13 @@ export interface GpuNodePoolProps extends NodePoolSpec {
    * @default - 15 minutes to drain
    */
   readonly operations?: OperationsSpec;
+  /**
+   * Load GPUDirect RDMA (nvidia-peermem) with the pool's driver: the NVIDIADriver's `spec.rdma`, which
+   * is what the GPU Operator reads once NVIDIADriver resources are used (gpu-operator v26.7.0
+   * internal/state/driver.go: `cr.Spec.GPUDirectRDMA`; the chart's driver.rdma keys are ignored then).
+   * @default false
+   */
+  readonly gpuDirectRdma?: boolean;
 }
 
 /** A node taint, as on `Node.spec.taints`. */
@@ -102,6 +109,8 @@ export class GpuNodePool extends Construct {
           version: pool.driverVersion,
           // Hopper and newer run NVIDIA's open kernel modules; Blackwell requires them.
           kernelModuleType: 'open',
+          // The NICs' driver comes from the Network Operator's DOCA driver container, not the host.
+          rdma: props.gpuDirectRdma ? { enabled: true, useHostMofed: false } : undefined,
           nodeSelector: { [LABELS.pool]: pool.name },
           tolerations: tolerations.length ? tolerations : undefined,
           upgradePolicy: driverUpgradePolicy(pool, props.operations?.drainMinutes ?? DEFAULT_OPERATIONS.drainMinutes),

@@ -8,7 +8,9 @@ import type { LimitRange, Namespace, ResourceQuota } from 'kubernetes-types/core
 import type { NetworkPolicy, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
 import { POOLS_ANNOTATION, PRIORITY_CLASSES_ANNOTATION } from '../admission/policies';
-import { NodePool, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
+import { NodePool, POD_QUOTA_HEADROOM, PRIORITY_VALUES, resolveTenant, Tenant as TenantModel } from '../model/cluster';
+import { COMPUTE_DOMAIN_RESOURCE } from '../operators/kueue-config';
+import { NODE_LOCAL_DNS_IP } from '../operators/pod-network';
 import { build, finalize, KubeObject, LABELS, objectKey, standardLabels } from '../model/kube';
 import { quantity } from '../model/quantity';
 import { TenantPriority, TenantSpec } from '../spec/types';
@@ -30,6 +32,12 @@ export interface TenantProps extends TenantSpec {
    * @default - none
    */
   readonly protectedNamespaces?: readonly string[];
+  /**
+   * The cluster's pod and Service ranges: the API server rule allows TCP 6443 to any address but these,
+   * so no pod (of any tenant) is reachable through it.
+   * @default DEFAULT_CLUSTER_RANGES
+   */
+  readonly clusterRanges?: readonly string[];
 }
 
 /** The extended resource GPUs (and MIG instances, with the single strategy) are requested as. */
@@ -38,6 +46,15 @@ export const GPU_RESOURCE = 'nvidia.com/gpu';
 /** Name of the LocalQueue in each tenant namespace: Kueue sends unlabelled jobs to "default". */
 export const LOCAL_QUEUE = 'default';
 
+/** Namespace of the cluster's Prometheus, allowed to scrape tenant pods. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** Namespace of the cluster's ingress gateway, allowed into a tenant's serving namespaces. */
+export const INGRESS_GATEWAY_NAMESPACE = 'ingress-gateway';
+
+/** Ranges pods and Services get when the spec declares none: Cilium's cluster-pool and kubeadm's Service defaults. */
+export const DEFAULT_CLUSTER_RANGES = ['10.0.0.0/8', '10.96.0.0/12'] as const;
+
 /** A tenant of the cluster. Create it inside a ColossusStack of its own. */
 export class Tenant extends Construct {
   /** The tenant with its defaults applied. */
@@ -45,6 +62,7 @@ export class Tenant extends Construct {
   /** Name of the tenant's ClusterQueue. */
   public readonly clusterQueueName: string;
   private readonly labels: Record<string, string>;
+  private readonly clusterRanges: readonly string[];
 
   public constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -54,6 +72,7 @@ export class Tenant extends Construct {
     this.tenant = tenant;
     this.clusterQueueName = tenant.name;
     this.labels = standardLabels({ [LABELS.tenant]: tenant.name });
+    this.clusterRanges = props.clusterRanges?.length ? props.clusterRanges : DEFAULT_CLUSTER_RANGES;
     const quota = quotaOf(tenant, props.pools);
     for (const namespace of tenant.namespaces) {
       const keep = props.protectedNamespaces?.includes(namespace) ?? false;
@@ -130,7 +149,8 @@ export class Tenant extends Construct {
             [`requests.${GPU_RESOURCE}`]: quantity(quota.namespaceGpuDevices),
             'requests.cpu': quantity(quota.namespaceCpu),
             'requests.memory': quantity(quota.namespaceMemoryGiB, 'Gi'),
-            pods: quantity(limits.pods),
+            // A full-pool job at one GPU per pod must fit (18,752 h100 nodes x 8 GPUs = 150,016 pods).
+            pods: quantity(limits.pods ?? quota.namespaceGpuDevices + POD_QUOTA_HEADROOM),
             services: quantity(limits.services),
             'services.loadbalancers': quantity(0),
             'services.nodeports': quantity(0),
@@ -162,14 +182,10 @@ export class Tenant extends Construct {
         kind: 'LimitRange',
         metadata: meta('tenant-defaults'),
         spec: {
-          // Quota needs requests on every container; these apply to containers that set none.
-          limits: [
-            {
-              type: 'Container',
-              defaultRequest: { cpu: quantity(250, 'm'), memory: quantity(1, 'Gi') },
-              default: { cpu: quantity(1), memory: quantity(4, 'Gi') },
-            },
-          ],
+          // Quota needs requests on every container; these apply to containers that set none. No default
+          // limits: LimitRanger (and Kueue, kueue v0.19.2 pkg/workload/resources.go handlePodLimitRange)
+          // would copy them into every container that sets only GPUs, capping a training rank at 1 CPU.
+          limits: [{ type: 'Container', defaultRequest: { cpu: quantity(250, 'm'), memory: quantity(1, 'Gi') } }],
         },
       }),
       build<NetworkPolicy>({
@@ -203,15 +219,64 @@ export class Tenant extends Construct {
                   namespaceSelector: { matchLabels: { [LABELS.namespaceName]: 'kube-system' } },
                   podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
                 },
+                // NodeLocal DNSCache (operators/pod-network.ts) answers on the node's link-local address.
+                { ipBlock: { cidr: `${NODE_LOCAL_DNS_IP}/32` } },
               ],
-              ports: [
-                { protocol: 'UDP', port: 53 },
-                { protocol: 'TCP', port: 53 },
-              ],
+              ports: DNS_PORTS,
             },
           ],
         },
       }),
+      build<NetworkPolicy>({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('allow-api-server'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          // The kubernetes Service is DNATed to the API servers' node addresses on 6443 before policy
+          // applies; their addresses are not known here, so the rule allows 6443 to any address outside
+          // the pod and Service ranges (launchers exec into ranks, Ray and operators watch).
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...this.clusterRanges] } }],
+              ports: [{ protocol: 'TCP', port: 6443 }],
+            },
+          ],
+        },
+      }),
+      build<NetworkPolicy>({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('allow-metrics-scrape'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [{ namespaceSelector: { matchLabels: { [LABELS.namespaceName]: MONITORING_NAMESPACE } } }] },
+          ],
+        },
+      }),
+      ...(tenant.servingNamespaces.includes(namespace)
+        ? [
+            build<NetworkPolicy>({
+              apiVersion: 'networking.k8s.io/v1',
+              kind: 'NetworkPolicy',
+              metadata: meta('allow-ingress-gateway'),
+              spec: {
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                  {
+                    from: [
+                      { namespaceSelector: { matchLabels: { [LABELS.namespaceName]: INGRESS_GATEWAY_NAMESPACE } } },
+                    ],
+                  },
+                ],
+              },
+            }),
+          ]
+        : []),
       build<Role>({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
@@ -238,6 +303,10 @@ export class Tenant extends Construct {
     const { tenant } = this;
     // In a cohort without borrowing rights the tenant still lends its idle GPUs, but borrows nothing.
     const borrowingLimit = tenant.cohort && !tenant.canBorrow ? quantity(0) : undefined;
+    // A ClusterQueue assigns only flavors it lists (kueue v0.19.2 flavorassigner.go findFlavorForPodSets
+    // walks a.cq.RGByResource(...).Flavors), so borrowable pools are listed with nominal 0.
+    const domains = quota.flavors.some((f) => f.computeDomains);
+    const covered = ['cpu', 'memory', GPU_RESOURCE, ...(domains ? [COMPUTE_DOMAIN_RESOURCE] : [])];
     return build({
       apiVersion: 'kueue.x-k8s.io/v1beta2',
       kind: 'ClusterQueue',
@@ -254,13 +323,23 @@ export class Tenant extends Construct {
             ? undefined
             : [
                 {
-                  coveredResources: ['cpu', 'memory', GPU_RESOURCE],
+                  coveredResources: covered,
                   flavors: quota.flavors.map((f) => ({
                     name: f.flavor,
                     resources: [
                       { name: 'cpu', nominalQuota: quantity(f.cpu), borrowingLimit },
                       { name: 'memory', nominalQuota: quantity(f.memoryGiB, 'Gi'), borrowingLimit },
                       { name: GPU_RESOURCE, nominalQuota: quantity(f.gpuDevices), borrowingLimit },
+                      // One ComputeDomain channel claim per pod, and a pod holds at least one GPU.
+                      ...(domains
+                        ? [
+                            {
+                              name: COMPUTE_DOMAIN_RESOURCE,
+                              nominalQuota: quantity(f.computeDomains ? f.gpuDevices : 0),
+                              borrowingLimit,
+                            },
+                          ]
+                        : []),
                     ],
                   })),
                 },
@@ -269,6 +348,11 @@ export class Tenant extends Construct {
     });
   }
 }
+
+const DNS_PORTS = [
+  { protocol: 'UDP', port: 53 },
+  { protocol: 'TCP', port: 53 },
+];
 
 /** What each namespace may request: workload verbs on the tenant's own objects, nothing cluster-wide. */
 const MEMBER_RULES = [
@@ -312,6 +396,8 @@ interface FlavorQuota {
   readonly gpuDevices: number;
   readonly cpu: number;
   readonly memoryGiB: number;
+  /** The pool is rack-scale NVLink (NVL72): its jobs claim ComputeDomain channels. */
+  readonly computeDomains: boolean;
 }
 
 /** A tenant's Kueue quota per flavor and the per-namespace ResourceQuota ceilings. */
@@ -328,23 +414,34 @@ interface TenantQuota {
  * up to the pools' full size when the tenant may borrow.
  */
 function quotaOf(tenant: TenantModel, pools: readonly NodePool[]): TenantQuota {
-  const flavors = pools
-    .filter((p) => tenant.gpuQuota[p.name] !== undefined)
-    .map((pool) => {
-      const gpus = tenant.gpuQuota[pool.name];
-      return { pool, ...share(pool, gpus), flavor: pool.name };
-    });
+  const own = pools.filter((p) => tenant.gpuQuota[p.name] !== undefined);
+  // A tenant that may borrow also lists, after its own, every pool not dedicated to someone else:
+  // its cohort lends idle GPUs there (a pool no cohort member holds quota on lends nothing).
+  const borrowable =
+    tenant.cohort && tenant.canBorrow
+      ? pools.filter((p) => !own.includes(p) && (p.dedicatedTo === undefined || p.dedicatedTo === tenant.name))
+      : [];
+  const flavors = [
+    ...own.map((pool) => ({ pool, ...share(pool, tenant.gpuQuota[pool.name]), flavor: pool.name })),
+    ...borrowable.map((pool) => ({ pool, ...share(pool, 0), flavor: pool.name })),
+  ];
   const ceiling = flavors.map((f) => (tenant.canBorrow ? { ...share(f.pool, f.pool.gpus) } : f));
   const sum = (key: 'gpuDevices' | 'cpu' | 'memoryGiB') => ceiling.reduce((n, f) => n + f[key], 0);
   return {
-    flavors: flavors.map(({ flavor, gpuDevices, cpu, memoryGiB }) => ({ flavor, gpuDevices, cpu, memoryGiB })),
+    flavors: flavors.map(({ flavor, gpuDevices, cpu, memoryGiB, pool }) => ({
+      flavor,
+      gpuDevices,
+      cpu,
+      memoryGiB,
+      computeDomains: pool.sku.rackScale,
+    })),
     namespaceGpuDevices: sum('gpuDevices'),
     namespaceCpu: sum('cpu'),
     namespaceMemoryGiB: sum('memoryGiB'),
   };
 }
 
-function share(pool: NodePool, gpus: number): Omit<FlavorQuota, 'flavor'> {
+function share(pool: NodePool, gpus: number): Omit<FlavorQuota, 'flavor' | 'computeDomains'> {
   const nodes = gpus / pool.sku.gpusPerNode;
   return {
     gpuDevices: gpus * pool.devicesPerGpu,

@@ -69,6 +69,8 @@ export interface FabricPlan {
   readonly rails: readonly RailRange[];
   /** NIC name of each rail on every node. */
   readonly railInterfaces: readonly string[];
+  /** The spec names the rail NICs (the image names them); otherwise the NIC Configuration Operator does. */
+  readonly railInterfacesDeclared: boolean;
   readonly pools: readonly PoolRails[];
   readonly partitions: readonly TenantPartition[];
 }
@@ -116,6 +118,23 @@ export function planFabric(input: FabricPlanInput): FabricPlanResult {
     );
   }
   const poolRails = scalableUnits(fabric, pools, issue);
+  if (fabric.railInterfaces === undefined) {
+    // Nothing on a stock image is called rail0..N: without declared names, each pool's rail NICs are
+    // renamed by a NicInterfaceNameTemplate, which needs their PCI addresses.
+    pools.forEach((pool, i) => {
+      const have = pool.railPciAddresses?.length ?? 0;
+      if (pool.sku.rdmaNicsPerNode > 0 && have < pool.sku.rdmaNicsPerNode) {
+        issue(
+          'fabric-rail-names',
+          ['nodePools', i, 'railPciAddresses'],
+          `pool "${pool.name}" has ${pool.sku.rdmaNicsPerNode} rail NICs but ${have} PCI addresses, and ` +
+            `spec.fabric.railInterfaces is not declared: nothing would create the rail names rail0..${pool.sku.rdmaNicsPerNode - 1}`,
+          `list the pool's ${pool.sku.rdmaNicsPerNode} rail NIC PCI addresses, rail 0 first (railPciAddresses), ` +
+            'or declare spec.fabric.railInterfaces with the names the image gives the NICs',
+        );
+      }
+    });
+  }
 
   const sized = sizeFabric({
     pools: pools.map((p, i) => ({
@@ -156,6 +175,7 @@ export function planFabric(input: FabricPlanInput): FabricPlanResult {
       sizing: sized.sizing,
       rails: railRanges,
       railInterfaces: railInterfaces.slice(0, rails),
+      railInterfacesDeclared: fabric.railInterfaces !== undefined,
       pools: poolRails,
       partitions,
     },

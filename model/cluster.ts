@@ -15,6 +15,7 @@ import {
   HallSpec,
   ObjectQuotaSpec,
   OrbitalSpec,
+  OsImageSpec,
   PodSecurityLevel,
   RackProfileSpec,
   SiteKind,
@@ -65,6 +66,16 @@ export interface NodePool {
   readonly maxUnavailable: number;
   /** Blocks one rollout wave, driver upgrade or SR-IOV reconfiguration of the pool disrupts at once. */
   readonly blocksAtOnce: number;
+  /**
+   * OS image of the pool's hosts.
+   * @default - the management cluster's image
+   */
+  readonly image?: OsImageSpec;
+  /**
+   * PCI addresses of the rail NICs, rail 0 first.
+   * @default - none declared
+   */
+  readonly railPciAddresses?: readonly string[];
 }
 
 /** Day-2 times per node, minutes (spec `operations` with its defaults). */
@@ -161,7 +172,9 @@ export interface Tenant {
   /** Pod Security level enforced on the tenant's namespaces. */
   readonly podSecurity: PodSecurityLevel;
   /** Object count limits per namespace. */
-  readonly objectQuota: Required<ObjectQuotaSpec>;
+  readonly objectQuota: Required<Omit<ObjectQuotaSpec, 'pods'>> & Pick<ObjectQuotaSpec, 'pods'>;
+  /** Namespaces serving inference, reachable from the ingress gateway namespaces. */
+  readonly servingNamespaces: readonly string[];
   /**
    * The partition the spec pins; see fabric/partitions.ts for the assigned one.
    * @default - assigned by the fabric plan
@@ -230,8 +243,11 @@ export const PRIORITY_VALUES: Readonly<Record<TenantPriority, number>> = {
   critical: 1000000,
 };
 
-export const DEFAULT_OBJECT_QUOTA: Required<ObjectQuotaSpec> = {
-  pods: 10000,
+/** Pods per namespace on top of one per GPU: launchers, data loaders, services and CPU jobs. */
+export const POD_QUOTA_HEADROOM = 10000;
+
+/** Object count limits per namespace when the spec sets none (pods: see `POD_QUOTA_HEADROOM`). */
+export const DEFAULT_OBJECT_QUOTA: Required<Omit<ObjectQuotaSpec, 'pods'>> = {
   services: 100,
   configMaps: 1000,
   secrets: 1000,
@@ -262,6 +278,8 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     site: spec.site,
     maxUnavailable: spec.maxUnavailable ?? nodesPerRack * racksPerBlock,
     blocksAtOnce: spec.blocksAtOnce ?? 1,
+    image: spec.image,
+    railPciAddresses: spec.railPciAddresses,
   };
 }
 
@@ -281,6 +299,7 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
     podSecurity: spec.podSecurity ?? 'restricted',
     objectQuota: { ...DEFAULT_OBJECT_QUOTA, ...definedOnly(spec.objectQuota ?? {}) },
     fabricPartition: spec.fabricPartition,
+    servingNamespaces: [...(spec.servingNamespaces ?? [])],
   };
 }
 
@@ -361,5 +380,7 @@ export function toPoolSpec(pool: NodePool): NodePoolSpec {
     migProfile: pool.migProfile,
     maxUnavailable: pool.maxUnavailable,
     blocksAtOnce: pool.blocksAtOnce,
+    image: pool.image,
+    railPciAddresses: pool.railPciAddresses,
   };
 }

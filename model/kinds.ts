@@ -32,6 +32,9 @@ export const KINDS: readonly KindInfo[] = [
   kind('ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1', false),
   kind('ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/v1', false),
   kind('NicClusterPolicy', 'mellanox.com/v1alpha1', false),
+  // The NIC Configuration Operator names and configures the rail NICs the SR-IOV policies then select.
+  kind('NicInterfaceNameTemplate', 'configuration.net.nvidia.com/v1alpha1', true),
+  kind('NicConfigurationTemplate', 'configuration.net.nvidia.com/v1alpha1', true),
   kind('IPPool', 'nv-ipam.nvidia.com/v1alpha1', true),
   // Nodes join their SR-IOV drain pool before any policy makes them drain.
   kind('SriovNetworkPoolConfig', 'sriovnetwork.openshift.io/v1', true),
@@ -50,6 +53,10 @@ export const KINDS: readonly KindInfo[] = [
   kind('ServiceAccount', 'v1', true),
   kind('Role', 'rbac.authorization.k8s.io/v1', true),
   kind('RoleBinding', 'rbac.authorization.k8s.io/v1', true),
+  // Node-local workloads the platform runs itself (NodeLocal DNS): configuration, then Service, then pods.
+  kind('ConfigMap', 'v1', true),
+  kind('Service', 'v1', true),
+  kind('DaemonSet', 'apps/v1', true),
   kind('SriovNetwork', 'sriovnetwork.openshift.io/v1', true),
   kind('NetworkAttachmentDefinition', 'k8s.cni.cncf.io/v1', true),
   kind('LocalQueue', 'kueue.x-k8s.io/v1beta2', true),

@@ -8,6 +8,8 @@ import { Cluster } from '../model/cluster';
 import { build, KubeObject, standardLabels } from '../model/kube';
 import { clusterLoad, controllerResources } from '../day2/controller-sizing';
 import { registeredTaints } from '../provisioning/cluster-api';
+import { hasComputeDomains, kueueConfigYaml } from './kueue-config';
+import { ciliumValues } from './pod-network';
 
 /** Where a chart comes from: an HTTP Helm repository or an OCI registry path. */
 export interface ChartSource {
@@ -60,9 +62,11 @@ export interface OperatorRelease extends ChartSource {
  *   --disable-openapi-validation" on upgrade, values.yaml:87-89);
  * - `templates`: the CRDs are ordinary chart templates (Kueue v0.19.2 charts/kueue/templates/crd,
  *   no `helm.sh/resource-policy: keep`), so uninstalling the release deletes every ClusterQueue,
- *   LocalQueue, ResourceFlavor and Workload with them.
+ *   LocalQueue, ResourceFlavor and Workload with them;
+ * - `operator`: the chart ships none; the operator registers its CRDs itself when it starts (Cilium's
+ *   cilium-operator), so Helm neither upgrades nor deletes them.
  */
-export type CrdLifecycle = 'crds-directory' | 'upgrade-hook' | 'templates';
+export type CrdLifecycle = 'crds-directory' | 'upgrade-hook' | 'templates' | 'operator';
 
 /** The pinned charts. NVIDIA's NGC repository versions the GPU Operator chart with a `v`, the others without. */
 export const CHARTS = {
@@ -90,6 +94,18 @@ export const CHARTS = {
     chart: 'kueue',
     version: '0.19.2',
   },
+  cilium: {
+    repoName: 'cilium',
+    repository: 'https://helm.cilium.io',
+    chart: 'cilium',
+    version: '1.18.0',
+  },
+  draDriver: {
+    repoName: 'dra-driver-nvidia',
+    repository: 'oci://registry.k8s.io/dra-driver-nvidia/charts',
+    chart: 'dra-driver-nvidia-gpu',
+    version: '0.4.0',
+  },
 } as const satisfies Record<string, ChartSource>;
 
 /** Namespaces of the operators, created by the operators stack; other stacks put their objects in them. */
@@ -98,6 +114,8 @@ export const OPERATOR_NAMESPACES = {
   networkOperator: 'nvidia-network-operator',
   gpuOperator: 'gpu-operator',
   kueue: 'kueue-system',
+  cilium: 'cilium',
+  draDriver: 'dra-driver-nvidia-gpu',
 } as const;
 
 /**
@@ -139,19 +157,33 @@ export function nodeAgentTolerations(cluster: Pick<Cluster, 'pools'>): Record<st
 
 /** The releases of `cluster`, in install order. */
 export function operatorReleases(
-  cluster: Pick<Cluster, 'pools'> & Partial<Pick<Cluster, 'fabric'>>,
+  cluster: Pick<Cluster, 'pools'> & Partial<Pick<Cluster, 'fabric' | 'kubernetes' | 'management'>>,
 ): OperatorRelease[] {
   const tolerations = nodeAgentTolerations(cluster);
   const nfd = 'node-feature-discovery';
   // Controllers whose caches hold every Node (and Pod) are sized from the cluster (day2/controller-sizing.ts).
   const load = clusterLoad(cluster.pools, cluster.fabric?.rdmaPodsPerNode);
+  const cilium = 'cilium';
+  const rackScalePools = cluster.pools.filter((p) => p.sku.rackScale).map((p) => p.name);
   return [
+    {
+      // The pod network first: without a CNI nodes stay NotReady and no other release's pods start.
+      ...CHARTS.cilium,
+      name: cilium,
+      namespace: OPERATOR_NAMESPACES.cilium,
+      podSecurity: 'privileged',
+      needs: [],
+      crds: 'operator',
+      // The agent is a DaemonSet on every node: no wait (see RELEASE_DEFAULTS).
+      wait: false,
+      values: ciliumValues(cluster),
+    },
     {
       ...CHARTS.nodeFeatureDiscovery,
       name: nfd,
       namespace: OPERATOR_NAMESPACES.nodeFeatureDiscovery,
       podSecurity: 'privileged',
-      needs: [],
+      needs: [cilium],
       crds: 'crds-directory',
       wait: false,
       values: {
@@ -185,6 +217,8 @@ export function operatorReleases(
         nfd: { enabled: false, deployNodeFeatureRules: true },
         // The fabric's SriovNetworkNodePolicies and SriovNetworks need the SR-IOV operator's CRDs.
         sriovNetworkOperator: { enabled: cluster.fabric !== undefined },
+        // The NIC Configuration Operator (rail names, NIC firmware) drains nodes through it (its README).
+        maintenanceOperator: { enabled: cluster.fabric !== undefined && cluster.fabric.railInterfaces === undefined },
       },
     },
     {
@@ -204,8 +238,9 @@ export function operatorReleases(
           // Hopper and newer run NVIDIA's open kernel modules (Blackwell requires them).
           kernelModuleType: 'open',
           // Each pool's driver comes from its own NVIDIADriver (GpuNodePool); no cluster-wide default.
+          // GPUDirect RDMA is set per pool on its NVIDIADriver (spec.rdma): with nvidiaDriverCRD the
+          // chart's driver.rdma keys are not read (gpu-operator v26.7.0 internal/state/driver.go).
           nvidiaDriverCRD: { enabled: true, deployDefaultCR: false },
-          rdma: { enabled: rdmaEnabled(cluster), useHostMofed: false },
         },
         mig: { strategy: migStrategy(cluster) },
         // Standalone DCGM: the GPU health agent (NVSentinel) reads it to set the Node conditions
@@ -219,7 +254,7 @@ export function operatorReleases(
       name: 'kueue',
       namespace: OPERATOR_NAMESPACES.kueue,
       podSecurity: 'restricted',
-      needs: [],
+      needs: [cilium],
       crds: 'templates',
       // A Deployment only: waiting for it keeps its webhooks ready before the platform's Kueue objects.
       wait: true,
@@ -230,8 +265,43 @@ export function operatorReleases(
           podDisruptionBudget: { enabled: true, minAvailable: 1 },
           manager: { resources: controllerResources('kueue', load) },
         },
+        // The chart takes the whole controller configuration as one string (charts/kueue/values.yaml).
+        managerConfig: { controllerManagerConfigYaml: kueueConfigYaml(cluster) },
       },
     },
+    ...(hasComputeDomains(cluster)
+      ? [
+          {
+            // Multi-node NVLink on NVL72: the DRA driver's ComputeDomains set up IMEX across a job's trays
+            // (NVIDIA DRA driver v0.4.0 docs/install.md). GPUs stay with the GPU Operator's device plugin.
+            ...CHARTS.draDriver,
+            name: 'dra-driver-nvidia-gpu',
+            namespace: OPERATOR_NAMESPACES.draDriver,
+            podSecurity: 'privileged' as const,
+            needs: ['gpu-operator'],
+            // deployments/helm/dra-driver-nvidia-gpu/crds (v0.4.0); its kubelet plugin is a DaemonSet on the trays.
+            crds: 'crds-directory' as const,
+            wait: false,
+            values: {
+              resources: { gpus: { enabled: false }, computeDomains: { enabled: true } },
+              // The GPU Operator's driver container installs the driver under /run/nvidia/driver.
+              nvidiaDriverRoot: '/run/nvidia/driver',
+              kubeletPlugin: {
+                tolerations,
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [
+                        { matchExpressions: [{ key: 'colossus.dev/pool', operator: 'In', values: rackScalePools }] },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ]
+      : []),
   ];
 }
 

@@ -17,7 +17,7 @@
 import { createHash } from 'crypto';
 import { blockName, Cluster, NodePool } from '../model/cluster';
 import { build, finalize, KubeObject, LABELS, standardLabels } from '../model/kube';
-import { ManagementSpec, OsImageSpec } from '../spec/types';
+import { OsImageSpec } from '../spec/types';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
 export const CAPI = {
@@ -82,14 +82,56 @@ export interface ResolvedManagement {
   readonly kubernetesVersion: string;
   readonly controlPlaneEndpoint: { readonly host: string; readonly port: number };
   readonly controlPlaneReplicas: number;
-  readonly image: Required<ManagementSpec['image']>;
+  /** The default image, as Metal3 takes it (the architecture is checked, not emitted). */
+  readonly image: Metal3Image;
 }
 
 /** What a block's machines run: the OS image and the Kubernetes version. */
 export interface MachineSettings {
   readonly kubernetesVersion: string;
-  readonly image: Required<OsImageSpec>;
+  readonly image: Metal3Image;
 }
+
+/** An OS image as `Metal3MachineTemplate.spec.template.spec.image` takes it (CAPM3 v1.13.2 api/v1beta2 Image). */
+export interface Metal3Image {
+  readonly url: string;
+  readonly checksum: string;
+  readonly checksumType: 'sha256' | 'sha512';
+  readonly diskFormat: 'raw' | 'qcow2';
+}
+
+/** An image spec with its defaults, without the architecture Metal3 has no field for. */
+function metal3Image(image: OsImageSpec): Metal3Image {
+  return {
+    url: image.url,
+    checksum: image.checksum,
+    checksumType: image.checksumType ?? 'sha256',
+    diskFormat: image.diskFormat ?? 'raw',
+  };
+}
+
+/**
+ * The image a pool's hosts boot: its own (GB200 trays need an arm64 one, checked against the
+ * catalog by spec/check-management.ts) or the management default.
+ */
+export function poolImage(pool: Pick<NodePool, 'image'>, m: Pick<ResolvedManagement, 'image'>): Metal3Image {
+  return pool.image ? metal3Image(pool.image) : m.image;
+}
+
+/**
+ * A systemd drop-in raising containerd's (and so every container's) locked-memory limit. RDMA
+ * registers (pins) buffers, which counts against RLIMIT_MEMLOCK; Pod Security `restricted` forbids
+ * IPC_LOCK, so the inherited limit is what RDMA pods get, and the distribution default (8 MiB)
+ * fails ibv_reg_mr for NCCL's buffers. Containers inherit containerd's rlimits
+ * (containerd's CRI does not set RLIMIT_MEMLOCK unless a runtime spec asks for it).
+ */
+export const CONTAINERD_MEMLOCK_DROP_IN = {
+  path: '/etc/systemd/system/containerd.service.d/50-colossus-memlock.conf',
+  content: '[Service]\nLimitMEMLOCK=infinity\n',
+} as const;
+
+/** Commands that make the drop-in take effect before kubeadm joins the node. */
+export const CONTAINERD_RELOAD_COMMANDS = ['systemctl daemon-reload', 'systemctl restart containerd'] as const;
 
 /** Applies the defaults of `spec.management` (undefined when the cluster declares none). */
 export function resolveManagement(cluster: Cluster): ResolvedManagement | undefined {
@@ -102,16 +144,7 @@ export function resolveManagement(cluster: Cluster): ResolvedManagement | undefi
     kubernetesVersion: m.kubernetesVersion,
     controlPlaneEndpoint: { host: m.controlPlaneEndpoint.host, port: m.controlPlaneEndpoint.port ?? 6443 },
     controlPlaneReplicas: m.controlPlaneReplicas ?? 3,
-    image: withImageDefaults(m.image),
-  };
-}
-
-function withImageDefaults(image: OsImageSpec): Required<OsImageSpec> {
-  return {
-    url: image.url,
-    checksum: image.checksum,
-    checksumType: image.checksumType ?? 'sha256',
-    diskFormat: image.diskFormat ?? 'raw',
+    image: metal3Image(m.image),
   };
 }
 
@@ -135,12 +168,13 @@ export function rolloutWaves(pools: readonly Pick<NodePool, 'blocks' | 'blocksAt
 
 /** What block `index` of `pool` runs: the management settings, or `rollout.from` when not yet rolled. */
 export function blockSettings(cluster: Cluster, m: ResolvedManagement, pool: NodePool, index: number): MachineSettings {
-  const current = { kubernetesVersion: m.kubernetesVersion, image: m.image };
+  const current = { kubernetesVersion: m.kubernetesVersion, image: poolImage(pool, m) };
   const from = cluster.management?.rollout?.from;
   if (!from || index < rolledBlocks(cluster, pool)) return current;
   return {
     kubernetesVersion: from.kubernetesVersion ?? current.kubernetesVersion,
-    image: from.image ? withImageDefaults(from.image) : current.image,
+    // rollout.from names the management image's predecessor; a pool with an image of its own keeps it.
+    image: from.image && !pool.image ? metal3Image(from.image) : current.image,
   };
 }
 
@@ -285,6 +319,8 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
   const bootstrapSpec = {
     template: {
       spec: {
+        files: [{ ...CONTAINERD_MEMLOCK_DROP_IN, owner: 'root:root', permissions: '0644' }],
+        preKubeadmCommands: [...CONTAINERD_RELOAD_COMMANDS],
         joinConfiguration: { nodeRegistration: nodeRegistration(registeredNodeLabels(pool), registeredTaints(pool)) },
       },
     },
@@ -389,7 +425,7 @@ function machineTemplate(
   base: string,
   namespace: string,
   labels: Record<string, string>,
-  image: Required<OsImageSpec>,
+  image: Metal3Image,
   hostLabels: Record<string, string>,
 ): KubeObject {
   const spec = {

@@ -1,8 +1,11 @@
 /**
  * Management checks: the machines' full Kubernetes version must be of the minor the cluster
- * declares, or kubeadm would join nodes of another minor than the Pod Security labels pin; a
- * staged rollout must change something and must not run past its last wave.
+ * declares, or kubeadm would join nodes of another minor than the Pod Security labels pin; every
+ * pool's OS image must be built for its hosts' CPU (a raw disk image boots one architecture: GB200
+ * and GB300 trays are Grace, arm64); a staged rollout must change something and must not run past
+ * its last wave.
  */
+import { cpuArchitectureOf, GpuCatalog } from '../catalog/gpus';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 
@@ -10,6 +13,7 @@ import { ClusterSpec } from './types';
 export function checkManagement(
   input: Pick<ClusterSpec, 'management' | 'kubernetes'> & Partial<Pick<ClusterSpec, 'nodePools'>>,
   base: SpecPath = ['spec'],
+  catalog: GpuCatalog = GpuCatalog.builtIn(),
 ): SpecIssue[] {
   const management = input.management;
   if (!management) return [];
@@ -24,6 +28,22 @@ export function checkManagement(
       fix: `use a v${input.kubernetes.version}.x release, or change kubernetes.version to "${minor}"`,
     });
   }
+  (input.nodePools ?? []).forEach((pool, i) => {
+    const sku = catalog.find(pool.gpu);
+    if (!sku) return; // checkCluster reports unknown GPUs
+    const wanted = cpuArchitectureOf(sku);
+    const image = pool.image ?? management.image;
+    const arch = image.architecture ?? 'amd64';
+    if (arch === wanted) return;
+    issues.push({
+      code: 'image-architecture',
+      path: pool.image ? [...base, 'nodePools', i, 'image', 'architecture'] : [...base, 'nodePools', i],
+      message:
+        `pool "${pool.name}" (${sku.name}) has ${wanted} hosts, but ${pool.image ? 'its image' : 'spec.management.image'} ` +
+        `${showValue(image.url)} is ${arch}`,
+      fix: `give the pool an image of its own built for ${wanted}: nodePools[${i}].image: { url, checksum, architecture: ${wanted} }`,
+    });
+  });
   const rollout = management.rollout;
   if (!rollout) return issues;
   const at = (...path: (string | number)[]): SpecPath => [...base, 'management', 'rollout', ...path];

@@ -144,6 +144,16 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
       }
       namespaceOwner.set(ns, t);
     });
+    (tenant.servingNamespaces ?? []).forEach((ns, n) => {
+      if (!namespaces.includes(ns)) {
+        issue(
+          'unknown-namespace',
+          ['tenants', t, 'servingNamespaces', n],
+          `serving namespace "${ns}" is not one of tenant "${tenant.name}"'s namespaces (${namespaces.join(', ')})`,
+          `list it in tenants[${t}].namespaces, or name one of those`,
+        );
+      }
+    });
     for (const [poolName, gpus] of Object.entries(tenant.gpuQuota)) {
       const pool = input.nodePools.find((p) => p.name === poolName);
       if (!pool) {

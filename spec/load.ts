@@ -110,7 +110,7 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
     ...checkReserved(document.spec),
     ...checkPower(document.spec, catalog),
     ...checkSite(document.spec, catalog),
-    ...checkManagement(document.spec),
+    ...checkManagement(document.spec, ['spec'], catalog),
     ...checkFabric(document.spec, catalog),
   ];
   if (semantic.length > 0) fail(semantic);

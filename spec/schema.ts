@@ -80,12 +80,44 @@ const objectOf = (
 ): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false });
 
 const objectQuota = objectOf('Object count limits per tenant namespace (ResourceQuota count/*).', {
-  pods: { ...count('Pods per namespace.', 1_000_000), default: 10000 },
+  pods: count(
+    'Pods per namespace. Default: one per GPU the namespace may use (a full-pool job at one GPU per pod), plus 10,000.',
+    10_000_000,
+  ),
   services: { ...count('Services per namespace.', 100_000), default: 100 },
   configMaps: { ...count('ConfigMaps per namespace.', 100_000), default: 1000 },
   secrets: { ...count('Secrets per namespace.', 100_000), default: 1000 },
   persistentVolumeClaims: { ...count('PersistentVolumeClaims per namespace.', 100_000), default: 200 },
 });
+
+const osImage = (description: string): JsonSchema =>
+  objectOf(
+    description,
+    {
+      url: {
+        type: 'string',
+        description: 'Where Ironic downloads the image.',
+        pattern: '^https?://[^\\s]+$',
+        'x-fix': 'use an http(s) URL',
+      },
+      checksum: {
+        type: 'string',
+        description: 'Checksum of the image, or the URL of a checksum file.',
+        minLength: 1,
+        pattern: '^[^\\s]+$',
+        'x-fix': 'write the checksum (hex) or the URL of the checksum file',
+      },
+      checksumType: { type: 'string', enum: ['sha256', 'sha512'], default: 'sha256' },
+      diskFormat: { type: 'string', enum: ['raw', 'qcow2'], default: 'raw' },
+      architecture: {
+        type: 'string',
+        description: 'CPU architecture the image is built for (GB200 and GB300 trays are arm64).',
+        enum: ['amd64', 'arm64'],
+        default: 'amd64',
+      },
+    },
+    ['url', 'checksum'],
+  );
 
 const nodePool = objectOf(
   'A pool of identical GPU systems.',
@@ -125,6 +157,20 @@ const nodePool = objectOf(
         10_000,
       ),
       default: 1,
+    },
+    image: osImage("OS image of the pool's hosts. Default: spec.management.image."),
+    railPciAddresses: {
+      type: 'array',
+      description:
+        "PCI addresses of the rail NICs on the pool's nodes, rail 0 first; renamed to the rail names by a NicInterfaceNameTemplate. Required on a fabric without railInterfaces.",
+      items: {
+        type: 'string',
+        pattern: '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$',
+        'x-fix': 'write a PCI address like "0000:1a:00.0" (lspci -D)',
+      },
+      minItems: 1,
+      maxItems: 16,
+      uniqueItems: true,
     },
   },
   ['name', 'gpu'],
@@ -298,6 +344,14 @@ const tenant = objectOf(
       default: 'restricted',
     },
     objectQuota,
+    servingNamespaces: {
+      type: 'array',
+      description:
+        'Namespaces of the tenant serving inference: they accept traffic from the ingress-gateway namespace. Default: none.',
+      items: dnsLabel('Namespace name.'),
+      maxItems: 100,
+      uniqueItems: true,
+    },
     storage: {
       type: 'array',
       description: "The tenant's filesystem shares and volumes. Default: none (no declared filesystem may be claimed).",
@@ -340,29 +394,6 @@ const kubernetesVersion = (description: string): JsonSchema => ({
   'x-fix': 'write the full version with its patch, for example "v1.33.4"',
 });
 
-const osImage = (description: string): JsonSchema =>
-  objectOf(
-    description,
-    {
-      url: {
-        type: 'string',
-        description: 'Where Ironic downloads the image.',
-        pattern: '^https?://[^\\s]+$',
-        'x-fix': 'use an http(s) URL',
-      },
-      checksum: {
-        type: 'string',
-        description: 'Checksum of the image, or the URL of a checksum file.',
-        minLength: 1,
-        pattern: '^[^\\s]+$',
-        'x-fix': 'write the checksum (hex) or the URL of the checksum file',
-      },
-      checksumType: { type: 'string', enum: ['sha256', 'sha512'], default: 'sha256' },
-      diskFormat: { type: 'string', enum: ['raw', 'qcow2'], default: 'raw' },
-    },
-    ['url', 'checksum'],
-  );
-
 const management = objectOf(
   'The management cluster (Cluster API and Metal3) that provisions the nodes. Default: no management stack.',
   {
@@ -395,7 +426,7 @@ const management = objectOf(
       enum: [1, 3, 5],
       default: 3,
     },
-    image: osImage('OS image Ironic writes to every host.'),
+    image: osImage('OS image Ironic writes to every host (unless its pool names its own).'),
     rollout: objectOf(
       'A change of image or Kubernetes version moving wave by wave: blocks below wave x blocksAtOnce of every pool run the settings above, the rest keep `from`.',
       {

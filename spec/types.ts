@@ -418,7 +418,15 @@ export interface OsImageSpec {
    * @default "raw"
    */
   readonly diskFormat?: 'raw' | 'qcow2';
+  /**
+   * CPU architecture the image is built for; must match the catalog's for the pools that boot it.
+   * @default "amd64"
+   */
+  readonly architecture?: CpuArchitecture;
 }
+
+/** CPU architecture of a host and of the OS image written to it (Go and Kubernetes names). */
+export type CpuArchitecture = 'amd64' | 'arm64';
 
 /** A pool of identical GPU systems. */
 export interface NodePoolSpec {
@@ -478,6 +486,17 @@ export interface NodePoolSpec {
    * @default 1
    */
   readonly blocksAtOnce?: number;
+  /**
+   * OS image of the pool's hosts, when it differs from `spec.management.image` (GB200 trays are arm64).
+   * @default - spec.management.image
+   */
+  readonly image?: OsImageSpec;
+  /**
+   * PCI addresses of the rail NICs on every node of the pool, rail 0 first. The NIC Configuration
+   * Operator's NicInterfaceNameTemplate renames them to the fabric's rail names (rail0, rail1, ...).
+   * @default - none; required on a fabric whose `railInterfaces` is not declared
+   */
+  readonly railPciAddresses?: readonly string[];
 }
 
 /** Relative scheduling priority of a tenant's workloads. */
@@ -530,6 +549,12 @@ export interface TenantSpec {
    */
   readonly objectQuota?: ObjectQuotaSpec;
   /**
+   * Namespaces (of the tenant's) serving inference: they accept traffic from the cluster's ingress
+   * gateway namespace (`ingress-gateway`).
+   * @default - none: no namespace accepts traffic from outside the tenant
+   */
+  readonly servingNamespaces?: readonly string[];
+  /**
    * The tenant's shares of the cluster's filesystems and the volumes it keeps on them.
    * @default - no share: the tenant's namespaces may not claim any declared filesystem
    */
@@ -546,7 +571,7 @@ export interface TenantSpec {
 export interface ObjectQuotaSpec {
   /**
    * Pods per namespace.
-   * @default 10000
+   * @default - one per GPU the namespace may use (a full-pool job at one GPU per pod), plus 10,000
    */
   readonly pods?: number;
   /**

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
 import { tenantGuardPolicies } from '../admission/policies';
 import { Filesystem } from '../constructs/filesystem';
-import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric';
+import { ComputeFabric, TenantFabric, topologyNameOf } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { priorityClassName, Tenant } from '../constructs/tenant';
@@ -25,7 +25,8 @@ import { TenantStorage } from '../constructs/tenant-storage';
 import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
 import { clusterFabricPlan } from '../fabric/plan';
 import { build, standardLabels } from '../model/kube';
-import { operatorReleases } from '../operators/charts';
+import { operatorReleases, rdmaEnabled } from '../operators/charts';
+import { nodeLocalDnsObjects } from '../operators/pod-network';
 import { OperatorReleases } from '../operators/helm-releases';
 import { resolveManagement } from '../provisioning/cluster-api';
 import { TenantPriority } from '../spec/types';
@@ -129,7 +130,8 @@ export function buildClusterStacks(
       ...toPoolSpec(pool),
       catalog,
       allowOvercommit: cluster.allowOvercommit,
-      topologyName: fabric ? TOPOLOGY_NAME : undefined,
+      topologyName: fabric ? topologyNameOf(pool) : undefined,
+      gpuDirectRdma: rdmaEnabled(cluster),
       operations: cluster.operations,
     });
   }
@@ -150,6 +152,7 @@ export function buildClusterStacks(
   for (const fs of cluster.storage.filesystems) new Filesystem(platform, `filesystem-${fs.name}`, fs);
   // Guards against a hostile tenant: placement, Services, priorities (the fabric adds its own).
   for (const o of tenantGuardPolicies()) platform.addObject(o);
+  nodeLocalDnsObjects(cluster).forEach((o) => platform.addObject(o));
 
   const tenants = cluster.tenants.map((t) => {
     const tenantStack = stack(`${cluster.name}-tenant-${t.name}`);
@@ -158,6 +161,7 @@ export function buildClusterStacks(
       clusterName: cluster.name,
       kubernetesVersion: cluster.kubernetes.version,
       pools: cluster.pools,
+      clusterRanges: [cluster.kubernetes.podCIDR, cluster.kubernetes.serviceCIDR].filter((r): r is string => !!r),
       protectedNamespaces: protectedNamespaces(cluster.storage, t, options.previousData ?? []),
     });
     if (cluster.storage.filesystems.length > 0) {
@@ -168,7 +172,7 @@ export function buildClusterStacks(
         filesystems: cluster.storage.filesystems,
       });
     }
-    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name });
+    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name, gpuQuota: t.gpuQuota });
     tenantStack.addDependency(platform);
     return tenantStack;
   });

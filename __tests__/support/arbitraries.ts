@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { GpuCatalog } from '../../catalog/gpus';
+import { cpuArchitectureOf, GpuCatalog } from '../../catalog/gpus';
 
 const CATALOG = GpuCatalog.builtIn();
 
@@ -266,11 +266,25 @@ function assemble(
               linkGbps: 400,
               switch: { model: base.fabric === 'infiniband' ? 'QM9700' : 'SN5600', ports: 128, portGbps: 400 },
               railCIDR: '100.64.0.0/10',
+              // The image's names for the rail NICs (without them each pool would list its PCI addresses).
+              railInterfaces: [0, 1, 2, 3, 4, 5, 6, 7].map((r) => `ens${r}np0`),
             },
           }
         : {}),
       site: { name: 'site', powerBudgetMW: 100_000, maxRackKW: 10_000 },
-      nodePools: nodePools.map(({ gpus: _gpus, ...pool }) => pool),
+      nodePools: nodePools.map(({ gpus: _gpus, ...pool }) =>
+        // An arm64 system (NVL72 Grace trays) boots an arm64 image of its own.
+        base.management && cpuArchitectureOf(CATALOG.get(pool.gpu)) === 'arm64'
+          ? {
+              ...pool,
+              image: {
+                url: `https://images.internal/arm64-${base.management.imagePath}`,
+                checksum: `https://images.internal/arm64-${base.management.imagePath}.sha256`,
+                architecture: 'arm64',
+              },
+            }
+          : pool,
+      ),
       tenants,
       ...(base.allowOvercommit === undefined ? {} : { allowOvercommit: base.allowOvercommit }),
     },

@@ -6,6 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
+import { celEnv, CelValue, celMap, isCelError, parse, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import { KUBERNETES_CEL_LIBRARY } from '../../admission/k8s-cel-library';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../../model/kube';
 
@@ -131,4 +134,115 @@ export function validateCustomResource(object: KubeObject): string[] {
 export function customResourceSchema(object: KubeObject): Record<string, unknown> | undefined {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
   return loadIndex().get(`${group}/${object.kind}`)?.get(version)?.schema;
+}
+
+// ---------------------------------------------------------------- x-kubernetes-validations (CEL)
+
+/**
+ * Failures of the `x-kubernetes-validations` CEL rules of `object`'s CRD (the storage version's schema),
+ * evaluated with @bufbuild/cel plus the Kubernetes CEL library the admission evaluator uses. Each rule
+ * runs where the API server runs it: on every value at its schema node (each list item, each map
+ * value), with `self` that value. Rules naming `oldSelf` are transition rules: they are checked as on
+ * an update that re-applies the same object (`oldSelf` = `self`), which is what a re-apply is.
+ * A rule that cannot be evaluated is a failure too.
+ */
+export function validateCelRules(object: KubeObject, oldObject: KubeObject | undefined = object): string[] {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  const v = loadIndex().get(`${group}/${object.kind}`)?.get(version);
+  if (!v) throw new Error(`no upstream CRD version for ${object.apiVersion} ${object.kind} in ${CRDS_DIR}`);
+  const id = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+  const errors: string[] = [];
+  walkRules(v.schema, object, oldObject, '', (rule, value, old, schema, at) => {
+    const self = celValue(value, schema);
+    // A transition rule runs only when there is an old value (an update), like the API server does.
+    if (/\boldSelf\b/.test(rule.rule) && old === undefined) return;
+    const result = evaluateRule(rule.rule, { self, oldSelf: celValue(old, schema) });
+    if (result !== true) {
+      const why =
+        result === false ? (rule.message ?? `failed rule: ${rule.rule}`) : `cannot evaluate ${rule.rule}: ${result}`;
+      errors.push(`${id}: ${at || '/'}: ${why}`);
+    }
+  });
+  return errors;
+}
+
+/** How many CEL rules of `object`'s CRD apply to the values it has (for tests that must not be vacuous). */
+export function countCelRules(object: KubeObject): number {
+  const [group, version] = object.apiVersion.split('/');
+  const v = loadIndex().get(`${group}/${object.kind}`)?.get(version);
+  let n = 0;
+  if (v) walkRules(v.schema, object, object, '', () => n++);
+  return n;
+}
+
+interface CelRule {
+  readonly rule: string;
+  readonly message?: string;
+}
+
+type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function walkRules(
+  schema: Schema,
+  value: unknown,
+  old: unknown,
+  at: string,
+  visit: (rule: CelRule, value: unknown, old: unknown, schema: Schema, at: string) => void,
+): void {
+  if (value === undefined || value === null || !schema) return;
+  for (const rule of (schema['x-kubernetes-validations'] ?? []) as CelRule[]) visit(rule, value, old, schema, at);
+  if (Array.isArray(value)) {
+    // List items are correlated by position here (map-type lists by key are not needed by the emitted kinds).
+    const oldItems = Array.isArray(old) ? old : [];
+    if (schema.items) value.forEach((item, i) => walkRules(schema.items, item, oldItems[i], `${at}[${i}]`, visit));
+    return;
+  }
+  if (typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  const oldRecord =
+    old !== null && typeof old === 'object' && !Array.isArray(old) ? (old as Record<string, unknown>) : {};
+  for (const [key, child] of Object.entries(record)) {
+    const sub =
+      schema.properties?.[key] ??
+      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (sub) walkRules(sub, child, oldRecord[key], `${at}/${key}`, visit);
+  }
+}
+
+/** JSON to CEL as the API server types it from the schema: `integer` is int, `number` double, objects maps. */
+function celValue(value: unknown, schema: Schema | undefined): CelValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') {
+    const integer = schema?.type === 'integer' || (schema?.type === undefined && Number.isInteger(value));
+    return integer ? BigInt(value) : value;
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map((x) => celValue(x, schema?.items)) as unknown as CelValue;
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) =>
+      [
+        k,
+        celValue(
+          v,
+          schema?.properties?.[k] ??
+            (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined),
+        ),
+      ] as const,
+  );
+  return celMap(new Map(entries));
+}
+
+const CEL_ENV = celEnv({ funcs: [...strings, ...KUBERNETES_CEL_LIBRARY] });
+
+/** true, false, or why the rule could not be evaluated. */
+function evaluateRule(rule: string, bindings: Record<string, CelValue>): boolean | string {
+  try {
+    const result = plan(CEL_ENV, parse(rule))(bindings);
+    if (typeof result === 'boolean') return result;
+    return isCelError(result)
+      ? String((result as { message?: string }).message ?? result)
+      : `not a bool: ${String(result)}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

@@ -1,0 +1,396 @@
+/**
+ * `colossus admit` on the built-in example: every example job is admitted on the pool its tenant holds
+ * and nowhere else; each negative case is denied with its reason; and the job-path fixes are what
+ * admission rests on (each fix undone in the view brings its denial back).
+ */
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import * as fs from 'fs';
+import { admitWorkloads, AdmitResult, podRequests, podSecurityViolations, WorkloadInput } from '../admit/admit';
+import { ClusterView, loadClusterView } from '../admit/cluster-view';
+import { readWorkloadFiles } from '../admit/command';
+import { KubeObject } from '../model/kube';
+import { runCli } from './support/run-cli';
+import { ROOT, synthToTemp } from './support/synth';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = Record<string, any>;
+
+const JOBS = path.join(ROOT, 'examples', 'jobs');
+let outdir: string;
+let view: ClusterView;
+
+beforeAll(() => {
+  outdir = synthToTemp('examples/colossus-1.yaml').outdir;
+  view = loadClusterView(outdir);
+});
+
+const admit = (namespace: string, file: string, v: ClusterView = view): AdmitResult[] =>
+  admitWorkloads(v, namespace, readWorkloadFiles([path.join(JOBS, file)]));
+
+/** The example's objects, with `edit` applied to each (for workloads derived from an example). */
+function derived(file: string, edit: (o: Json) => void): WorkloadInput[] {
+  const docs = parseAllDocuments(fs.readFileSync(path.join(JOBS, file), 'utf8')).map((d) => d.toJS() as Json);
+  return docs.map((o) => {
+    if (o.kind !== 'ComputeDomain') edit(o);
+    return { file, object: o as KubeObject };
+  });
+}
+
+const podTemplate = (jobSet: Json): Json => jobSet.spec.replicatedJobs[0].template.spec.template;
+
+describe('every example job is admitted on the pool its tenant holds', () => {
+  test.each([
+    ['grok-train', 'grok/pretrain-jobset.yaml', 'grok', [['trainer', 64, 'h100', 64]]],
+    ['grok-infer', 'grok/inference-deployment.yaml', 'grok', [['main', 16, 'h100', 16]]],
+    ['research', 'grok-research/ablation-jobset.yaml', 'grok-research', [['worker', 32, 'h200', 32]]],
+    [
+      'research',
+      'grok-research/inference-lws.yaml',
+      'grok-research',
+      [
+        ['leader', 2, 'h200', 2],
+        ['worker', 2, 'h200', 2],
+      ],
+    ],
+    ['anthropic-train', 'anthropic/pretrain-nvl72.yaml', 'anthropic', [['trainer', 18, 'gb200', 18]]],
+    ['anthropic-train', 'anthropic/inference-deployment.yaml', 'anthropic', [['main', 36, 'gb200', 36]]],
+  ] as const)('%s %s', (namespace, file, tenant, podSets) => {
+    const [result] = admit(namespace, file);
+    expect(result.reasons).toEqual([]);
+    expect(result).toMatchObject({ admitted: true, tenant, clusterQueue: tenant, cell: 'colossus-1' });
+    expect(result.podSets.map((p) => [p.name, p.pods, p.flavor, p.nodes])).toEqual(podSets);
+  });
+
+  test('a TrainJob runs its runtime’s node pods, numNodes of them, with the trainer’s resources', () => {
+    const runtime = {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainingRuntime',
+      metadata: { name: 'torch-rdma', namespace: 'research' },
+      spec: { template: { spec: { replicatedJobs: [{ name: 'node', replicas: 1, template: podJob('research') }] } } },
+    };
+    const trainJob = {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      metadata: { name: 'sweep', labels: { 'kueue.x-k8s.io/queue-name': 'default' } },
+      spec: {
+        runtimeRef: { apiGroup: 'trainer.kubeflow.org', kind: 'TrainingRuntime', name: 'torch-rdma' },
+        trainer: { numNodes: 16, resourcesPerNode: podJob('research').spec.template.spec.containers[0].resources },
+      },
+    };
+    const [result] = admitWorkloads(view, 'research', [
+      { file: 'inline', object: runtime as KubeObject },
+      { file: 'inline', object: trainJob as unknown as KubeObject },
+    ]);
+    expect(result.reasons).toEqual([]);
+    expect(result.podSets).toEqual([
+      { name: 'node', pods: 16, flavor: 'h200', nodeGroup: 'h200', nodes: 16, borrows: false },
+    ]);
+  });
+
+  test('a full-pool job fits the pod quota: 150,016 one-GPU pods on all 18,752 h100 nodes', () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      const t = podTemplate(o);
+      o.spec.replicatedJobs[0].template.spec.parallelism = 150016;
+      o.spec.replicatedJobs[0].template.spec.completions = 150016;
+      delete t.metadata.annotations['kueue.x-k8s.io/podset-required-topology'];
+      t.metadata.annotations['k8s.v1.cni.cncf.io/networks'] = 'grok-train-rail-0';
+      t.spec.containers[0].resources = {
+        requests: { cpu: '12', memory: '200Gi' },
+        limits: { 'nvidia.com/gpu': 1, 'nvidia.com/rail0': 1 },
+      };
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result.reasons).toEqual([]);
+    expect(result.podSets[0]).toMatchObject({ pods: 150016, flavor: 'h100', nodes: 18752 });
+  });
+});
+
+describe('denials, each with its reason', () => {
+  test("a job on another tenant's pool (gb200, dedicated to anthropic) is refused by every flavor grok may use", () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      const spec = podTemplate(o).spec;
+      spec.nodeSelector = { 'colossus.dev/pool': 'gb200' };
+      spec.tolerations = [
+        { key: 'colossus.dev/dedicated', operator: 'Equal', value: 'anthropic', effect: 'NoSchedule' },
+      ];
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result.admitted).toBe(false);
+    expect(result.reasons).toEqual([
+      "pod set trainer: no flavor of ClusterQueue grok fits: flavor h100 doesn't match node selector colossus.dev/pool=gb200; flavor h200 doesn't match node selector colossus.dev/pool=gb200",
+    ]);
+  });
+
+  test('rail VFs without their networks: the fabric admission policy (real CEL) and the network check deny', () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      delete podTemplate(o).metadata.annotations['k8s.v1.cni.cncf.io/networks'];
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result.admitted).toBe(false);
+    expect(result.reasons[0]).toMatch(
+      /^Pod denied by ValidatingAdmissionPolicy colossus-fabric-own-networks: pods requesting nvidia.com\/rail\*/,
+    );
+    expect(result.reasons).toContain(
+      'pod set trainer: requests nvidia.com/rail7 but names no network of namespace grok-train on it',
+    );
+  });
+
+  test('more GPUs than the quota: 420 NVL72 racks of trays against anthropic’s 30,096 GPUs', () => {
+    const inputs = derived('anthropic/pretrain-nvl72.yaml', (o) => {
+      o.spec.replicatedJobs[0].replicas = 420;
+      delete podTemplate(o).metadata.annotations['kueue.x-k8s.io/podset-required-topology'];
+    });
+    const [result] = admitWorkloads(view, 'anthropic-train', inputs);
+    expect(result.admitted).toBe(false);
+    expect(result.reasons).toEqual([
+      'ResourceQuota tenant-quota: requests.nvidia.com/gpu 30240 exceeds 30096',
+      'pod set trainer: no flavor of ClusterQueue anthropic fits: flavor gb200: nvidia.com/gpu 30240 exceeds the quota 30096',
+    ]);
+  });
+
+  test('a job with no queue: its LocalQueue does not exist', () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'batch';
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result).toMatchObject({ admitted: false, clusterQueue: undefined });
+    expect(result.reasons).toEqual(['no queue: LocalQueue "batch" does not exist in namespace grok-train']);
+  });
+
+  test('a namespace that is no tenant’s', () => {
+    const [result] = admit('kube-system', 'grok/inference-deployment.yaml');
+    expect(result.reasons).toEqual(['namespace "kube-system" is not a tenant namespace of cluster colossus-1']);
+  });
+
+  test('a pod set larger than the topology level it requires', () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      o.spec.replicatedJobs[0].template.spec.parallelism = 128;
+      o.spec.replicatedJobs[0].template.spec.completions = 128;
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result.reasons).toEqual([
+      'pod set trainer on h100: 128 nodes do not fit in one colossus.dev/block (64 nodes)',
+    ]);
+  });
+
+  test('Pod Security restricted: a root pod adding IPC_LOCK', () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      const spec = podTemplate(o).spec;
+      delete spec.securityContext;
+      spec.containers[0].securityContext = { capabilities: { add: ['IPC_LOCK'] } };
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result.reasons).toEqual(
+      expect.arrayContaining([
+        'pod set trainer: Pod Security "restricted": container trainer adds capability IPC_LOCK',
+        'pod set trainer: Pod Security "restricted": container trainer must set runAsNonRoot: true (pod or container)',
+      ]),
+    );
+  });
+});
+
+describe('what the job-path fixes rest on: undo one, and its denial comes back', () => {
+  test('without excludeResourcePrefixes Kueue refuses rail VFs (kueue v0.19.2 flavorassigner "resource ... unavailable in ClusterQueue")', () => {
+    const [result] = admit('grok-train', 'grok/pretrain-jobset.yaml', { ...view, excludedResourcePrefixes: [] });
+    expect(result.admitted).toBe(false);
+    expect(result.reasons).toContain('pod set trainer: resource nvidia.com/rail0 unavailable in ClusterQueue grok');
+  });
+
+  test('without the ComputeDomain device-class mapping an NVL72 job is inadmissible (kueue pkg/dra/claims.go)', () => {
+    const [result] = admit('anthropic-train', 'anthropic/pretrain-nvl72.yaml', {
+      ...view,
+      deviceClassResources: new Map(),
+    });
+    expect(result.reasons).toEqual([
+      "pod set trainer: DeviceClass compute-domain-default-channel.nvidia.com is not mapped in Kueue's deviceClassMappings",
+    ]);
+  });
+
+  test('borrowing happens: grok runs on h200 with nominal 0 there, borrowing grok-research’s idle quota in the cohort', () => {
+    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      podTemplate(o).spec.nodeSelector = { 'colossus.dev/pool': 'h200' };
+    });
+    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    expect(result.reasons).toEqual([]);
+    expect(result.podSets[0]).toMatchObject({ flavor: 'h200', borrows: true });
+    // The external tenant is in no cohort: it cannot borrow, and nobody borrows its trays.
+    const anthropic = view.objects.find((o) => o.kind === 'ClusterQueue' && o.metadata.name === 'anthropic') as Json;
+    expect(anthropic.spec.cohortName).toBeUndefined();
+  });
+
+  test('a GB200 tenant has networks for rails 0-3 only: a pod asking for rail 4 is denied', () => {
+    const inputs = derived('anthropic/pretrain-nvl72.yaml', (o) => {
+      const t = podTemplate(o);
+      t.metadata.annotations['k8s.v1.cni.cncf.io/networks'] += ',anthropic-train-rail-4';
+      t.spec.containers[0].resources.limits['nvidia.com/rail4'] = 1;
+    });
+    const [result] = admitWorkloads(view, 'anthropic-train', inputs);
+    expect(result.reasons).toEqual(
+      expect.arrayContaining([
+        'pod set trainer: network anthropic-train-rail-4 does not exist in namespace anthropic-train',
+        'pod set trainer on gb200: a pod requests 1 nvidia.com/rail4, a node has 0 (the pool has no such rail)',
+      ]),
+    );
+  });
+
+  test('DNS and the API server must be reachable: without allow-dns every pod set is denied', () => {
+    const objects = view.objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-dns'));
+    const [result] = admit('grok-infer', 'grok/inference-deployment.yaml', { ...view, objects });
+    expect(result.reasons).toEqual([
+      'pod set main: NetworkPolicies of grok-infer block DNS (CoreDNS and NodeLocal DNS 169.254.20.10)',
+    ]);
+    const noApi = view.objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-api-server'));
+    expect(admit('grok-infer', 'grok/inference-deployment.yaml', { ...view, objects: noApi })[0].reasons).toEqual([
+      'pod set main: NetworkPolicies of grok-infer block the API server (TCP 6443)',
+    ]);
+  });
+
+  test('a GPU container that sets only GPUs gets requests, not 1-CPU/4-GiB limits, from the LimitRange', () => {
+    const limitRange = view.objects.find((o) => o.kind === 'LimitRange' && o.metadata.namespace === 'grok-train')!;
+    const spec = { containers: [{ name: 'gpu', resources: { limits: { 'nvidia.com/gpu': '8' } } }] };
+    expect(podRequests(spec, [limitRange])).toEqual({ cpu: 0.25, memory: 2 ** 30, 'nvidia.com/gpu': 8 });
+    expect(JSON.stringify(limitRange)).not.toContain('"default"');
+  });
+
+  test('Pod Security levels: privileged allows all, baseline forbids hostPath, restricted also IPC_LOCK', () => {
+    const spec = {
+      containers: [{ name: 'c', securityContext: { capabilities: { add: ['IPC_LOCK'] } } }],
+      volumes: [{ name: 'h', hostPath: { path: '/' } }],
+    };
+    expect(podSecurityViolations(spec, 'privileged')).toEqual([]);
+    expect(podSecurityViolations(spec, 'baseline')).toEqual([
+      'container c adds capability IPC_LOCK',
+      'volume h is a hostPath',
+    ]);
+    expect(podSecurityViolations(spec, 'restricted')).toContain('container c adds capability IPC_LOCK');
+  });
+});
+
+describe('policies see the objects as Kueue shapes them', () => {
+  /** A ValidatingAdmissionPolicy on tenant namespaces, bound with Deny. */
+  const policy = (name: string, resources: string[], group: string, expression: string): KubeObject[] => [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [group], apiVersions: ['*'], operations: ['CREATE'], resources }],
+        },
+        validations: [{ expression, message: `${name} failed` }],
+      },
+    } as KubeObject,
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: {
+        policyName: name,
+        validationActions: ['Deny'],
+        matchResources: {
+          namespaceSelector: { matchExpressions: [{ key: 'colossus.dev/tenant', operator: 'Exists' }] },
+        },
+      },
+    } as KubeObject,
+  ];
+
+  test('a job’s pods carry the flavor’s node labels (podset.Merge); pod-integrated pods the admission gate; jobs are created suspended', () => {
+    const objects = [
+      ...view.objects,
+      ...policy(
+        'placed-or-gated',
+        ['pods'],
+        '',
+        "(has(object.spec.nodeSelector) && 'colossus.dev/pool' in object.spec.nodeSelector) || (has(object.spec.schedulingGates) && object.spec.schedulingGates.exists(g, g.name == 'kueue.x-k8s.io/admission'))",
+      ),
+      ...policy('suspended', ['jobsets'], 'jobset.x-k8s.io', 'has(object.spec.suspend) && object.spec.suspend'),
+    ];
+    const shaped = { ...view, objects };
+    expect(admit('grok-train', 'grok/pretrain-jobset.yaml', shaped)[0].reasons).toEqual([]);
+    expect(admit('anthropic-train', 'anthropic/inference-deployment.yaml', shaped)[0].reasons).toEqual([]);
+    // Without a flavor (no queue) nothing is injected, and the policy says so.
+    const inputs = derived(
+      'grok/pretrain-jobset.yaml',
+      (o) => (o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'batch'),
+    );
+    expect(admitWorkloads(shaped, 'grok-train', inputs)[0].reasons).toContain(
+      'Pod denied by ValidatingAdmissionPolicy placed-or-gated: placed-or-gated failed',
+    );
+  });
+});
+
+describe('the admit command', () => {
+  test('prints the table, exits 0 when everything is admitted and 2 when something is denied, 64 on usage errors', () => {
+    const ok = runCli([
+      'admit',
+      '--out',
+      outdir,
+      '--namespace',
+      'grok-train',
+      path.join(JOBS, 'grok/pretrain-jobset.yaml'),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(
+      'ADMITTED JobSet/grok-pretrain-512 in grok-train (tenant grok, cell colossus-1, ClusterQueue grok)',
+    );
+    expect(ok.stdout).toContain('pod set trainer: 64 pods -> flavor h100, node group h100, 64 nodes');
+    const denied = runCli([
+      'admit',
+      '--out',
+      outdir,
+      '--namespace',
+      'research',
+      '--format',
+      'json',
+      path.join(JOBS, 'grok/pretrain-jobset.yaml'),
+    ]);
+    expect(denied.code).toBe(2);
+    const [json] = JSON.parse(denied.stdout) as AdmitResult[];
+    expect(json.admitted).toBe(false);
+    expect(json.reasons).toContain('pod set trainer: network grok-train-rail-0 does not exist in namespace research');
+    expect(runCli(['admit', '--out', outdir, path.join(JOBS, 'grok/pretrain-jobset.yaml')]).code).toBe(64);
+    expect(runCli(['admit', '--out', outdir, '--namespace', 'grok-train']).code).toBe(64);
+    expect(runCli(['admit', '--out', outdir, '--namespace', 'grok-train', 'missing.yaml']).code).toBe(64);
+    const notOutput = runCli([
+      'admit',
+      '--out',
+      JOBS,
+      '--namespace',
+      'grok-train',
+      path.join(JOBS, 'grok/pretrain-jobset.yaml'),
+    ]);
+    expect(notOutput).toMatchObject({ code: 64, stderr: expect.stringContaining('has no manifests/') });
+  });
+});
+
+/** A one-pod-per-node h200 Job template with 8 GPUs and 8 rails in `namespace`. */
+function podJob(namespace: string): Json {
+  const rails = [0, 1, 2, 3, 4, 5, 6, 7];
+  return {
+    spec: {
+      parallelism: 1,
+      template: {
+        metadata: {
+          annotations: { 'k8s.v1.cni.cncf.io/networks': rails.map((r) => `${namespace}-rail-${r}`).join(',') },
+        },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'node',
+              image: 'trainer',
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              resources: {
+                requests: { cpu: '96', memory: '1600Gi' },
+                limits: { 'nvidia.com/gpu': 8, ...Object.fromEntries(rails.map((r) => [`nvidia.com/rail${r}`, 1])) },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
