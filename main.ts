@@ -1,31 +1,40 @@
 /**
- * The cdktf app (`npx cdktf synth`, `cdktf deploy`): builds the stacks of the spec named by
- * COLOSSUS_SPEC (default: the built-in example) and writes the YAML manifests and reports
- * beside them.
+ * The cdktf app (`npx cdktf synth`, `cdktf deploy`): synthesizes the spec named in cdktf.json
+ * (`context.colossusSpec`; COLOSSUS_SPEC overrides it) through the same pipeline as
+ * `colossus synth`: one complete output, swapped in atomically, data records beside the spec.
+ * A run that only cdktf.json named never replaces the output of another cluster, so a deploy
+ * cannot silently switch to the cluster cdktf.json names.
  */
-import { App } from 'cdktf';
-import { builtInExample } from './cli/paths';
-import { writeOutputs } from './emit/synthesize';
+import { chooseSpec, NoSpecError, SpecSource } from './cli/spec-source';
+import { AppSynthError, OutputClusterError } from './emit/colossus-app';
+import { UnsafeOutputError } from './emit/output-guard';
+import { synthesizeApp } from './emit/synthesize';
 import { SpecError } from './spec/errors';
 import { loadSpecFile } from './spec/load';
-import { buildClusterStacks } from './stacks/cluster-stacks';
-import { readPreviousDataRecords } from './storage/previous-output';
+import { ledgerFileFor } from './storage/data-ledger';
 
-function main(): void {
-  let loaded;
+function main(): number {
+  let source: SpecSource | undefined;
   try {
-    loaded = loadSpecFile(process.env.COLOSSUS_SPEC ?? builtInExample());
+    source = chooseSpec(undefined);
+    const { cluster } = loadSpecFile(source.file);
+    const app = synthesizeApp(cluster, {
+      outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
+      dataRecords: ledgerFileFor(source.file),
+      sameClusterOnly: source.implicit,
+    });
+    for (const note of app.notes) process.stderr.write(`colossus: ${note}\n`);
+    process.stderr.write(
+      `colossus: synthesized cluster ${cluster.name} from ${source.file} (named by ${source.namedBy})\n`,
+    );
+    return 0;
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
+    const known = [SpecError, NoSpecError, OutputClusterError, UnsafeOutputError, AppSynthError];
+    if (!known.some((k) => e instanceof k)) throw e;
+    process.stderr.write(`${e instanceof SpecError ? '' : 'colossus: '}${(e as Error).message}\n`);
+    if (source) process.stderr.write(`colossus: this run's spec is ${source.file}, named by ${source.namedBy}\n`);
+    return 1;
   }
-  const app = new App({ stackTraces: false });
-  // Before anything is written: what the last synth into this directory protected.
-  const previousData = readPreviousDataRecords(app.outdir);
-  const stacks = buildClusterStacks(app, loaded.cluster, { previousData });
-  app.synth();
-  writeOutputs(app.outdir, loaded.cluster, stacks);
 }
 
-main();
+process.exitCode = main();

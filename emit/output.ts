@@ -19,11 +19,7 @@ export function writeAtomically<T>(outDir: string, write: (tmpDir: string) => T)
   const tmp = fs.mkdtempSync(`${target}.tmp-`);
   try {
     const result = write(tmp);
-    const old = `${tmp}.old`;
-    const hadOutput = fs.existsSync(target);
-    if (hadOutput) fs.renameSync(target, old);
-    fs.renameSync(tmp, target);
-    if (hadOutput) fs.rmSync(old, { recursive: true, force: true });
+    swapInOutput(target, tmp);
     return result;
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -31,6 +27,28 @@ export function writeAtomically<T>(outDir: string, write: (tmpDir: string) => T)
   } finally {
     release();
   }
+}
+
+/** Locks the output directory `outDir` against other synths; returns the release. */
+export function lockOutput(outDir: string): () => void {
+  return acquireLock(`${path.resolve(outDir)}.lock`);
+}
+
+/**
+ * Replaces `outDir` with the complete output in `fresh` (a sibling directory), under the caller's
+ * lock. `carry(old, fresh)` runs first and may move files the new output keeps (Terraform's
+ * working directories).
+ */
+export function swapInOutput(outDir: string, fresh: string, carry?: (old: string, fresh: string) => void): void {
+  const target = path.resolve(outDir);
+  const hadOutput = fs.existsSync(target);
+  const old = `${fresh}.old`;
+  if (hadOutput) {
+    carry?.(target, fresh);
+    fs.renameSync(target, old);
+  }
+  fs.renameSync(fresh, target);
+  if (hadOutput) fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Takes a directory lock (mkdir is atomic), waiting for a live holder and breaking a dead one's. */

@@ -1,25 +1,15 @@
 /**
- * The whole synth: a resolved cluster in, a complete output directory out (Terraform per
- * stack, YAML manifests per stack, reports), swapped in atomically.
+ * The whole synth of a spec: a resolved cluster in, a complete output directory out, through the
+ * one pipeline (ColossusApp) that the cdktf app and apps composed in code use too.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { App } from 'cdktf';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster } from '../model/cluster';
-import { buildSummary, StackSummary, Summary, SUMMARY_FILE } from '../reports/summary';
-import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
-import { ColossusStack } from '../stacks/colossus-stack';
-import { storageSummaryOf } from '../stacks/data-retention';
-import { addPolicy, ObjectPolicy } from '../stacks/policy';
-import { operatorReleases } from '../operators/charts';
-import { renderHelmfile } from '../operators/helmfile';
-import { readDataRecords, readPreviousDataRecords } from '../storage/previous-output';
-import { writeAtomically, writeFile } from './output';
-import { writeManifests } from './write-manifests';
+import { Summary } from '../reports/summary';
+import { buildClusterStacks } from '../stacks/cluster-stacks';
+import { ObjectPolicy } from '../stacks/policy';
+import { ColossusApp, EmitTarget, fromSpec } from './colossus-app';
 
-/** Which emitters a synth runs: Terraform JSON (`stacks/`), YAML manifests (`manifests/`) or both. */
-export type EmitTarget = 'terraform' | 'yaml' | 'both';
+export type { EmitTarget } from './colossus-app';
 
 /** Options of a synth. */
 export interface SynthOptions {
@@ -46,65 +36,46 @@ export interface SynthOptions {
    * @default - `<outdir>/reports/summary.json`, when there is one
    */
   readonly previousSummary?: string;
+  /**
+   * The data ledger committed beside the spec (`ledgerFileFor(specFile)`), read and rewritten by each synth.
+   * @default - none: the records live in the output's summary only
+   */
+  readonly dataRecords?: string;
+  /**
+   * Refuse to replace the output of another cluster (the spec was chosen implicitly, by cdktf.json).
+   * @default false
+   */
+  readonly sameClusterOnly?: boolean;
 }
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
 export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
-  return writeAtomically(options.outdir, (tmp) => {
-    // Read before the swap replaces it: what the last synth into this directory protected.
-    const previousData = options.previousSummary
-      ? readDataRecords(options.previousSummary)
-      : readPreviousDataRecords(options.outdir);
-    const app = new App({ outdir: tmp, stackTraces: false });
-    const emit = options.emit ?? 'both';
-    for (const policy of options.policies ?? []) addPolicy(app, policy);
-    const stacks = buildClusterStacks(app, cluster, {
-      previousData,
+  return synthesizeApp(cluster, options).summary;
+}
+
+/** Synthesizes `cluster` and returns the app, with its notes (for the command line and the cdktf app). */
+export function synthesizeApp(cluster: Cluster, options: SynthOptions): ColossusApp {
+  const emit = options.emit ?? 'both';
+  const app = new ColossusApp({
+    cluster: cluster.name,
+    outdir: options.outdir,
+    emit,
+    policies: options.policies,
+    previousSummary: options.previousSummary,
+    dataRecords: options.dataRecords ?? false,
+    sameClusterOnly: options.sameClusterOnly,
+  });
+  try {
+    buildClusterStacks(app, cluster, {
+      previousData: app.previousData,
       catalog: options.catalog,
       terraform: emit !== 'yaml',
     });
-    app.synth();
-    if (emit === 'yaml') {
-      // The stacks still synthesize (provider and backend only); a YAML-only output holds no Terraform.
-      fs.rmSync(path.join(tmp, 'stacks'), { recursive: true, force: true });
-      fs.rmSync(path.join(tmp, 'manifest.json'), { force: true });
-    }
-    return writeOutputs(tmp, cluster, stacks, { yaml: emit !== 'terraform' });
-  });
-}
-
-/** Writes the YAML manifests (unless `yaml` is false) and reports of synthesized `stacks` into `outdir`. */
-export function writeOutputs(
-  outdir: string,
-  cluster: Cluster,
-  stacks: ClusterStacks,
-  { yaml = true }: { readonly yaml?: boolean } = {},
-): Summary {
-  if (yaml) writeManifests(outdir, stacks.all);
-  // The operators as helmfile releases: the same charts, versions and values as the operators stack.
-  if (yaml)
-    writeFile(
-      path.join(outdir, 'helmfile.yaml'),
-      renderHelmfile(operatorReleases(cluster), cluster.kubernetes.context),
-    );
-  const figures: Record<string, StackSummary> = {};
-  for (const stack of stacks.all) {
-    figures[stackName(stack)] = { terraformResources: countResources(outdir, stack), objects: stack.objects.length };
+    fromSpec(app, cluster);
+  } catch (e) {
+    app.discard();
+    throw e;
   }
-  const storage = storageSummaryOf(cluster, stacks.all, stacks.retained);
-  const summary: Summary = { ...buildSummary(cluster, figures), ...(storage ? { storage } : {}) };
-  writeFile(path.join(outdir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-  return summary;
-}
-
-function stackName(stack: ColossusStack): string {
-  return stack.node.id;
-}
-
-/** Resources in the stack's synthesized cdk.tf.json (0 when Terraform emission is off). */
-function countResources(outdir: string, stack: ColossusStack): number {
-  const file = path.join(outdir, 'stacks', stackName(stack), 'cdk.tf.json');
-  if (!fs.existsSync(file)) return 0;
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
-  return Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  app.synth();
+  return app;
 }

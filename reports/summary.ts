@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
-import { Cluster, totalGpus } from '../model/cluster';
+import { Cluster, NodePool, Tenant, totalGpus } from '../model/cluster';
 import { formatStorageSummary, StorageSummary } from '../storage/summary';
 import {
   formatPowerLines,
@@ -30,8 +30,11 @@ export interface StackSummary {
 export interface Summary {
   /** Cluster name. */
   readonly cluster: string;
-  /** The site the cluster stands in, and its power envelope. */
-  readonly site: {
+  /**
+   * The site the cluster stands in, and its power envelope.
+   * @default - absent for an app composed from the constructs, which declares no site
+   */
+  readonly site?: {
     /** Site name. */
     readonly name: string;
     /** Power available to the site, MW. */
@@ -104,23 +107,33 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     cluster: cluster.name,
     site: { name: cluster.site.name, powerBudgetMW: cluster.site.powerBudgetMW },
     gpus: totalGpus(cluster),
-    pools: Object.fromEntries(
-      cluster.pools.map((p) => [
-        p.name,
-        { gpu: p.sku.name, gpus: p.gpus, nodes: p.nodes, racks: p.racks, blocks: p.blocks, dedicatedTo: p.dedicatedTo },
-      ]),
-    ),
-    tenants: Object.fromEntries(
-      cluster.tenants.map((t) => [
-        t.name,
-        { external: t.external, namespaces: t.namespaces, groups: t.groups, gpuQuota: { ...t.gpuQuota } },
-      ]),
-    ),
+    pools: poolFigures(cluster.pools),
+    tenants: tenantFigures(cluster.tenants),
     stacks,
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
     fabric: fabricSummary(cluster),
   };
+}
+
+/** The `pools` section: each pool's GPU, sizes and owner. */
+export function poolFigures(pools: readonly NodePool[]): Summary['pools'] {
+  return Object.fromEntries(
+    pools.map((p) => [
+      p.name,
+      { gpu: p.sku.name, gpus: p.gpus, nodes: p.nodes, racks: p.racks, blocks: p.blocks, dedicatedTo: p.dedicatedTo },
+    ]),
+  );
+}
+
+/** The `tenants` section: each tenant's namespaces, groups and GPU quota. */
+export function tenantFigures(tenants: readonly Tenant[]): Summary['tenants'] {
+  return Object.fromEntries(
+    tenants.map((t) => [
+      t.name,
+      { external: t.external, namespaces: t.namespaces, groups: t.groups, gpuQuota: { ...t.gpuQuota } },
+    ]),
+  );
 }
 
 /** A few lines for the terminal. */

@@ -38,6 +38,16 @@ export function renderReportMarkdown(output: SynthOutput): string {
   return lines.join('\n');
 }
 
+/** The report as data: the headline and every table (`colossus report --format json`). */
+export function renderReportJson(output: SynthOutput): string {
+  const body = {
+    cluster: output.summary.cluster,
+    headline: headline(output),
+    tables: tables(output).map((t) => ({ title: t.title, header: t.header, rows: t.rows })),
+  };
+  return JSON.stringify(body, null, 2);
+}
+
 /** Renders the report as one HTML page (no scripts, no external resources). */
 export function renderReportHtml(output: SynthOutput): string {
   const title = `${output.summary.cluster} at a glance`;

@@ -7,6 +7,18 @@ import * as path from 'path';
 import { SUMMARY_FILE } from '../reports/summary';
 import { DataRecord } from './retention';
 
+/** Records of protected data that cannot be read: the synth stops rather than forget what was protected. */
+export class DataRecordsError extends Error {
+  public constructor(
+    message: string,
+    /** The named file does not exist. */
+    public readonly missing = false,
+  ) {
+    super(message);
+    this.name = 'DataRecordsError';
+  }
+}
+
 /**
  * The protected and retained objects recorded by the synth that wrote `outdir`; none when it holds
  * no summary (a first synth).
@@ -21,11 +33,19 @@ export function readPreviousDataRecords(outdir: string): DataRecord[] {
  * error: guessing "nothing was protected" could let Terraform destroy a volume.
  */
 export function readDataRecords(file: string): DataRecord[] {
+  return readPreviousSummary(file).records;
+}
+
+/** The cluster a synth summary belongs to and the protected and retained objects it records. */
+export function readPreviousSummary(file: string): { readonly cluster?: string; readonly records: DataRecord[] } {
   if (!fs.existsSync(file)) {
-    throw new Error(`${file}: no such file; name the reports/summary.json of the last synth that was applied`);
+    throw new DataRecordsError(
+      `${file}: no such file; name the reports/summary.json of the last synth that was applied`,
+      true,
+    );
   }
   const fail = (why: string): never => {
-    throw new Error(
+    throw new DataRecordsError(
       `${file}: ${why}; it records the volumes the last synth protected. Restore it (from version control or the last synth), or delete it if that output was never applied`,
     );
   };
@@ -35,21 +55,24 @@ export function readDataRecords(file: string): DataRecord[] {
   } catch (e) {
     return fail(`cannot be read (${(e as Error).message})`);
   }
+  const cluster = (summary as { cluster?: unknown } | null)?.cluster;
+  const named = typeof cluster === 'string' ? cluster : undefined;
   const storage = (summary as { storage?: unknown } | null)?.storage;
-  if (storage === undefined) return [];
+  if (storage === undefined) return { cluster: named, records: [] };
   const records: DataRecord[] = [];
   for (const list of ['protected', 'retained'] as const) {
     const items = (storage as Record<string, unknown>)[list] ?? [];
     if (!Array.isArray(items)) fail(`storage.${list} is not a list`);
     (items as unknown[]).forEach((item, i) => {
-      if (!isRecord(item)) fail(`storage.${list}[${i}] is not a record of stack, kind, name and terraformAddress`);
+      if (!isDataRecord(item)) fail(`storage.${list}[${i}] is not a record of stack, kind, name and terraformAddress`);
       records.push(item as DataRecord);
     });
   }
-  return records;
+  return { cluster: named, records };
 }
 
-function isRecord(x: unknown): boolean {
+/** Whether `x` has the fields of a DataRecord. */
+export function isDataRecord(x: unknown): x is DataRecord {
   if (x === null || typeof x !== 'object') return false;
   const r = x as Record<string, unknown>;
   const optional = (v: unknown) => v === undefined || typeof v === 'string';
