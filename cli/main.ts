@@ -88,7 +88,7 @@ const COMMANDS: readonly Command[] = [
     flags: [
       { name: 'spec', value: 'FILE', help: 'the cluster spec (or give it as the argument)' },
       { name: 'out', value: 'DIR', help: 'output directory, replaced whole on success (default cdktf.out)' },
-      { name: 'emit', value: 'WHAT', choices: ['both', 'terraform', 'yaml'], help: 'emitters to run (default both)' },
+      { name: 'emit', value: 'WHAT', choices: ['terraform', 'yaml', 'both'], help: 'emitters to run (default both)' },
       {
         name: 'previous',
         value: 'SUMMARY',
