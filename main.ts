@@ -6,7 +6,7 @@
  * cannot silently switch to the cluster cdktf.json names.
  */
 import { chooseSpec, NoSpecError, SpecSource } from './cli/spec-source';
-import { AppSynthError, OutputClusterError } from './emit/colossus-app';
+import { AppSynthError, RefusedSynthError } from './emit/colossus-app';
 import { UnsafeOutputError } from './emit/output-guard';
 import { synthesizeApp } from './emit/synthesize';
 import { SpecError } from './spec/errors';
@@ -29,7 +29,7 @@ function main(): number {
     );
     return 0;
   } catch (e) {
-    const known = [SpecError, NoSpecError, OutputClusterError, UnsafeOutputError, AppSynthError];
+    const known = [SpecError, NoSpecError, RefusedSynthError, UnsafeOutputError, AppSynthError];
     if (!known.some((k) => e instanceof k)) throw e;
     process.stderr.write(`${e instanceof SpecError ? '' : 'colossus: '}${(e as Error).message}\n`);
     if (source) process.stderr.write(`colossus: this run's spec is ${source.file}, named by ${source.namedBy}\n`);

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
-import { AppSynthError, OutputClusterError } from '../emit/colossus-app';
+import { AppSynthError, RefusedSynthError } from '../emit/colossus-app';
 import { UnsafeOutputError } from '../emit/output-guard';
 import { synthesizeApp } from '../emit/synthesize';
 import { formatSummary, SUMMARY_FILE } from '../reports/summary';
@@ -308,7 +308,7 @@ export function run(args: readonly string[], io: Terminal = stdio): number {
       io.err(`${errStyle.red('colossus:')} ${e.message}`);
       return e.missing ? EXIT.noInput : EXIT.invalid;
     }
-    if (e instanceof AppSynthError || e instanceof OutputClusterError) {
+    if (e instanceof AppSynthError || e instanceof RefusedSynthError) {
       io.err(`${errStyle.red('colossus:')} ${highlight(e.message, errStyle)}`);
       return EXIT.invalid;
     }

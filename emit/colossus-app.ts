@@ -103,11 +103,14 @@ function withCode(message: string): string {
   return `error[invalid-construct] ${message}\n  fix: correct the construct at this path`;
 }
 
-/** The output's cluster, or the refusal to replace it. */
-export class OutputClusterError extends Error {
+/**
+ * A synth refused because of what earlier synths left: an output or records of another cluster, a
+ * tenant gone without offboarding. Nothing was written.
+ */
+export class RefusedSynthError extends Error {
   public constructor(message: string) {
     super(message);
-    this.name = 'OutputClusterError';
+    this.name = 'RefusedSynthError';
   }
 }
 
@@ -130,6 +133,8 @@ export class ColossusApp extends App {
   public readonly cluster: string;
   /** Protected objects recorded by earlier synths of this cluster; those no longer declared are retained. */
   public readonly previousData: readonly DataRecord[];
+  /** Tenants earlier synths of this cluster wrote stacks for, and those they were offboarding. */
+  public readonly previousTenants: { readonly active: ReadonlySet<string>; readonly offboarding: ReadonlySet<string> };
   /** What the synth wants the user to know (an output of another cluster replaced, records written). */
   public readonly notes: string[];
   private readonly props: ColossusAppProps;
@@ -145,14 +150,15 @@ export class ColossusApp extends App {
     const ledgerFile =
       props.dataRecords === false ? undefined : path.resolve(props.dataRecords ?? `${props.cluster}.protected.json`);
     const notes: string[] = [];
-    const previousData = readPrevious(props, target, named, ledgerFile, notes);
+    const previous = readPrevious(props, target, named, ledgerFile, notes);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const fresh = fs.mkdtempSync(`${target}.tmp-`);
     super({ outdir: fresh, stackTraces: false, skipValidation: true });
     this.props = props;
     this.target = target;
     this.cluster = props.cluster;
-    this.previousData = previousData;
+    this.previousData = previous.records;
+    this.previousTenants = { active: previous.tenants, offboarding: previous.offboarding };
     this.notes = notes;
     this.fresh = fresh;
     this.ledgerFile = ledgerFile;
@@ -210,6 +216,8 @@ export class ColossusApp extends App {
           cluster: this.cluster,
           protected: records.protected,
           retained: records.retained,
+          tenants: Object.keys(summary.tenants),
+          offboarding: summary.offboarding ?? [],
         });
       }
       swapInOutput(this.target, this.fresh, keepTerraformWorkdirs);
@@ -235,35 +243,44 @@ function readPrevious(
   named: string,
   ledgerFile: string | undefined,
   notes: string[],
-): DataRecord[] {
+): { records: DataRecord[]; tenants: Set<string>; offboarding: Set<string> } {
   const records: DataRecord[] = [];
+  const tenants = new Set<string>();
+  const offboarding = new Set<string>();
+  const done = () => ({ records: sortRecords(records), tenants, offboarding });
   if (ledgerFile) {
     const ledger = readLedger(ledgerFile);
     if (ledger && ledger.cluster !== props.cluster) {
-      throw new OutputClusterError(
+      throw new RefusedSynthError(
         `${path.relative(process.cwd(), ledgerFile)} records the data of cluster "${ledger.cluster}", not "${props.cluster}"; ` +
           `a renamed cluster gets new stacks and state. Keep metadata.name "${ledger.cluster}", or move the ledger aside once cluster "${ledger.cluster}" is destroyed`,
       );
     }
     records.push(...(ledger?.protected ?? []), ...(ledger?.retained ?? []));
+    ledger?.tenants.forEach((t) => tenants.add(t));
+    ledger?.offboarding.forEach((t) => offboarding.add(t));
   }
   if (props.previousSummary !== undefined) {
     const previous = readPreviousSummary(props.previousSummary);
     if (previous.cluster !== props.cluster) {
-      throw new OutputClusterError(
+      throw new RefusedSynthError(
         `${props.previousSummary} is the summary of cluster "${previous.cluster}", not "${props.cluster}"; name the reports/summary.json of the last synth of "${props.cluster}"`,
       );
     }
     records.push(...previous.records);
-    return sortRecords(records);
+    previous.tenants.forEach((t) => tenants.add(t));
+    previous.offboarding.forEach((t) => offboarding.add(t));
+    return done();
   }
   const summaryFile = path.join(target, SUMMARY_FILE);
   if (fs.existsSync(summaryFile)) {
     const previous = readPreviousSummary(summaryFile);
     if (previous.cluster === props.cluster) {
       records.push(...previous.records);
+      previous.tenants.forEach((t) => tenants.add(t));
+      previous.offboarding.forEach((t) => offboarding.add(t));
     } else if (props.sameClusterOnly) {
-      throw new OutputClusterError(
+      throw new RefusedSynthError(
         `${named} holds the stacks of cluster "${previous.cluster}", but this run synthesizes "${props.cluster}". ` +
           `To deploy "${previous.cluster}", name its spec the way it was synthesized (COLOSSUS_SPEC=<its spec> npx cdktf deploy ..., or in cdktf.json context.colossusSpec). ` +
           `To switch this project to "${props.cluster}", remove ${named} first (data records live beside each spec)`,
@@ -274,7 +291,7 @@ function readPrevious(
       );
     }
   }
-  return sortRecords(records);
+  return done();
 }
 
 /** Terraform's working directory and lock file of every stack that is still synthesized move into the new output. */

@@ -7,7 +7,7 @@ import { Cluster } from '../model/cluster';
 import { Summary } from '../reports/summary';
 import { buildClusterStacks } from '../stacks/cluster-stacks';
 import { ObjectPolicy } from '../stacks/policy';
-import { ColossusApp, EmitTarget, fromSpec } from './colossus-app';
+import { ColossusApp, EmitTarget, fromSpec, RefusedSynthError } from './colossus-app';
 
 export type { EmitTarget } from './colossus-app';
 
@@ -66,6 +66,7 @@ export function synthesizeApp(cluster: Cluster, options: SynthOptions): Colossus
     sameClusterOnly: options.sameClusterOnly,
   });
   try {
+    assertNoTenantAbandoned(app, cluster);
     buildClusterStacks(app, cluster, {
       previousData: app.previousData,
       catalog: options.catalog,
@@ -78,4 +79,25 @@ export function synthesizeApp(cluster: Cluster, options: SynthOptions): Colossus
   }
   app.synth();
   return app;
+}
+
+/**
+ * A tenant an earlier synth wrote a stack for may leave the spec only after being offboarded. Under
+ * cdktf a stack that is no longer synthesized is simply no longer deployed: its RoleBindings, queue,
+ * networks and policies would stay live, unmanaged (cdktf-cli removes the stack's directory only).
+ */
+function assertNoTenantAbandoned(app: ColossusApp, cluster: Cluster): void {
+  const declared = new Set([...cluster.tenants.map((t) => t.name), ...(cluster.offboarding ?? [])]);
+  const gone = [...app.previousTenants.active].filter(
+    (t) => !declared.has(t) && !app.previousTenants.offboarding.has(t),
+  );
+  if (gone.length === 0) return;
+  const stacks = gone.map((t) => `${cluster.name}-tenant-${t}`);
+  throw new RefusedSynthError(
+    `error[tenant-removed] spec.tenants: ${gone.map((t) => `"${t}"`).join(', ')} had stacks (${stacks.join(', ')}) and ` +
+      `${gone.length === 1 ? 'is' : 'are'} gone from the spec without offboarding; cdktf would stop deploying ` +
+      `${gone.length === 1 ? 'that stack' : 'those stacks'} and leave the tenant's access, queue, networks and policies live\n` +
+      `  fix: put ${gone.length === 1 ? 'it' : 'them'} back with "offboard: true", synthesize, deploy ${stacks.join(', ')} ` +
+      `(it destroys the tenant's objects and keeps its volumes), then remove ${gone.length === 1 ? 'it' : 'them'} (README: Offboarding a tenant)`,
+  );
 }

@@ -77,6 +77,11 @@ export interface Summary {
       gpuQuota: Record<string, number>;
     }
   >;
+  /**
+   * Tenants being offboarded: their stacks hold no objects, so deploying them destroys the tenants' objects and keeps their data.
+   * @default - none
+   */
+  readonly offboarding?: readonly string[];
   /** Per stack: its Terraform resources and objects. */
   readonly stacks: Record<string, StackSummary>;
   /**
@@ -109,6 +114,7 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     gpus: totalGpus(cluster),
     pools: poolFigures(cluster.pools),
     tenants: tenantFigures(cluster.tenants),
+    ...(cluster.offboarding?.length ? { offboarding: [...cluster.offboarding] } : {}),
     stacks,
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
@@ -151,6 +157,12 @@ export function formatSummary(summary: Summary): string {
         .map(([pool, g]) => `${pool} ${n(g)}`)
         .join(', ') || 'no GPUs';
     lines.push(`  tenant ${name}${t.external ? ' (external)' : ''}: ${quota}`);
+  }
+  for (const tenant of summary.offboarding ?? []) {
+    const stack = Object.keys(summary.stacks).find((s) => s === `${summary.cluster}-tenant-${tenant}`);
+    lines.push(
+      `  tenant ${tenant}: offboarding; deploying stack ${stack ?? '(none)'} destroys its objects and keeps its data, then remove it from the spec`,
+    );
   }
   for (const [name, s] of Object.entries(summary.stacks)) {
     lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);

@@ -39,6 +39,11 @@ export interface ClusterStacks {
   readonly platform: ColossusStack;
   /** `<cluster>-tenant-<tenant>`: one stack per tenant, with its own state. */
   readonly tenants: readonly ColossusStack[];
+  /**
+   * `<cluster>-tenant-<tenant>` of each tenant being offboarded: no objects, so deploying it destroys the
+   * tenant's objects, while `removed` blocks keep its data.
+   */
+  readonly offboarding: readonly ColossusStack[];
   /** Every stack, in deployment order. */
   readonly all: readonly ColossusStack[];
   /** Objects an earlier synth protected that the spec no longer declares: forgotten by Terraform, never destroyed. */
@@ -133,8 +138,22 @@ export function buildClusterStacks(
     tenantStack.addDependency(platform);
     return tenantStack;
   });
+  // Offboarding keeps the tenant's stack, empty: its objects are destroyed when it is deployed, and the
+  // protected ones the last synth recorded get removed blocks (retainRemovedData), so its data stays.
+  const offboarding = (cluster.offboarding ?? []).map((name) => {
+    const tombstone = stack(`${cluster.name}-tenant-${name}`);
+    tombstone.addDependency(platform);
+    return tombstone;
+  });
   const first = managementStack ? [managementStack, operators] : [operators];
-  const stacks = { management: managementStack, operators, platform, tenants, all: [...first, platform, ...tenants] };
+  const stacks = {
+    management: managementStack,
+    operators,
+    platform,
+    tenants,
+    offboarding,
+    all: [...first, platform, ...tenants, ...offboarding],
+  };
   // Forget, never destroy, what an earlier synth protected and the spec no longer declares.
   return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
 }

@@ -19,6 +19,10 @@ export interface DataLedger {
   readonly protected: readonly DataRecord[];
   /** Objects protected by an earlier synth and no longer declared: forgotten by Terraform, never destroyed. */
   readonly retained: readonly DataRecord[];
+  /** Tenants whose stacks the last synth wrote: one that disappears without being offboarded is refused. */
+  readonly tenants: readonly string[];
+  /** Tenants being offboarded (`offboard: true`): they may leave the spec. */
+  readonly offboarding: readonly string[];
 }
 
 /** The ledger file of a spec: `clusters/lab.yaml` keeps its records in `clusters/lab.protected.json`. */
@@ -50,7 +54,18 @@ export function readLedger(file: string): DataLedger | undefined {
     }
     return items as DataRecord[];
   };
-  return { cluster: l!.cluster as string, protected: records('protected'), retained: records('retained') };
+  const names = (list: 'tenants' | 'offboarding'): string[] => {
+    const items = l![list] ?? [];
+    if (!Array.isArray(items) || !items.every((t) => typeof t === 'string')) fail(`"${list}" is not a list of names`);
+    return items as string[];
+  };
+  return {
+    cluster: l!.cluster as string,
+    protected: records('protected'),
+    retained: records('retained'),
+    tenants: names('tenants'),
+    offboarding: names('offboarding'),
+  };
 }
 
 /** The ledger's text: sorted records, stable bytes, so a commit shows only what changed. */
@@ -58,6 +73,8 @@ export function renderLedger(ledger: DataLedger): string {
   const body = {
     '//': 'Written by colossus synth: the data this cluster protects. Commit it with the spec; synths read it so that no volume is lost.',
     cluster: ledger.cluster,
+    tenants: [...ledger.tenants].sort(),
+    offboarding: [...ledger.offboarding].sort(),
     protected: sortRecords(ledger.protected),
     retained: sortRecords(ledger.retained),
   };

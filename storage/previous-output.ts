@@ -36,8 +36,20 @@ export function readDataRecords(file: string): DataRecord[] {
   return readPreviousSummary(file).records;
 }
 
+/** What a synth summary says about the cluster it wrote. */
+export interface PreviousSummary {
+  /** The cluster it belongs to. */
+  readonly cluster?: string;
+  /** Protected and retained objects. */
+  readonly records: DataRecord[];
+  /** Tenants it wrote stacks for. */
+  readonly tenants: string[];
+  /** Tenants it was offboarding. */
+  readonly offboarding: string[];
+}
+
 /** The cluster a synth summary belongs to and the protected and retained objects it records. */
-export function readPreviousSummary(file: string): { readonly cluster?: string; readonly records: DataRecord[] } {
+export function readPreviousSummary(file: string): PreviousSummary {
   if (!fs.existsSync(file)) {
     throw new DataRecordsError(
       `${file}: no such file; name the reports/summary.json of the last synth that was applied`,
@@ -55,10 +67,13 @@ export function readPreviousSummary(file: string): { readonly cluster?: string; 
   } catch (e) {
     return fail(`cannot be read (${(e as Error).message})`);
   }
-  const cluster = (summary as { cluster?: unknown } | null)?.cluster;
-  const named = typeof cluster === 'string' ? cluster : undefined;
-  const storage = (summary as { storage?: unknown } | null)?.storage;
-  if (storage === undefined) return { cluster: named, records: [] };
+  const s = summary as { cluster?: unknown; tenants?: unknown; offboarding?: unknown; storage?: unknown } | null;
+  const named = typeof s?.cluster === 'string' ? s.cluster : undefined;
+  const tenants = s?.tenants !== null && typeof s?.tenants === 'object' ? Object.keys(s.tenants) : [];
+  const offboarding = Array.isArray(s?.offboarding) ? s.offboarding.filter((t) => typeof t === 'string') : [];
+  const base = { cluster: named, tenants, offboarding };
+  const storage = s?.storage;
+  if (storage === undefined) return { ...base, records: [] };
   const records: DataRecord[] = [];
   for (const list of ['protected', 'retained'] as const) {
     const items = (storage as Record<string, unknown>)[list] ?? [];
@@ -68,7 +83,7 @@ export function readPreviousSummary(file: string): { readonly cluster?: string; 
       records.push(item as DataRecord);
     });
   }
-  return { cluster: named, records };
+  return { ...base, records };
 }
 
 /** Whether `x` has the fields of a DataRecord. */
