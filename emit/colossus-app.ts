@@ -82,7 +82,12 @@ export class AppSynthError extends Error {
     /** Output directory that was left as it was. */
     public readonly outdir: string,
     /** Each problem: the construct path and its message (with its `error[code]` and fix). */
-    public readonly problems: readonly { readonly path: string; readonly message: string }[],
+    public readonly problems: readonly {
+      /** Path of the construct. */
+      readonly path: string;
+      /** What is wrong, with its `error[code]` and fix. */
+      readonly message: string;
+    }[],
   ) {
     super(
       [
@@ -134,7 +139,12 @@ export class ColossusApp extends App {
   /** Protected objects recorded by earlier synths of this cluster; those no longer declared are retained. */
   public readonly previousData: readonly DataRecord[];
   /** Tenants earlier synths of this cluster wrote stacks for, and those they were offboarding. */
-  public readonly previousTenants: { readonly active: ReadonlySet<string>; readonly offboarding: ReadonlySet<string> };
+  public readonly previousTenants: {
+    /** Tenants with a stack. */
+    readonly active: ReadonlySet<string>;
+    /** Tenants being offboarded (their stacks empty). */
+    readonly offboarding: ReadonlySet<string>;
+  };
   /** What the synth wants the user to know (an output of another cluster replaced, records written). */
   public readonly notes: string[];
   private readonly props: ColossusAppProps;
