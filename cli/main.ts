@@ -365,7 +365,7 @@ function runCommand(
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
-        io.err(`${errStyle.red('colossus:')} cannot write --out ${outdir}: ${systemReason(e)}`);
+        io.err(`${errStyle.red('colossus:')} cannot write --out ${outdir}: ${fileInTheWay(outdir) ?? systemReason(e)}`);
         return EXIT.cannotCreate;
       }
       if (quiet) return EXIT.ok;
@@ -411,6 +411,14 @@ function runCommand(
     default:
       throw new UsageError(`unknown command "${command.name}"`);
   }
+}
+
+/** `<ancestor> is a file, not a directory` when a file stands where a directory of `dir` must go. */
+function fileInTheWay(dir: string): string | undefined {
+  for (let p = path.dirname(path.resolve(dir)); p !== path.dirname(p); p = path.dirname(p)) {
+    if (fs.existsSync(p)) return fs.statSync(p).isDirectory() ? undefined : `${shown(p)} is a file, not a directory`;
+  }
+  return undefined;
 }
 
 /** A path as the user would write it: relative below the working directory, absolute elsewhere. */
