@@ -99,6 +99,12 @@ export class AppSynthError extends Error {
   }
 }
 
+/** A path as the user would write it: relative below the working directory, absolute elsewhere. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /** Gives a message without a colossus code one, with its fix. */
 function withCode(message: string): string {
   if (/error\[[a-z0-9-]+\]/.test(message)) return message.trim();
@@ -197,7 +203,7 @@ export class ColossusApp extends App {
       const problems = this.node
         .findAll()
         .flatMap((c) => c.node.validate().map((message) => ({ path: c.node.path || '(app)', message })));
-      if (problems.length > 0) throw new AppSynthError(path.relative(process.cwd(), this.target) || '.', problems);
+      if (problems.length > 0) throw new AppSynthError(shown(this.target), problems);
       const stacks = this.node.findAll().filter((c): c is ColossusStack => c instanceof ColossusStack);
       const retained = retainRemovedData(stacks, this.previousData);
       super.synth();
@@ -262,7 +268,7 @@ function readPrevious(
     const ledger = readLedger(ledgerFile);
     if (ledger && ledger.cluster !== props.cluster) {
       throw new RefusedSynthError(
-        `${path.relative(process.cwd(), ledgerFile)} records the data of cluster "${ledger.cluster}", not "${props.cluster}"; ` +
+        `${shown(ledgerFile)} records the data of cluster "${ledger.cluster}", not "${props.cluster}"; ` +
           `a renamed cluster gets new stacks and state. Keep metadata.name "${ledger.cluster}", or move the ledger aside once cluster "${ledger.cluster}" is destroyed`,
       );
     }
