@@ -310,10 +310,20 @@ function readPrevious(
   return done();
 }
 
-/** Terraform's working directory and lock file of every stack that is still synthesized move into the new output. */
+/**
+ * Terraform's working directory and lock file of every stack that is still synthesized move into the
+ * new output. Under the cdktf CLI, a stack the app no longer produces leaves an empty directory: the
+ * CLI listed the stack directories before running the app and removes those it did not get back with
+ * `fs.rmSync` without `force` (cdktf-cli v0.21.0 `synth-stack.ts`, "orphanedDirectories"), which fails
+ * on a directory that is already gone. It only runs the app with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS.
+ */
 function keepTerraformWorkdirs(old: string, fresh: string): void {
   const stacks = path.join(fresh, 'stacks');
   if (!fs.existsSync(stacks)) return;
+  const oldStacks = path.join(old, 'stacks');
+  if (process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined && fs.existsSync(oldStacks)) {
+    for (const stack of fs.readdirSync(oldStacks)) fs.mkdirSync(path.join(stacks, stack), { recursive: true });
+  }
   for (const stack of fs.readdirSync(stacks)) {
     for (const kept of ['.terraform', '.terraform.lock.hcl']) {
       const from = path.join(old, 'stacks', stack, kept);
