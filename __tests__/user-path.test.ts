@@ -268,6 +268,21 @@ describe('the data ledger beside the spec', () => {
     ]);
   });
 
+  it('stops when Terraform state of the cluster exists but no record of its data does', () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'state'));
+    fs.writeFileSync(path.join(dir, 'state', 'lab-tenant-team-a.tfstate'), '{}');
+    const spec = specCopy();
+    const r = runCli(['synth', spec, '--out', path.join(dir, 'cdktf.out')]);
+    expect(r.code).toBe(EXIT.invalid);
+    expect(r.stderr).toContain('holds the Terraform state of 1 stack(s) of cluster "lab"');
+    expect(r.stderr).toContain('fix: restore the ledger');
+    expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+    // With the ledger restored, the synth goes ahead.
+    fs.writeFileSync(ledgerFileFor(spec), JSON.stringify({ cluster: 'lab', protected: [], retained: [] }));
+    expect(runCli(['synth', spec, '--out', path.join(dir, 'cdktf.out'), '-q']).code).toBe(0);
+  });
+
   it('refuses a ledger that records another cluster', () => {
     const spec = specCopy();
     fs.writeFileSync(ledgerFileFor(spec), JSON.stringify({ cluster: 'other', protected: [], retained: [] }));

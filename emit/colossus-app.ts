@@ -151,6 +151,8 @@ export class ColossusApp extends App {
     /** Tenants being offboarded (their stacks empty). */
     readonly offboarding: ReadonlySet<string>;
   };
+  /** Whether any earlier record of this cluster was found: a ledger, or a summary of the same cluster. */
+  public readonly foundRecords: boolean;
   /** What the synth wants the user to know (an output of another cluster replaced, records written). */
   public readonly notes: string[];
   private readonly props: ColossusAppProps;
@@ -175,6 +177,7 @@ export class ColossusApp extends App {
     this.cluster = props.cluster;
     this.previousData = previous.records;
     this.previousTenants = { active: previous.tenants, offboarding: previous.offboarding };
+    this.foundRecords = previous.found;
     this.notes = notes;
     this.fresh = fresh;
     this.ledgerFile = ledgerFile;
@@ -259,11 +262,12 @@ function readPrevious(
   named: string,
   ledgerFile: string | undefined,
   notes: string[],
-): { records: DataRecord[]; tenants: Set<string>; offboarding: Set<string> } {
+): { records: DataRecord[]; tenants: Set<string>; offboarding: Set<string>; found: boolean } {
   const records: DataRecord[] = [];
+  let found = false;
   const tenants = new Set<string>();
   const offboarding = new Set<string>();
-  const done = () => ({ records: sortRecords(records), tenants, offboarding });
+  const done = () => ({ records: sortRecords(records), tenants, offboarding, found });
   if (ledgerFile) {
     const ledger = readLedger(ledgerFile);
     if (ledger && ledger.cluster !== props.cluster) {
@@ -272,6 +276,7 @@ function readPrevious(
           `a renamed cluster gets new stacks and state. Keep metadata.name "${ledger.cluster}", or move the ledger aside once cluster "${ledger.cluster}" is destroyed`,
       );
     }
+    found ||= ledger !== undefined;
     records.push(...(ledger?.protected ?? []), ...(ledger?.retained ?? []));
     ledger?.tenants.forEach((t) => tenants.add(t));
     ledger?.offboarding.forEach((t) => offboarding.add(t));
@@ -283,6 +288,7 @@ function readPrevious(
         `${props.previousSummary} is the summary of cluster "${previous.cluster}", not "${props.cluster}"; name the reports/summary.json of the last synth of "${props.cluster}"`,
       );
     }
+    found = true;
     records.push(...previous.records);
     previous.tenants.forEach((t) => tenants.add(t));
     previous.offboarding.forEach((t) => offboarding.add(t));
@@ -292,6 +298,7 @@ function readPrevious(
   if (fs.existsSync(summaryFile)) {
     const previous = readPreviousSummary(summaryFile);
     if (previous.cluster === props.cluster) {
+      found = true;
       records.push(...previous.records);
       previous.tenants.forEach((t) => tenants.add(t));
       previous.offboarding.forEach((t) => offboarding.add(t));

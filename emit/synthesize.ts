@@ -2,6 +2,8 @@
  * The whole synth of a spec: a resolved cluster in, a complete output directory out, through the
  * one pipeline (ColossusApp) that the cdktf app and apps composed in code use too.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster } from '../model/cluster';
 import { Summary } from '../reports/summary';
@@ -66,6 +68,7 @@ export function synthesizeApp(cluster: Cluster, options: SynthOptions): Colossus
     sameClusterOnly: options.sameClusterOnly,
   });
   try {
+    assertRecordsWhereStateIs(app, cluster, options.outdir);
     assertNoTenantAbandoned(app, cluster);
     buildClusterStacks(app, cluster, {
       previousData: app.previousData,
@@ -79,6 +82,27 @@ export function synthesizeApp(cluster: Cluster, options: SynthOptions): Colossus
   }
   app.synth();
   return app;
+}
+
+/**
+ * Local state of this cluster's stacks exists, but no record of what was protected does (no ledger, no
+ * summary): a synth now could plan the destruction of a volume the spec no longer declares (Terraform
+ * destroys what leaves the configuration, prevent_destroy or not). Stop and ask for the records.
+ */
+function assertRecordsWhereStateIs(app: ColossusApp, cluster: Cluster, outdir: string): void {
+  if (app.foundRecords || cluster.backend.kind !== 'local') return;
+  // Terraform runs in <out>/stacks/<stack> with `../../../<path>` (stacks/cluster-stacks.ts backendFor).
+  const stateDir = path.resolve(outdir, '..', cluster.backend.path);
+  const states = fs.existsSync(stateDir)
+    ? fs.readdirSync(stateDir).filter((f) => f.startsWith(`${cluster.name}-`) && f.endsWith('.tfstate'))
+    : [];
+  if (states.length === 0) return;
+  throw new RefusedSynthError(
+    `${stateDir} holds the Terraform state of ${states.length} stack(s) of cluster "${cluster.name}" (${states[0]}, ...), ` +
+      `but no record of the data they protect was found (no data ledger beside the spec, no reports/summary.json in ${outdir}); ` +
+      `a synth now could let Terraform destroy a volume the spec dropped.\n` +
+      `  fix: restore the ledger <spec>.protected.json from version control, or name the last applied summary with --previous`,
+  );
 }
 
 /**
