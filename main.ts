@@ -23,8 +23,8 @@ function main(): number {
       dataRecords: ledgerFileFor(source.file),
       sameClusterOnly: source.implicit,
     });
-    for (const note of app.notes) process.stderr.write(`colossus: ${note}\n`);
-    process.stderr.write(
+    for (const note of app.notes) process.stdout.write(`colossus: ${note}\n`);
+    process.stdout.write(
       `colossus: synthesized cluster ${cluster.name} from ${source.file} (named by ${source.namedBy})\n`,
     );
     return 0;
