@@ -5,6 +5,7 @@
  * A run that only cdktf.json named never replaces the output of another cluster, so a deploy
  * cannot silently switch to the cluster cdktf.json names.
  */
+import * as path from 'path';
 import { chooseSpec, NoSpecError, SpecSource } from './cli/spec-source';
 import { AppSynthError, RefusedSynthError } from './emit/colossus-app';
 import { UnsafeOutputError } from './emit/output-guard';
@@ -25,16 +26,23 @@ function main(): number {
     });
     for (const note of app.notes) process.stdout.write(`colossus: ${note}\n`);
     process.stdout.write(
-      `colossus: synthesized cluster ${cluster.name} from ${source.file} (named by ${source.namedBy})\n`,
+      `colossus: synthesized cluster ${cluster.name} from ${shown(source.file)} (named by ${source.namedBy})\n`,
     );
     return 0;
   } catch (e) {
     const known = [SpecError, NoSpecError, RefusedSynthError, UnsafeOutputError, AppSynthError];
     if (!known.some((k) => e instanceof k)) throw e;
     process.stderr.write(`${e instanceof SpecError ? '' : 'colossus: '}${(e as Error).message}\n`);
-    if (source) process.stderr.write(`colossus: this run's spec is ${source.file}, named by ${source.namedBy}\n`);
+    if (source)
+      process.stderr.write(`colossus: this run's spec is ${shown(source.file)}, named by ${source.namedBy}\n`);
     return 1;
   }
+}
+
+/** A path relative to the project when it lies inside it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 process.exitCode = main();
