@@ -81,6 +81,10 @@ export type { Identity as ObjectIdentity, KubeObject, ObjectMeta } from './model
 export { GpuCatalog } from './catalog/gpus';
 export type { GpuSku, RackProfile } from './catalog/gpus';
 
+// The synth pipeline every path shares: a complete output (stacks, manifests, reports, data records), atomically.
+export { AppSynthError, ColossusApp, RefusedSynthError } from './emit/colossus-app';
+export type { ColossusAppProps } from './emit/colossus-app';
+
 // Emitters: Terraform JSON, YAML manifests or both.
 export { synthesize } from './emit/synthesize';
 export type { EmitTarget, SynthOptions } from './emit/synthesize';

@@ -1,38 +1,52 @@
 /**
- * The cdktf app (`npx cdktf synth`, `cdktf deploy`): builds the stacks of the spec named by
- * COLOSSUS_SPEC (default: the built-in example) and writes the YAML manifests and reports
- * beside them.
+ * The cdktf app (`npx cdktf synth`, `cdktf deploy`): synthesizes the spec named in cdktf.json
+ * (`context.colossusSpec`; COLOSSUS_SPEC overrides it) through the same pipeline as
+ * `colossus synth`: one complete output, swapped in atomically, data records beside the spec.
+ * A run that only cdktf.json named never replaces the output of another cluster, so a deploy
+ * cannot silently switch to the cluster cdktf.json names.
  */
 import * as path from 'path';
-import { App } from 'cdktf';
-import { builtInExample } from './cli/paths';
-import { writeOutputs } from './emit/synthesize';
+import { chooseSpec, NoSpecError, SpecSource } from './cli/spec-source';
+import { AppSynthError, RefusedSynthError } from './emit/colossus-app';
+import { UnsafeOutputError } from './emit/output-guard';
+import { synthesizeApp } from './emit/synthesize';
 import { SpecError } from './spec/errors';
 import { loadSpecFile } from './spec/load';
-import { buildClusterStacks } from './stacks/cluster-stacks';
-import { readPreviousDataRecords } from './storage/previous-output';
+import { ledgerFileFor } from './storage/data-ledger';
 
-function main(): void {
-  let loaded;
+function main(): number {
+  let source: SpecSource | undefined;
   try {
-    loaded = loadSpecFile(process.env.COLOSSUS_SPEC ?? builtInExample());
+    source = chooseSpec(undefined);
+    const { cluster } = loadSpecFile(source.file);
+    const app = synthesizeApp(cluster, {
+      outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
+      dataRecords: ledgerFileFor(source.file),
+      sameClusterOnly: source.implicit,
+      // COLOSSUS_ADOPT=true: import blocks to adopt what already exists (see `colossus synth --adopt`).
+      adopt: process.env.COLOSSUS_ADOPT === 'true',
+      // DEPLOY.md names the spec as given; an absolute path would tie the output to one machine.
+      specPath: path.isAbsolute(shown(source.file)) ? null : shown(source.file),
+    });
+    for (const note of app.notes) process.stdout.write(`colossus: ${note}\n`);
+    process.stdout.write(
+      `colossus: synthesized cluster ${cluster.name} from ${shown(source.file)} (named by ${source.namedBy})\n`,
+    );
+    return 0;
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
+    const known = [SpecError, NoSpecError, RefusedSynthError, UnsafeOutputError, AppSynthError];
+    if (!known.some((k) => e instanceof k)) throw e;
+    process.stderr.write(`${e instanceof SpecError ? '' : 'colossus: '}${(e as Error).message}\n`);
+    if (source)
+      process.stderr.write(`colossus: this run's spec is ${shown(source.file)}, named by ${source.namedBy}\n`);
+    return 1;
   }
-  const app = new App({ stackTraces: false });
-  // Before anything is written: what the last synth into this directory protected.
-  const previousData = readPreviousDataRecords(app.outdir);
-  // COLOSSUS_ADOPT=true: import blocks to adopt what already exists (see `colossus synth --adopt`).
-  const stacks = buildClusterStacks(app, loaded.cluster, {
-    previousData,
-    adopt: process.env.COLOSSUS_ADOPT === 'true',
-  });
-  app.synth();
-  const spec = process.env.COLOSSUS_SPEC;
-  // DEPLOY.md names the spec as given; an absolute path would tie the output to one machine.
-  writeOutputs(app.outdir, loaded.cluster, stacks, { specPath: spec && path.isAbsolute(spec) ? null : spec });
 }
 
-main();
+/** A path relative to the project when it lies inside it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+process.exitCode = main();

@@ -240,12 +240,14 @@ describe('object policies', () => {
   it('fails synthesis naming the object, the policy and the reason, and writes nothing', () => {
     const { cluster } = parseSpec(SPEC, 'acme.yaml', catalog);
     const outdir = path.join(tempDir(), 'out');
+    // An earlier output (cdktf's manifest.json marks it): the failed synth leaves it as it was.
     fs.mkdirSync(outdir);
-    fs.writeFileSync(path.join(outdir, 'previous.txt'), 'kept');
+    fs.writeFileSync(path.join(outdir, 'manifest.json'), '{}');
     expect(() => synthesize(cluster, { outdir, policies: [noBorrowing] })).toThrow(
-      '[acme-tenant-lab] ClusterQueue/lab violates policy "no-cohorts": joins a cohort',
+      '[acme-tenant-lab] error[policy-violation] ClusterQueue/lab violates policy "no-cohorts": joins a cohort',
     );
-    expect(fs.readdirSync(outdir)).toEqual(['previous.txt']);
+    expect(fs.readdirSync(outdir)).toEqual(['manifest.json']);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['out']);
   });
 
   it('passes objects that comply', () => {

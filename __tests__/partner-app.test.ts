@@ -227,14 +227,39 @@ describe('the packed package in a partner app', () => {
     const r = spawnSync(process.execPath, ['dist/strict.js'], { cwd: app, env: childEnv(), encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(
-      '[acme-tenant-acme] NetworkPolicy/acme/allow-model-mirror violates policy "acme-namespaces-only": namespace "acme" is not acme\'s',
+      '[acme-tenant-acme] error[policy-violation] NetworkPolicy/acme/allow-model-mirror violates policy "acme-namespaces-only": namespace "acme" is not acme\'s',
     );
+    // A colossus error: never cdktf's hint to switch every check off, and nothing written.
+    expect(r.stderr).not.toMatch(/skipValidation/);
+    expect(r.stderr).toContain('nothing was written to cdktf.out');
+    expect(fs.readdirSync(app).filter((f) => f.startsWith('cdktf.out.'))).toEqual([]);
+  });
+
+  it('writes a complete output that audit, report and diff read, and its data ledger beside the app', () => {
+    const out = path.join(app, 'cdktf.out');
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'reports', 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({
+      cluster: 'acme-lab',
+      gpus: 32,
+      pools: { 'acme-rtx': { gpu: 'RTX-PRO-6000-96GB', gpus: 32, dedicatedTo: 'acme' } },
+      tenants: { acme: { external: true, namespaces: ['acme'], gpuQuota: { 'acme-rtx': 32 } } },
+    });
+    expect(summary.storage.protected.map((r: { kind: string; name: string }) => `${r.kind}/${r.name}`)).toEqual([
+      'Namespace/acme',
+      'PersistentVolumeClaim/checkpoints',
+    ]);
+    const ledger = JSON.parse(fs.readFileSync(path.join(app, 'acme-lab.protected.json'), 'utf8'));
+    expect(ledger).toMatchObject({ cluster: 'acme-lab', tenants: ['acme'], protected: summary.storage.protected });
+    const bin = path.join(app, 'node_modules', '.bin', 'colossus');
+    expect(run(bin, ['audit', out], app)).toContain('audit passed');
+    expect(run(bin, ['report', out], app)).toContain('acme-lab at a glance');
+    expect(run(bin, ['diff', out, out], app)).toContain('No change');
   });
 
   it('ships the colossus command with its example specs', () => {
     const bin = path.join(app, 'node_modules', '.bin', 'colossus');
     const spec = path.join(app, 'node_modules', 'colossus-cdktf', 'examples', 'lab.yaml');
-    expect(run(bin, ['validate', '--spec', spec], app)).toContain('valid');
+    expect(run(bin, ['validate', spec], app)).toContain('valid');
   });
 });
 

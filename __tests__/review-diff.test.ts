@@ -33,6 +33,18 @@ function synth(spec: string, edit: (doc: Doc) => void = () => undefined): string
   return synthToTemp(stringify(doc)).outdir;
 }
 
+/** `spec` after `edit` changed its parsed document, as YAML text. */
+function specText(spec: string, edit: (doc: Doc) => void): string {
+  const doc = parse(spec) as Doc;
+  edit(doc);
+  return stringify(doc);
+}
+
+/** An Io that swallows output. */
+function quiet(): { out: (s: string) => void; err: (s: string) => void } {
+  return { out: () => undefined, err: () => undefined };
+}
+
 /** A copy of an output with the manifest of one object (`kind/namespace/name`) changed in cdk.tf.json. */
 function editObject(
   outdir: string,
@@ -140,7 +152,9 @@ describe('colossus diff', () => {
     });
   });
 
-  test('a tenant removed: its namespace deleted is high risk, its quota gone medium, its stack removed', () => {
+  test('a tenant stack no longer synthesized: its objects are abandoned (they stay live), not deleted', () => {
+    // cdktf-cli v0.21.0 synth-stack.ts only deletes the directory of a stack the app stops producing:
+    // no deploy destroys its objects. (colossus synth refuses this with tenant-removed; the diff still tells the truth.)
     const head = synth(LAB, (d) => {
       d.spec.tenants = d.spec.tenants.filter((t) => t.name !== 'partner');
     });
@@ -148,19 +162,52 @@ describe('colossus diff', () => {
     expect(d.risk).toBe('high');
     const stack = d.stacks.find((s) => s.stack === 'lab-tenant-partner')!;
     expect(stack.status).toBe('removed');
-    expect(stack.counts.removed).toBe(stack.changes.length);
-    expect(reasons(d, 'high')).toContain(
-      'Namespace/partner: namespace partner deleted, with every object and volume in it',
+    expect(stack.counts.removed).toBe(0);
+    expect(stack.counts.abandoned).toBe(stack.changes.length);
+    expect(d.risks.find((r) => r.scope === 'lab-tenant-partner' && r.subject === '(stack)')).toMatchObject({
+      level: 'high',
+      reason: expect.stringContaining('objects stay live, unmanaged'),
+    });
+    // Nothing claims a deletion that no deploy would do.
+    expect(d.risks.map((r) => r.reason).join('\n')).not.toMatch(/namespace partner deleted|deletes data/);
+    const rb = stack.changes.find((c) => c.identity.startsWith('RoleBinding/partner/'))!;
+    expect(rb.risks[0].reason).toMatch(/^abandoned, not deleted: stack lab-tenant-partner is no longer synthesized/);
+    expect(formatDiffMarkdown(d)).toContain('lab-tenant-partner (no longer synthesized: ');
+    expect(reasons(d, 'medium')).toContain('tenants partner: quota cut by 8 GPUs on h100');
+  });
+
+  test('an offboarded tenant: its objects are removed (the deploy destroys them), its data kept', () => {
+    const withData = (d: Doc) => {
+      d.spec.storage = [{ name: 'nfs', kind: 'nfs', csiDriver: 'nfs.csi.k8s.io', capacityTiB: 10, throughputGBps: 1 }];
+      d.spec.tenants[1].storage = [
+        { filesystem: 'nfs', capacityTiB: 4, volumes: [{ name: 'ckpt', purpose: 'checkpoints', capacityTiB: 4 }] },
+      ];
+    };
+    const out = path.join(tempDir(), 'out');
+    const file = writeSpec(specText(LAB, withData));
+    expect(run(['synth', file, '--out', out, '-q'], quiet())).toBe(0);
+    const base = path.join(tempDir(), 'base');
+    fs.cpSync(out, base, { recursive: true });
+    fs.writeFileSync(
+      file,
+      specText(LAB, (d) => {
+        withData(d);
+        d.spec.tenants[1].offboard = true;
+      }),
     );
-    expect(reasons(d, 'medium')).toEqual(
-      expect.arrayContaining([
-        'ClusterQueue/partner: quota cut: ClusterQueue partner removed',
-        'tenants partner: quota cut by 8 GPUs on h100',
-      ]),
-    );
-    // Policies go with their namespace: not reported as isolation weakened on their own.
-    const np = stack.changes.find((c) => c.identity === 'NetworkPolicy/partner/default-deny-all')!;
-    expect(np.risks).toEqual([{ level: 'low', reason: 'removed with namespace partner' }]);
+    expect(run(['synth', file, '--out', out, '-q'], quiet())).toBe(0);
+    const d = diffOutputs(readOutput(base), readOutput(out));
+    const stack = d.stacks.find((s) => s.stack === 'lab-tenant-partner')!;
+    expect(stack.status).toBe('changed');
+    expect(stack.counts.abandoned).toBe(0);
+    const byId = new Map(stack.changes.map((c) => [c.identity, c]));
+    expect(byId.get('PersistentVolumeClaim/partner/ckpt')!.risks[0]).toEqual({
+      level: 'low',
+      reason: 'Terraform forgets it without destroying it (removed block): the object and its data stay',
+    });
+    expect(byId.get('Namespace/partner')!.risk).toBe('low');
+    expect(byId.get('ClusterQueue/partner')!.change).toBe('removed');
+    expect(d.risks.map((r) => r.reason).join('\n')).not.toMatch(/deletes data|namespace partner deleted/);
   });
 
   test('a NetworkPolicy loosened to admit another tenant is high risk, with the changed values', () => {
@@ -497,7 +544,7 @@ describe('colossus diff', () => {
     const partnerObjects = readOutput(lab).objects.filter(
       (o) => o.stack === 'lab-tenant-partner' && o.kubernetes,
     ).length;
-    expect(stack.counts).toEqual({ added: 0, removed: 0, changed: 0, replaced: partnerObjects });
+    expect(stack.counts).toEqual({ added: 0, removed: 0, abandoned: 0, changed: 0, replaced: partnerObjects });
     const ns = stack.changes.find((c) => c.identity === 'Namespace/partner')!;
     expect(ns.address).toEqual({
       base: 'lab-tenant-partner/kubernetes_manifest.namespace_partner',
@@ -566,7 +613,9 @@ describe('colossus diff', () => {
     const md = lines.join('\n');
     expect(md.indexOf('| stack | added | removed | changed | replaced | risk |')).toBeLessThan(md.indexOf('<details>'));
     const n = readOutput(lab).objects.filter((o) => o.stack === 'lab-tenant-partner').length;
-    expect(md).toContain(`| lab-tenant-partner (removed) | 0 | ${n} | 0 | 0 | HIGH |`);
+    expect(md).toContain(
+      `| lab-tenant-partner (no longer synthesized: ${n} objects stay live, unmanaged) | 0 | 0 | 0 | 0 | HIGH |`,
+    );
     expect(md).toContain(`<details><summary>lab-tenant-partner: ${n} change(s)</summary>`);
 
     const json: string[] = [];

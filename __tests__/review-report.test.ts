@@ -8,7 +8,7 @@ import * as path from 'path';
 import { run } from '../cli/main';
 import { diffCapacity } from '../review/diff';
 import { OutputSummary, readOutput } from '../review/read-output';
-import { fabricTiers, renderReportHtml, renderReportMarkdown } from '../review/report';
+import { blockHolders, fabricTiers, renderReportHtml, renderReportMarkdown } from '../review/report';
 import { synthToTemp, tempDir } from './support/synth';
 
 /** Debian's chromium; CI installs it (.ci/run). */
@@ -101,6 +101,74 @@ describe('capacity deltas of summary sections', () => {
   });
 });
 
+describe('colossus report (one palette, power gauge)', () => {
+  /** Every element of a class in the page, as attribute maps. */
+  function elements(html: string, cls: string): Record<string, string>[] {
+    return [...html.matchAll(new RegExp(`<[a-z]+ class="${cls}"([^>]*)>`, 'g'))].map((m) =>
+      Object.fromEntries([...m[1].matchAll(/([a-z-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])),
+    );
+  }
+
+  test('colours blocks only by the tenants holding quota on their pool, in the colours of the tenant bars', () => {
+    const output = readOutput(colossus);
+    const html = renderReportHtml(output);
+    const swatch = new Map(elements(html, 'quota').map((q) => [q['data-tenant'], q.fill]));
+    const blocks = elements(html, 'block');
+    expect(blocks.length).toBe(293 + 98 + 53);
+    const tenantColors = new Set(swatch.values());
+    for (const b of blocks) {
+      const pool = output.summary.pools[b['data-pool']];
+      const tenant = b['data-tenant'];
+      if (tenant === undefined) {
+        expect(tenantColors.has(b.fill)).toBe(false);
+        continue;
+      }
+      // Held by a tenant only if it has quota there (or the pool is its own), drawn in its colour.
+      expect(pool.dedicatedTo === tenant || (output.summary.tenants[tenant].gpuQuota[b['data-pool']] ?? 0) > 0).toBe(
+        true,
+      );
+      expect(b.fill).toBe(swatch.get(tenant));
+    }
+    // A shared pool's frame is grey, never a tenant's colour.
+    for (const f of elements(html, 'pool')) {
+      if (!output.summary.pools[f['data-pool']].dedicatedTo) expect(tenantColors.has(f.stroke)).toBe(false);
+    }
+  });
+
+  test('splits a shared pool by quota share, leaves the rest unallocated, and gives a dedicated pool to its tenant', () => {
+    expect(
+      blockHolders(10, 80, undefined, [
+        ['a', 40],
+        ['b', 20],
+        ['c', 0],
+      ]),
+    ).toEqual([...Array(5).fill('a'), ...Array(3).fill('b'), undefined, undefined]);
+    // Overcommitted quotas fill the pool in proportion.
+    expect(
+      blockHolders(4, 16, undefined, [
+        ['a', 16],
+        ['b', 16],
+      ]),
+    ).toEqual(['a', 'a', 'b', 'b']);
+    expect(blockHolders(3, 24, 'x', [['a', 8]])).toEqual(['x', 'x', 'x']);
+    expect(blockHolders(2, 16, undefined, [])).toEqual([undefined, undefined]);
+  });
+
+  test('draws a power gauge per site with its draw against its budget', () => {
+    const html = renderReportHtml(readOutput(colossus));
+    const gauges = elements(html, 'power-draw');
+    expect(gauges.map((g) => [g['data-site'], g['data-percent']])).toEqual([
+      ['memphis', String(Math.round((372.505 / 420) * 100))],
+    ]);
+    expect(html).toContain('89% of power');
+    expect(elements(withoutSectionsHtml(colossus), 'power-draw')).toEqual([]);
+  });
+});
+
+function withoutSectionsHtml(outdir: string): string {
+  return renderReportHtml(readOutput(withoutSections(outdir, ['power'])));
+}
+
 const describeChromium = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) {
   test.skip('HTML report rendering: skipped, chromium is not installed (apt-get install -y chromium; CI installs it)', () => {});
@@ -114,6 +182,7 @@ describeChromium('colossus report (HTML rendered in headless Chromium)', () => {
     blocks: number;
     tenants: string[];
     tiers: string[];
+    gauges: string[];
     outside: string[];
     /** The site frame each pool frame lies in. */
     poolSites: Record<string, string | null>;
@@ -137,6 +206,7 @@ document.body.setAttribute('data-drawn', JSON.stringify({
   blocks: shown('rect.block').length,
   tenants: shown('text.tenant-label').map((e) => e.textContent),
   tiers: shown('rect.fabric-tier').map((e) => e.dataset.tier),
+  gauges: shown('rect.power-gauge').map((e) => e.dataset.site),
   outside: all('rect, text').filter((e) => !inside(e)).map((e) => e.outerHTML.slice(0, 80)),
   poolSites: Object.fromEntries(all('rect.pool').map((p) => {
     const r = p.getBoundingClientRect();
@@ -196,6 +266,7 @@ document.body.setAttribute('data-drawn', JSON.stringify({
     expect(drawn.blocks).toBe(293 + 98 + 53);
     expect(drawn.tenants).toEqual(['anthropic (external)', 'grok', 'grok-research']);
     expect(drawn.tiers).toEqual(['core', 'spine', 'leaf']);
+    expect(drawn.gauges).toEqual(['memphis']);
     expect(drawn.outside).toEqual([]);
   });
 

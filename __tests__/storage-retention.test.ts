@@ -93,13 +93,50 @@ describe('a volume removed from the spec', () => {
   });
 });
 
-describe('a tenant removed from the spec', () => {
+describe('a tenant removed from the spec without offboarding', () => {
+  it('fails with tenant-removed: cdktf would stop deploying its stack and leave its objects live', () => {
+    const outdir = path.join(tempDir(), 'out');
+    synthInto(outdir, STORAGE_SPEC);
+    const before = fs.readFileSync(path.join(outdir, 'reports', 'summary.json'), 'utf8');
+    expect(() =>
+      synthInto(
+        outdir,
+        storageSpec((s) => (s.tenants = s.tenants.slice(0, 1))),
+      ),
+    ).toThrow(
+      /error\[tenant-removed\] spec\.tenants: "team-b" had stacks \(st-tenant-team-b\)[^]*fix: put it back with "offboard: true"/,
+    );
+    expect(fs.readFileSync(path.join(outdir, 'reports', 'summary.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('a tenant offboarded, then removed from the spec', () => {
   const outdir = path.join(tempDir(), 'out');
   synthInto(outdir, STORAGE_SPEC);
-  const dropB = (s: SpecData) => (s.tenants = s.tenants.slice(0, 1));
-  const gone = synthInto(outdir, storageSpec(dropB));
+  const offboard = (s: SpecData) => (s.tenants[1].offboard = true);
+  const offboarded = synthInto(outdir, storageSpec(offboard));
+  // Read now: the next synth replaces the output directory.
+  const tombstone = offboarded.cdktf('st-tenant-team-b');
+  const gone = synthInto(
+    outdir,
+    storageSpec((s) => (s.tenants = s.tenants.slice(0, 1))),
+  );
 
-  it('leaves its stack unsynthesized, so nothing plans the destruction of its volumes', () => {
+  it('keeps its stack, empty, with removed blocks for its data: deploying it destroys the rest', () => {
+    const json = tombstone;
+    expect(json.resource).toBeUndefined();
+    expect(json.removed).toEqual([
+      { from: 'kubernetes_manifest.namespace_team_b', lifecycle: { destroy: false } },
+      { from: PVC_B, lifecycle: { destroy: false } },
+    ]);
+    expect(offboarded.summary.offboarding).toEqual(['team-b']);
+    expect(Object.keys(offboarded.summary.tenants)).toEqual(['team-a']);
+    expect(formatSummary(offboarded.summary)).toContain(
+      'tenant team-b: offboarding; deploying stack st-tenant-team-b destroys its objects and keeps its data, then remove it from the spec',
+    );
+  });
+
+  it('may then leave the spec; its data stays recorded as kept', () => {
     expect(gone.stacks).not.toContain('st-tenant-team-b');
     expect(gone.summary.storage!.retained.map((r) => `${r.kind} ${r.name}`)).toEqual([
       'Namespace team-b',

@@ -19,12 +19,7 @@ export function writeAtomically<T>(outDir: string, write: (tmpDir: string) => T)
   const tmp = fs.mkdtempSync(`${target}.tmp-`);
   try {
     const result = write(tmp);
-    const old = `${tmp}.old`;
-    const hadOutput = fs.existsSync(target);
-    if (hadOutput) carryTerraformFiles(target, tmp);
-    if (hadOutput) fs.renameSync(target, old);
-    fs.renameSync(tmp, target);
-    if (hadOutput) fs.rmSync(old, { recursive: true, force: true });
+    swapInOutput(target, tmp);
     return result;
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -34,25 +29,26 @@ export function writeAtomically<T>(outDir: string, write: (tmpDir: string) => T)
   }
 }
 
-/**
- * What `terraform init` leaves in a stack's directory and a synth must keep: the provider lock file
- * (the checksums of the providers first installed; without it every run trusts whatever it downloads)
- * and `.terraform/` (installed providers, and the backend that init configured).
- */
-export const TERRAFORM_WORKING_FILES = ['.terraform.lock.hcl', '.terraform'] as const;
+/** Locks the output directory `outDir` against other synths; returns the release. */
+export function lockOutput(outDir: string): () => void {
+  return acquireLock(`${path.resolve(outDir)}.lock`);
+}
 
-/** Moves each stack's Terraform working files from the old output into the new one, for stacks both have. */
-function carryTerraformFiles(oldOut: string, newOut: string): void {
-  const stacks = path.join(oldOut, 'stacks');
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    const to = path.join(newOut, 'stacks', stack);
-    if (!fs.existsSync(to)) continue;
-    for (const name of TERRAFORM_WORKING_FILES) {
-      const from = path.join(stacks, stack, name);
-      if (fs.existsSync(from) && !fs.existsSync(path.join(to, name))) fs.renameSync(from, path.join(to, name));
-    }
+/**
+ * Replaces `outDir` with the complete output in `fresh` (a sibling directory), under the caller's
+ * lock. `carry(old, fresh)` runs first and may move files the new output keeps (Terraform's
+ * working directories).
+ */
+export function swapInOutput(outDir: string, fresh: string, carry?: (old: string, fresh: string) => void): void {
+  const target = path.resolve(outDir);
+  const hadOutput = fs.existsSync(target);
+  const old = `${fresh}.old`;
+  if (hadOutput) {
+    carry?.(target, fresh);
+    fs.renameSync(target, old);
   }
+  fs.renameSync(fresh, target);
+  if (hadOutput) fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Takes a directory lock (mkdir is atomic), waiting for a live holder and breaking a dead one's. */

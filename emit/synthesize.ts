@@ -1,27 +1,17 @@
 /**
- * The whole synth: a resolved cluster in, a complete output directory out (Terraform per
- * stack, YAML manifests per stack, reports), swapped in atomically.
+ * The whole synth of a spec: a resolved cluster in, a complete output directory out, through the
+ * one pipeline (ColossusApp) that the cdktf app and apps composed in code use too.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdktf';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster } from '../model/cluster';
-import { objectSizeSummary } from '../day2/object-size';
-import { buildSummary, StackSummary, Summary, SUMMARY_FILE } from '../reports/summary';
-import { buildClusterStacks, ClusterStacks } from '../stacks/cluster-stacks';
-import { ColossusStack } from '../stacks/colossus-stack';
-import { storageSummaryOf } from '../stacks/data-retention';
-import { addPolicy, ObjectPolicy } from '../stacks/policy';
-import { operatorReleases } from '../operators/charts';
-import { renderHelmfile } from '../operators/helmfile';
-import { readDataRecords, readPreviousDataRecords } from '../storage/previous-output';
-import { writeDeliveryFiles } from './delivery-files';
-import { writeAtomically, writeFile } from './output';
-import { writeManifests } from './write-manifests';
+import { Summary } from '../reports/summary';
+import { buildClusterStacks } from '../stacks/cluster-stacks';
+import { ObjectPolicy } from '../stacks/policy';
+import { ColossusApp, EmitTarget, fromSpec, RefusedSynthError } from './colossus-app';
 
-/** Which emitters a synth runs: Terraform JSON (`stacks/`), YAML manifests (`manifests/`) or both. */
-export type EmitTarget = 'terraform' | 'yaml' | 'both';
+export type { EmitTarget } from './colossus-app';
 
 /** Options of a synth. */
 export interface SynthOptions {
@@ -49,6 +39,16 @@ export interface SynthOptions {
    */
   readonly previousSummary?: string;
   /**
+   * The data ledger committed beside the spec (`ledgerFileFor(specFile)`), read and rewritten by each synth.
+   * @default - none: the records live in the output's summary only
+   */
+  readonly dataRecords?: string;
+  /**
+   * Refuse to replace the output of another cluster (the spec was chosen implicitly, by cdktf.json).
+   * @default false
+   */
+  readonly sameClusterOnly?: boolean;
+  /**
    * Adopt objects and Helm releases that already exist (import blocks, field ownership taken over).
    * @default false
    */
@@ -63,71 +63,77 @@ export interface SynthOptions {
 
 /** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
 export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
-  return writeAtomically(options.outdir, (tmp) => {
-    // Read before the swap replaces it: what the last synth into this directory protected.
-    const previousData = options.previousSummary
-      ? readDataRecords(options.previousSummary)
-      : readPreviousDataRecords(options.outdir);
-    const app = new App({ outdir: tmp, stackTraces: false });
-    const emit = options.emit ?? 'both';
-    for (const policy of options.policies ?? []) addPolicy(app, policy);
+  return synthesizeApp(cluster, options).summary;
+}
+
+/** Synthesizes `cluster` and returns the app, with its notes (for the command line and the cdktf app). */
+export function synthesizeApp(cluster: Cluster, options: SynthOptions): ColossusApp {
+  const emit = options.emit ?? 'both';
+  const app = new ColossusApp({
+    cluster: cluster.name,
+    outdir: options.outdir,
+    emit,
+    policies: options.policies,
+    previousSummary: options.previousSummary,
+    dataRecords: options.dataRecords ?? false,
+    sameClusterOnly: options.sameClusterOnly,
+  });
+  try {
+    assertRecordsWhereStateIs(app, cluster, options.outdir);
+    assertNoTenantAbandoned(app, cluster);
     const stacks = buildClusterStacks(app, cluster, {
-      previousData,
+      previousData: app.previousData,
       catalog: options.catalog,
       terraform: emit !== 'yaml',
       adopt: options.adopt,
     });
-    app.synth();
-    if (emit === 'yaml') {
-      // The stacks still synthesize (provider and backend only); a YAML-only output holds no Terraform.
-      fs.rmSync(path.join(tmp, 'stacks'), { recursive: true, force: true });
-      fs.rmSync(path.join(tmp, 'manifest.json'), { force: true });
-    }
-    return writeOutputs(tmp, cluster, stacks, { yaml: emit !== 'terraform', specPath: options.specPath });
-  });
-}
-
-/** Writes the YAML manifests (unless `yaml` is false) and reports of synthesized `stacks` into `outdir`. */
-export function writeOutputs(
-  outdir: string,
-  cluster: Cluster,
-  stacks: ClusterStacks,
-  { yaml = true, specPath }: { readonly yaml?: boolean; readonly specPath?: string | null } = {},
-): Summary {
-  if (yaml) writeManifests(outdir, stacks.all);
-  // DEPLOY.md, the kubernetes backend's namespace, the Flux units.
-  writeDeliveryFiles(outdir, cluster, stacks, { yaml, specPath });
-  // The operators as helmfile releases: the same charts, versions and values as the operators stack.
-  if (yaml)
-    writeFile(
-      path.join(outdir, 'helmfile.yaml'),
-      renderHelmfile(operatorReleases(cluster), cluster.kubernetes.context),
-    );
-  const figures: Record<string, StackSummary> = {};
-  for (const stack of stacks.all) {
-    figures[stackName(stack)] = { terraformResources: countResources(outdir, stack), objects: stack.objects.length };
+    fromSpec(app, cluster, stacks, { specPath: options.specPath });
+  } catch (e) {
+    app.discard();
+    throw e;
   }
-  const storage = storageSummaryOf(cluster, stacks.all, stacks.retained);
-  const summary: Summary = {
-    ...buildSummary(cluster, figures),
-    ...(storage ? { storage } : {}),
-    objectSizes: objectSizeSummary(
-      cluster,
-      stacks.all.flatMap((s) => s.objects),
-    ),
-  };
-  writeFile(path.join(outdir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-  return summary;
+  app.synth();
+  return app;
 }
 
-function stackName(stack: ColossusStack): string {
-  return stack.node.id;
+/**
+ * Local state of this cluster's stacks exists, but no record of what was protected does (no ledger, no
+ * summary): a synth now could plan the destruction of a volume the spec no longer declares (Terraform
+ * destroys what leaves the configuration, prevent_destroy or not). Stop and ask for the records.
+ */
+function assertRecordsWhereStateIs(app: ColossusApp, cluster: Cluster, outdir: string): void {
+  if (app.foundRecords || cluster.backend.kind !== 'local') return;
+  // Terraform runs in <out>/stacks/<stack> with `../../../<path>` (stacks/cluster-stacks.ts backendFor).
+  const stateDir = path.resolve(outdir, '..', cluster.backend.path);
+  const states = fs.existsSync(stateDir)
+    ? fs.readdirSync(stateDir).filter((f) => f.startsWith(`${cluster.name}-`) && f.endsWith('.tfstate'))
+    : [];
+  if (states.length === 0) return;
+  throw new RefusedSynthError(
+    `${stateDir} holds the Terraform state of ${states.length} stack(s) of cluster "${cluster.name}" (${states[0]}, ...), ` +
+      `but no record of the data they protect was found (no data ledger beside the spec, no reports/summary.json in ${outdir}); ` +
+      `a synth now could let Terraform destroy a volume the spec dropped.\n` +
+      `  fix: restore the ledger <spec>.protected.json from version control, or name the last applied summary with --previous`,
+  );
 }
 
-/** Resources in the stack's synthesized cdk.tf.json (0 when Terraform emission is off). */
-function countResources(outdir: string, stack: ColossusStack): number {
-  const file = path.join(outdir, 'stacks', stackName(stack), 'cdk.tf.json');
-  if (!fs.existsSync(file)) return 0;
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
-  return Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+/**
+ * A tenant an earlier synth wrote a stack for may leave the spec only after being offboarded. Under
+ * cdktf a stack that is no longer synthesized is simply no longer deployed: its RoleBindings, queue,
+ * networks and policies would stay live, unmanaged (cdktf-cli removes the stack's directory only).
+ */
+function assertNoTenantAbandoned(app: ColossusApp, cluster: Cluster): void {
+  const declared = new Set([...cluster.tenants.map((t) => t.name), ...(cluster.offboarding ?? [])]);
+  const gone = [...app.previousTenants.active].filter(
+    (t) => !declared.has(t) && !app.previousTenants.offboarding.has(t),
+  );
+  if (gone.length === 0) return;
+  const stacks = gone.map((t) => `${cluster.name}-tenant-${t}`);
+  throw new RefusedSynthError(
+    `error[tenant-removed] spec.tenants: ${gone.map((t) => `"${t}"`).join(', ')} had stacks (${stacks.join(', ')}) and ` +
+      `${gone.length === 1 ? 'is' : 'are'} gone from the spec without offboarding; cdktf would stop deploying ` +
+      `${gone.length === 1 ? 'that stack' : 'those stacks'} and leave the tenant's access, queue, networks and policies live\n` +
+      `  fix: put ${gone.length === 1 ? 'it' : 'them'} back with "offboard: true", synthesize, deploy ${stacks.join(', ')} ` +
+      `(it destroys the tenant's objects and keeps its volumes), then remove ${gone.length === 1 ? 'it' : 'them'} (README: Offboarding a tenant)`,
+  );
 }

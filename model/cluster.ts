@@ -220,8 +220,14 @@ export interface Cluster {
   readonly pools: readonly NodePool[];
   /** Pools on orbital sites: a planning target only, never emitted as workload objects. */
   readonly plannedPools: readonly NodePool[];
-  /** Tenants, in spec order. */
+  /** Tenants, in spec order (those being offboarded excluded). */
   readonly tenants: readonly Tenant[];
+  /**
+   * Tenants being offboarded (`offboard: true`): their stacks are kept, empty, so that deploying them
+   * destroys their objects and keeps their data.
+   * @default - none
+   */
+  readonly offboarding?: readonly string[];
   /** Tenants' quotas on a pool may add up to more than its GPUs. */
   readonly allowOvercommit: boolean;
   /** Filesystems, tenant shares and volumes, and the checkpoint model. */
@@ -307,6 +313,8 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
 export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): Cluster {
   const { spec } = doc;
   const name = doc.metadata.name;
+  // A tenant being offboarded has no objects any more: only its (empty) stack remains.
+  const active = spec.tenants.filter((t) => !t.offboard);
   // The semantic checks guarantee exactly one of site and sites, and a budget on every ground site.
   const sites = (spec.sites ?? (spec.site ? [spec.site] : [])).map(resolveSite);
   const orbital = new Set(sites.filter((s) => s.kind === 'orbital').map((s) => s.name));
@@ -330,9 +338,10 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     management: spec.management,
     pools: pools.filter((p) => !orbital.has(p.site!)),
     plannedPools: pools.filter((p) => orbital.has(p.site!)),
-    tenants: spec.tenants.map((t) => resolveTenant(t, name)),
+    tenants: active.map((t) => resolveTenant(t, name)),
+    offboarding: spec.tenants.filter((t) => t.offboard).map((t) => t.name),
     allowOvercommit: spec.allowOvercommit ?? false,
-    storage: resolveStorage(spec),
+    storage: resolveStorage({ ...spec, tenants: active }),
     fabric: spec.fabric,
     operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
   };

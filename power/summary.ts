@@ -90,8 +90,11 @@ export function formatPowerLines(power?: PowerSummary, provisioning?: Provisioni
   for (const [name, p] of Object.entries(power?.pools ?? {})) {
     const mds = provisioning?.machineDeployments[name];
     const md = mds === undefined ? '' : `, ${mds} MachineDeployments`;
+    // `kW` includes the site overhead: say so, and give the GPU racks' own draw the README quotes.
+    const overhead = power?.sites[p.site]?.overheadFactor ?? 1;
+    const racksOnly = overhead === 1 ? '' : ` (${(p.kW / overhead / 1000).toFixed(3)} MW of GPU racks x ${overhead})`;
     lines.push(
-      `  power ${name}: ${(p.kW / 1000).toFixed(3)} MW on ${formatNumber(p.racks)} racks of up to ${p.maxRackKW} kW${md}`,
+      `  power ${name}: ${(p.kW / 1000).toFixed(3)} MW${racksOnly} on ${formatNumber(p.racks)} racks of up to ${p.maxRackKW} kW${md}`,
     );
   }
   return lines;

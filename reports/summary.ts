@@ -6,7 +6,7 @@ import * as path from 'path';
 import { formatObjectSizeLines, ObjectSizeSummary } from '../day2/object-size';
 import { formatOperationsLines, OperationsSummary, operationsSummary } from '../day2/summary';
 import { FabricSummary, fabricSummary, formatFabricLines } from '../fabric/summary';
-import { Cluster, totalGpus } from '../model/cluster';
+import { Cluster, NodePool, Tenant, totalGpus } from '../model/cluster';
 import { formatStorageSummary, StorageSummary } from '../storage/summary';
 import {
   formatPowerLines,
@@ -33,8 +33,11 @@ export interface StackSummary {
 export interface Summary {
   /** Cluster name. */
   readonly cluster: string;
-  /** The site the cluster stands in, and its power envelope. */
-  readonly site: {
+  /**
+   * The site the cluster stands in, and its power envelope.
+   * @default - absent for an app composed from the constructs, which declares no site
+   */
+  readonly site?: {
     /** Site name. */
     readonly name: string;
     /** Power available to the site, MW. */
@@ -77,6 +80,11 @@ export interface Summary {
       gpuQuota: Record<string, number>;
     }
   >;
+  /**
+   * Tenants being offboarded: their stacks hold no objects, so deploying them destroys the tenants' objects and keeps their data.
+   * @default - none
+   */
+  readonly offboarding?: readonly string[];
   /** Per stack: its Terraform resources and objects. */
   readonly stacks: Record<string, StackSummary>;
   /**
@@ -127,18 +135,9 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     cluster: cluster.name,
     site: { name: cluster.site.name, powerBudgetMW: cluster.site.powerBudgetMW },
     gpus: totalGpus(cluster),
-    pools: Object.fromEntries(
-      cluster.pools.map((p) => [
-        p.name,
-        { gpu: p.sku.name, gpus: p.gpus, nodes: p.nodes, racks: p.racks, blocks: p.blocks, dedicatedTo: p.dedicatedTo },
-      ]),
-    ),
-    tenants: Object.fromEntries(
-      cluster.tenants.map((t) => [
-        t.name,
-        { external: t.external, namespaces: t.namespaces, groups: t.groups, gpuQuota: { ...t.gpuQuota } },
-      ]),
-    ),
+    pools: poolFigures(cluster.pools),
+    tenants: tenantFigures(cluster.tenants),
+    ...(cluster.offboarding?.length ? { offboarding: [...cluster.offboarding] } : {}),
     stacks,
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
@@ -147,6 +146,26 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     orbital: orbitalSummary(cluster),
     operations: operationsSummary(cluster),
   };
+}
+
+/** The `pools` section: each pool's GPU, sizes and owner. */
+export function poolFigures(pools: readonly NodePool[]): Summary['pools'] {
+  return Object.fromEntries(
+    pools.map((p) => [
+      p.name,
+      { gpu: p.sku.name, gpus: p.gpus, nodes: p.nodes, racks: p.racks, blocks: p.blocks, dedicatedTo: p.dedicatedTo },
+    ]),
+  );
+}
+
+/** The `tenants` section: each tenant's namespaces, groups and GPU quota. */
+export function tenantFigures(tenants: readonly Tenant[]): Summary['tenants'] {
+  return Object.fromEntries(
+    tenants.map((t) => [
+      t.name,
+      { external: t.external, namespaces: t.namespaces, groups: t.groups, gpuQuota: { ...t.gpuQuota } },
+    ]),
+  );
 }
 
 /** A few lines for the terminal. */
@@ -164,6 +183,12 @@ export function formatSummary(summary: Summary): string {
         .map(([pool, g]) => `${pool} ${n(g)}`)
         .join(', ') || 'no GPUs';
     lines.push(`  tenant ${name}${t.external ? ' (external)' : ''}: ${quota}`);
+  }
+  for (const tenant of summary.offboarding ?? []) {
+    const stack = Object.keys(summary.stacks).find((s) => s === `${summary.cluster}-tenant-${tenant}`);
+    lines.push(
+      `  tenant ${tenant}: offboarding; deploying stack ${stack ?? '(none)'} destroys its objects and keeps its data, then remove it from the spec`,
+    );
   }
   for (const [name, s] of Object.entries(summary.stacks)) {
     lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);

@@ -7,10 +7,10 @@ import { auditOutput, formatAudit } from './audit';
 import { diffOutputs, meetsFailOn } from './diff';
 import { formatDiffMarkdown } from './diff-markdown';
 import { OutputError, readOutput } from './read-output';
-import { renderReportHtml, renderReportMarkdown } from './report';
+import { renderReportHtml, renderReportJson, renderReportMarkdown } from './report';
 import { RiskLevel } from './risk';
 
-/** Exit codes of the review commands (1 and 64 as for every `colossus` command). */
+/** Exit codes of the review commands (see EXIT in cli/main.ts for all of them). */
 export const REVIEW_EXIT = {
   ok: 0,
   /** The audit found isolation holes. */
@@ -19,20 +19,31 @@ export const REVIEW_EXIT = {
   failOn: 2,
   /** An output directory is missing or unreadable (EX_NOINPUT). */
   noInput: 66,
+  /** A file the command was asked to write cannot be written (EX_CANTCREAT). */
+  cannotCreate: 73,
 } as const;
 
-type Io = { out: (s: string) => void; err: (s: string) => void };
+/** Where a command prints: results to `out`, messages to `err`. */
+export type Io = { out: (s: string) => void; err: (s: string) => void };
+
+/** Options every review command takes. */
+export interface ReviewOptions {
+  /** `json` prints data; the other formats print text. */
+  readonly format: 'markdown' | 'text' | 'json';
+  /** Print nothing but errors: the exit code tells the result. */
+  readonly quiet?: boolean;
+}
 
 /** `colossus diff BASE_OUT HEAD_OUT`. */
 export function diffCommand(
   baseDir: string,
   headDir: string,
-  options: { readonly format: 'markdown' | 'json'; readonly failOn?: RiskLevel },
+  options: ReviewOptions & { readonly failOn?: RiskLevel },
   io: Io,
 ): number {
   return readable(io, () => {
     const diff = diffOutputs(readOutput(baseDir), readOutput(headDir));
-    io.out(options.format === 'json' ? JSON.stringify(diff, null, 2) : formatDiffMarkdown(diff));
+    if (!options.quiet) io.out(options.format === 'json' ? JSON.stringify(diff, null, 2) : formatDiffMarkdown(diff));
     if (options.failOn && meetsFailOn(diff, options.failOn)) {
       io.err(`colossus diff: risk ${diff.risk} meets --fail-on ${options.failOn}`);
       return REVIEW_EXIT.failOn;
@@ -42,25 +53,46 @@ export function diffCommand(
 }
 
 /** `colossus report OUT [--html FILE]`. */
-export function reportCommand(outDir: string, htmlFile: string | undefined, io: Io): number {
+export function reportCommand(outDir: string, htmlFile: string | undefined, options: ReviewOptions, io: Io): number {
   return readable(io, () => {
     const output = readOutput(outDir);
-    io.out(renderReportMarkdown(output));
+    if (!options.quiet) io.out(options.format === 'json' ? renderReportJson(output) : renderReportMarkdown(output));
     if (htmlFile !== undefined) {
-      fs.writeFileSync(htmlFile, renderReportHtml(output));
-      io.err(`wrote ${htmlFile}`);
+      try {
+        fs.writeFileSync(htmlFile, renderReportHtml(output));
+      } catch (e) {
+        io.err(`colossus: cannot write --html ${htmlFile}: ${systemReason(e)}`);
+        return REVIEW_EXIT.cannotCreate;
+      }
+      if (!options.quiet) io.err(`wrote ${htmlFile}`);
     }
     return REVIEW_EXIT.ok;
   });
 }
 
 /** `colossus audit OUT`. */
-export function auditCommand(outDir: string, io: Io): number {
+export function auditCommand(outDir: string, options: ReviewOptions, io: Io): number {
   return readable(io, () => {
     const result = auditOutput(readOutput(outDir, { yamlAlways: true }));
-    io.out(formatAudit(result));
+    if (!options.quiet) io.out(options.format === 'json' ? JSON.stringify(result, null, 2) : formatAudit(result));
     return result.findings.length > 0 ? REVIEW_EXIT.findings : REVIEW_EXIT.ok;
   });
+}
+
+/** A system error in words (`a parent directory is a file`), without errno text. */
+export function systemReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'its directory does not exist',
+    ENOTDIR: 'a parent of it is a file, not a directory',
+    EISDIR: 'it is a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'something is already there',
+  };
+  return (code && reasons[code]) ?? (e instanceof Error ? e.message : String(e));
 }
 
 function readable(io: Io, body: () => number): number {

@@ -5,7 +5,7 @@
  */
 import { DISRUPTION_VERBS, formatDuration } from '../day2/waves';
 import { formatNumber as fmt } from '../model/values';
-import { CapacityDelta, FieldChange, ObjectChange, PlanDiff, signed } from './diff';
+import { CapacityDelta, FieldChange, ObjectChange, PlanDiff, signed, StackDiff } from './diff';
 
 /** Longest comment the renderer produces; GitHub's limit is 65,536. */
 export const MARKDOWN_BUDGET_CHARS = 60_000;
@@ -17,7 +17,7 @@ const FIELDS_PER_OBJECT = 40;
 const CELL_CHARS = 120;
 
 const VERDICT = { high: 'HIGH', medium: 'MEDIUM', low: 'low', none: 'none' } as const;
-const SYMBOL = { added: '+', removed: '-', changed: '~', replaced: '±' } as const;
+const SYMBOL = { added: '+', removed: '-', abandoned: '!', changed: '~', replaced: '±' } as const;
 
 /** Renders the diff as GitHub-flavoured Markdown. */
 export function formatDiffMarkdown(diff: PlanDiff): string {
@@ -26,14 +26,17 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
   const cluster =
     diff.base.cluster === diff.head.cluster ? diff.head.cluster : `${diff.base.cluster} → ${diff.head.cluster}`;
   head.push(`## colossus diff: ${cluster}`, '');
-  const changed = totals.added + totals.removed + totals.changed + totals.replaced;
+  const changed = totals.added + totals.removed + totals.abandoned + totals.changed + totals.replaced;
   if (changed === 0 && diff.capacity.length === 0 && diff.disruption.length === 0) {
     head.push('**No change.** Both outputs declare the same objects at the same Terraform addresses.', '');
     return head.join('\n');
   }
   head.push(
     `**Risk: ${VERDICT[diff.risk]}** · ${totals.high} high, ${totals.medium} medium, ${totals.low} low · ` +
-      `${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.replaced} replaced`,
+      `${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.replaced} replaced` +
+      (totals.abandoned
+        ? `, ${totals.abandoned} abandoned (their stacks are no longer synthesized: they stay live)`
+        : ''),
     '',
     '| stack | added | removed | changed | replaced | risk |',
     '|---|--:|--:|--:|--:|---|',
@@ -41,7 +44,7 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
       .filter((s) => s.status !== 'unchanged')
       .map(
         (s) =>
-          `| ${cell(s.stack)}${s.status === 'added' || s.status === 'removed' ? ` (${s.status})` : ''} | ${s.counts.added} | ` +
+          `| ${cell(s.stack)}${stackStatus(s)} | ${s.counts.added} | ` +
           `${s.counts.removed} | ${s.counts.changed} | ${s.counts.replaced} | ${VERDICT[s.risk]} |`,
       ),
     '',
@@ -105,6 +108,14 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
     );
   }
   return out.join('\n');
+}
+
+function stackStatus(s: StackDiff): string {
+  if (s.status === 'added') return ' (added)';
+  if (s.status !== 'removed') return '';
+  return s.counts.abandoned
+    ? ` (no longer synthesized: ${s.counts.abandoned} objects stay live, unmanaged)`
+    : ' (no longer synthesized)';
 }
 
 function more(total: number, what: string): string[] {

@@ -100,7 +100,8 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
     dedicatedFlavors: dedicatedFlavors(head),
     forgotten: head.forgotten,
   };
-  const changes = [...diffObjects(base.objects, head.objects, ctx), ...diffSettings(base, head)].sort(
+  const headStacks = new Set(head.stacks);
+  const changes = [...diffObjects(base.objects, head.objects, ctx, headStacks), ...diffSettings(base, head)].sort(
     (a, b) => compare(a.stack, b.stack) || compare(a.identity, b.identity),
   );
   const stacks = [...new Set([...base.stacks, ...head.stacks])].sort(compare).map((stack) => {
@@ -115,6 +116,11 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
           : 'unchanged';
     return { stack, status, counts, risk: highest(own.map((c) => c.risk)), changes: own } as StackDiff;
   });
+  const abandoned = abandonedStacks(stacks);
+  for (const item of abandoned) {
+    const i = stacks.findIndex((s) => s.stack === item.scope);
+    stacks[i] = { ...stacks[i], risk: 'high' };
+  }
   const capacity = diffCapacity(base.summary, head.summary);
   const disruption = diffDisruption(base, head);
   const risks: RiskItem[] = [
@@ -138,6 +144,7 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
       subject: t.subject,
     })),
     ...weakenedGuards(base, head),
+    ...abandoned,
   ].sort(
     (a, b) =>
       RISK_LEVELS.indexOf(a.level) - RISK_LEVELS.indexOf(b.level) ||
@@ -170,6 +177,7 @@ function diffObjects(
   baseObjects: readonly OutputObject[],
   headObjects: readonly OutputObject[],
   ctx: ChangeContext,
+  headStacks: ReadonlySet<string>,
 ): ObjectChange[] {
   const base = indexByIdentity(baseObjects);
   const head = indexByIdentity(headObjects);
@@ -187,7 +195,7 @@ function diffObjects(
     const fields = b && h && !same ? diffFields(b.object, h.object) : [];
     let change: ChangeKind;
     if (!b) change = 'added';
-    else if (!h) change = 'removed';
+    else if (!h) change = headStacks.has(b.stack) ? 'removed' : 'abandoned';
     else if (fullAddress(b) !== fullAddress(h) || replacedInPlace(b, h)) change = 'replaced';
     else if (fields.length > 0 || b.protectData !== h.protectData) change = 'changed';
     else continue;
@@ -296,7 +304,7 @@ function joinKey(path: string, key: string): string {
 }
 
 function countKinds(changes: readonly ObjectChange[]): Record<ChangeKind, number> {
-  const counts: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, replaced: 0 };
+  const counts: Record<ChangeKind, number> = { added: 0, removed: 0, abandoned: 0, changed: 0, replaced: 0 };
   for (const c of changes) counts[c.change]++;
   return counts;
 }
@@ -312,6 +320,27 @@ function dedicatedFlavors(output: SynthOutput): Map<string, string> {
     if (tenant !== undefined) flavors.set(object.metadata.name, tenant);
   }
   return flavors;
+}
+
+/**
+ * A stack the head no longer synthesizes whose objects are not kept data: they stay live and unmanaged.
+ * A tenant leaves by offboarding (its stack kept, empty, so that a deploy destroys its objects).
+ */
+function abandonedStacks(stacks: readonly StackDiff[]): RiskItem[] {
+  return stacks
+    .filter(
+      (s) =>
+        s.status === 'removed' &&
+        s.changes.some((c) => c.change === 'abandoned' && c.risks.some((r) => r.reason.startsWith('abandoned'))),
+    )
+    .map((s) => ({
+      level: 'high' as const,
+      reason:
+        `stack no longer synthesized: cdktf never deploys it again, so its ${s.counts.abandoned} objects stay live, unmanaged ` +
+        '(a removed tenant keeps its access, queue and networks); offboard instead (offboard: true, deploy the stack, then remove)',
+      scope: s.stack,
+      subject: '(stack)',
+    }));
 }
 
 /** Fabric partitions that more than one tenant uses in head but not in base. */

@@ -11,9 +11,18 @@ import { compare, SynthOutput } from './read-output';
 /** Summary sections drawn and tabled specifically; others are tabled generically. */
 const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks', 'facility', 'orbital']);
 
-/** Distinct colours for tenants, in sorted-name order; pools use POOL_COLORS. */
+/**
+ * One palette: each tenant has a colour (sorted-name order), and only tenants do. A dedicated pool is
+ * drawn in its tenant's colour; a shared pool's blocks are coloured by the tenants' shares of its GPU
+ * quota, unallocated blocks in grey; the quota bars use the same colours. Greys are never a tenant's.
+ */
 const TENANT_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
-const POOL_COLORS = ['#4e79a7', '#59a14f', '#edc948', '#b07aa1', '#76b7b2', '#f28e2b', '#9c755f', '#bab0ac'];
+/** Blocks no tenant's quota covers, and the frame of a shared pool. */
+const UNALLOCATED = '#c7c7c7';
+const SHARED_POOL = '#7f7f7f';
+/** The site power gauge: draw and track, in greys so that no tenant colour means power. */
+const GAUGE_DRAW = '#4d4d4d';
+const GAUGE_TRACK = '#e6e6e6';
 
 /** Most blocks drawn per pool; the rest are counted in a label. */
 const MAX_BLOCKS_DRAWN = 2000;
@@ -37,6 +46,16 @@ export function renderReportMarkdown(output: SynthOutput): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** The report as data: the headline and every table (`colossus report --format json`). */
+export function renderReportJson(output: SynthOutput): string {
+  const body = {
+    cluster: output.summary.cluster,
+    headline: headline(output),
+    tables: tables(output).map((t) => ({ title: t.title, header: t.header, rows: t.rows })),
+  };
+  return JSON.stringify(body, null, 2);
 }
 
 /** Renders the report as one HTML page (no scripts, no external resources). */
@@ -243,8 +262,9 @@ function renderSvg(output: SynthOutput): string {
   let y = PAD;
   const pools = Object.keys(s.pools).sort(compare);
   const tenants = Object.keys(s.tenants).sort(compare);
-  const tenantColor = (t: string) => TENANT_COLORS[tenants.indexOf(t) % TENANT_COLORS.length] ?? '#999';
-  const poolColor = (p: string) => POOL_COLORS[pools.indexOf(p) % POOL_COLORS.length];
+  const tenantColor = (t: string) =>
+    tenants.includes(t) ? TENANT_COLORS[tenants.indexOf(t) % TENANT_COLORS.length] : UNALLOCATED;
+  const power = s.power as { sites?: Record<string, { budgetMW?: number; drawMW?: number }> } | undefined;
 
   // One frame per site, holding its pools; each pool a frame of its blocks.
   const perRow = Math.floor((WIDTH - 4 * PAD) / (BLOCK + GAP));
@@ -259,9 +279,15 @@ function renderSvg(output: SynthOutput): string {
       const top = y;
       const height = 26 + rows * (BLOCK + GAP) + 8;
       const owner = p.dedicatedTo;
-      const fill = owner ? tenantColor(owner) : poolColor(name);
+      const frameColor = owner ? tenantColor(owner) : SHARED_POOL;
+      const holders = blockHolders(
+        drawn,
+        p.gpus,
+        owner,
+        tenants.map((t) => [t, s.tenants[t].gpuQuota[name] ?? 0]),
+      );
       parts.push(
-        `<rect class="pool" data-pool="${xml(name)}" x="${2 * PAD - 6}" y="${top}" width="${WIDTH - 4 * PAD + 12}" height="${height}" rx="4" fill="#fafafa" stroke="${fill}"/>`,
+        `<rect class="pool" data-pool="${xml(name)}" x="${2 * PAD - 6}" y="${top}" width="${WIDTH - 4 * PAD + 12}" height="${height}" rx="4" fill="#fafafa" stroke="${frameColor}"/>`,
         `<text class="pool-label" data-pool="${xml(name)}" x="${2 * PAD}" y="${top + 17}">${xml(
           `pool ${name}: ${fmt(p.gpus)} × ${p.gpu}, ${fmt(p.nodes)} nodes, ${fmt(p.racks)} racks, ${fmt(p.blocks)} blocks` +
             (owner ? `, dedicated to ${owner}` : '') +
@@ -271,8 +297,9 @@ function renderSvg(output: SynthOutput): string {
       for (let i = 0; i < drawn; i++) {
         const bx = 2 * PAD + (i % perRow) * (BLOCK + GAP);
         const by = top + 26 + Math.floor(i / perRow) * (BLOCK + GAP);
+        const holder = holders[i];
         parts.push(
-          `<rect class="block" data-pool="${xml(name)}" x="${bx}" y="${by}" width="${BLOCK}" height="${BLOCK}" fill="${fill}"/>`,
+          `<rect class="block" data-pool="${xml(name)}"${holder ? ` data-tenant="${xml(holder)}"` : ''} x="${bx}" y="${by}" width="${BLOCK}" height="${BLOCK}" fill="${holder ? tenantColor(holder) : UNALLOCATED}"/>`,
         );
       }
       y = top + height + 10;
@@ -283,13 +310,16 @@ function renderSvg(output: SynthOutput): string {
       0,
       `<rect class="site" data-site="${xml(site.name)}" x="${PAD}" y="${siteTop}" width="${WIDTH - 2 * PAD}" height="${y - siteTop}" rx="6" fill="none" stroke="#555"/>`,
       `<text class="title site-label" data-site="${xml(site.name)}" x="${PAD + 10}" y="${siteTop + 19}">${xml(site.label)}</text>`,
+      ...powerGauge(site.name, power?.sites?.[site.name], siteTop),
     );
     y += 12;
   }
   y += 8;
 
   // Tenants: one bar per tenant, one segment per pool, length proportional to GPUs.
-  parts.push(`<text class="title" x="${PAD}" y="${y}">tenants (GPU quota)</text>`);
+  parts.push(
+    `<text class="title" x="${PAD}" y="${y}">tenants (GPU quota; the blocks above share their colours, grey blocks are unallocated)</text>`,
+  );
   y += 12;
   const labelWidth = 220;
   const scale = s.gpus > 0 ? (WIDTH - 2 * PAD - labelWidth - 120) / s.gpus : 0;
@@ -337,6 +367,55 @@ function renderSvg(output: SynthOutput): string {
   }
   y += PAD;
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${xml(`${s.cluster}: site, pools, blocks and tenants`)}" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}">\n${parts.join('\n')}\n</svg>`;
+}
+
+/**
+ * Which tenant each drawn block of a pool stands for: all the owner's when dedicated; else the
+ * tenants' shares of the pool's GPU quota (largest remainders, so the counts add up), then
+ * unallocated blocks. Quota is not pinned to blocks by Kueue: the picture shows shares, not placement.
+ */
+export function blockHolders(
+  blocks: number,
+  gpus: number,
+  owner: string | undefined,
+  quotas: readonly (readonly [string, number])[],
+): (string | undefined)[] {
+  if (owner !== undefined) return Array.from({ length: blocks }, () => owner);
+  const held = quotas.filter(([, q]) => q > 0);
+  const total = Math.max(
+    gpus,
+    held.reduce((n, [, q]) => n + q, 0),
+  );
+  if (total <= 0 || blocks <= 0) return Array.from({ length: blocks }, () => undefined);
+  const exact = held.map(([t, q]) => ({ t, x: (blocks * q) / total }));
+  const counts = new Map(exact.map((e) => [e.t, Math.floor(e.x)]));
+  const allocated = Math.min(blocks, Math.round((blocks * held.reduce((n, [, q]) => n + q, 0)) / total));
+  let left = allocated - [...counts.values()].reduce((n, c) => n + c, 0);
+  for (const e of [...exact].sort((a, b) => b.x - Math.floor(b.x) - (a.x - Math.floor(a.x)) || compare(a.t, b.t))) {
+    if (left-- <= 0) break;
+    counts.set(e.t, counts.get(e.t)! + 1);
+  }
+  return [
+    ...held.flatMap(([t]) => Array.from({ length: counts.get(t)! }, () => t)),
+    ...Array(blocks).fill(undefined),
+  ].slice(0, blocks);
+}
+
+/** A gauge of the site's draw against its budget, with the share in words; nothing when either is unknown. */
+function powerGauge(site: string, figures: { budgetMW?: number; drawMW?: number } | undefined, top: number): string[] {
+  const budget = figures?.budgetMW;
+  const draw = figures?.drawMW;
+  if (budget === undefined || draw === undefined || budget <= 0) return [];
+  const width = 260;
+  const x = WIDTH - 2 * PAD - width - 90;
+  const used = Math.min(1, Math.max(0, draw / budget));
+  const percent = Math.round(used * 100);
+  const title = xml(`site ${site}: ${fmt(draw)} of ${fmt(budget)} MW (${percent}%)`);
+  return [
+    `<rect class="power-gauge" data-site="${xml(site)}" x="${x}" y="${top + 8}" width="${width}" height="14" rx="3" fill="${GAUGE_TRACK}" stroke="#555"><title>${title}</title></rect>`,
+    `<rect class="power-draw" data-site="${xml(site)}" data-percent="${percent}" x="${x}" y="${top + 8}" width="${Math.max(1, width * used).toFixed(1)}" height="14" rx="3" fill="${GAUGE_DRAW}"><title>${title}</title></rect>`,
+    `<text class="power-label" data-site="${xml(site)}" x="${x + width + 8}" y="${top + 19}">${xml(`${percent}% of power`)}</text>`,
+  ];
 }
 
 /** Fabric tiers, broadest (core) first, from `*Switches` figures or a `tiers` list of `{name, switches}`. */

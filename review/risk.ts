@@ -40,7 +40,12 @@ export interface Risk {
 }
 
 /** How an object changes between two outputs. */
-export type ChangeKind = 'added' | 'removed' | 'changed' | 'replaced';
+/**
+ * How an object changes between two outputs. `abandoned`: its stack is no longer synthesized, so
+ * cdktf never deploys that stack again and the object stays live, unmanaged (cdktf-cli v0.21.0
+ * `synth-stack.ts` only deletes the stack's directory; nothing plans a destroy).
+ */
+export type ChangeKind = 'added' | 'removed' | 'abandoned' | 'changed' | 'replaced';
 
 /** What the risk rules look at. */
 export interface ChangeContext {
@@ -78,6 +83,7 @@ export function assessChange(
     }
   }
   if (change === 'removed') risks.push(...removal(base!, ctx));
+  if (change === 'abandoned') risks.push(abandonment(base!, ctx));
   if (change === 'added') risks.push(...addition(head!, ctx));
   if ((change === 'changed' || change === 'replaced') && base!.kubernetes && head!.kubernetes) {
     if (base!.protectData && !head!.protectData) {
@@ -196,6 +202,21 @@ function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
   if (FABRIC_PARTITION_KINDS.has(object.kind)) return [high('fabric partition removed')];
   if (ADMISSION_KINDS.has(object.kind)) return [high(`admission guardrail removed: ${object.metadata.name}`)];
   return [];
+}
+
+/** An object of a stack the head no longer synthesizes: it stays, unmanaged; data in it is kept. */
+function abandonment(o: OutputObject, ctx: ChangeContext): Risk {
+  if (o.protectData || (o.address !== undefined && ctx.forgotten.has(`${o.stack}/${o.address}`))) {
+    return {
+      level: 'low',
+      reason: `kept: stack ${o.stack} is no longer synthesized, so nothing plans its destruction; the object and its data stay`,
+    };
+  }
+  // One high risk for the whole stack says what it means (review/diff.ts abandonedStacks); each object is a row of it.
+  return {
+    level: 'low',
+    reason: `abandoned, not deleted: stack ${o.stack} is no longer synthesized, so no deploy touches it again; the object stays live, unmanaged`,
+  };
 }
 
 function addition(o: OutputObject, ctx: ChangeContext): Risk[] {

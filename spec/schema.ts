@@ -359,6 +359,12 @@ const tenant = objectOf(
       maxItems: 100,
     },
     fabricPartition: fabricPartitionSchema,
+    offboard: {
+      type: 'boolean',
+      description:
+        "Offboarding: the tenant's stack is kept with no objects, so deploying it destroys them, and its volumes (and the namespaces holding them) are forgotten, not destroyed. Remove the tenant once that stack is deployed.",
+      default: false,
+    },
   },
   ['name', 'groups', 'gpuQuota'],
 );

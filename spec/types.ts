@@ -565,6 +565,13 @@ export interface TenantSpec {
    * @default - derived from the tenant name, avoiding the others' partitions
    */
   readonly fabricPartition?: number;
+  /**
+   * Offboarding: the tenant's stack is synthesized with no objects, so deploying it destroys the tenant's
+   * RBAC, queue, networks and policies, while `removed` blocks keep its volumes (and the namespaces holding
+   * them). Remove the tenant from the spec once that stack is deployed.
+   * @default false
+   */
+  readonly offboard?: boolean;
 }
 
 /** Object count limits per namespace (ResourceQuota `count/...`). */

@@ -56,6 +56,11 @@ export interface ClusterStacks {
   readonly fabric?: ColossusStack;
   /** `<cluster>-tenant-<tenant>`: one stack per tenant, with its own state. */
   readonly tenants: readonly ColossusStack[];
+  /**
+   * `<cluster>-tenant-<tenant>` of each tenant being offboarded: no objects, so deploying it destroys the
+   * tenant's objects, while `removed` blocks keep its data.
+   */
+  readonly offboarding: readonly ColossusStack[];
   /** Every stack, in deployment order. */
   readonly all: readonly ColossusStack[];
   /** Objects an earlier synth protected that the spec no longer declares: forgotten by Terraform, never destroyed. */
@@ -176,6 +181,13 @@ export function buildClusterStacks(
     tenantStack.addDependency(platform);
     return tenantStack;
   });
+  // Offboarding keeps the tenant's stack, empty: its objects are destroyed when it is deployed, and the
+  // protected ones the last synth recorded get removed blocks (retainRemovedData), so its data stays.
+  const offboarding = (cluster.offboarding ?? []).map((name) => {
+    const tombstone = stack(`${cluster.name}-tenant-${name}`);
+    tombstone.addDependency(platform);
+    return tombstone;
+  });
   const first = managementStack ? [managementStack, operators] : [operators];
   const middle = fabricStack ? [platform, fabricStack] : [platform];
   const stacks = {
@@ -184,7 +196,8 @@ export function buildClusterStacks(
     platform,
     fabric: fabricStack,
     tenants,
-    all: [...first, ...middle, ...tenants],
+    offboarding,
+    all: [...first, ...middle, ...tenants, ...offboarding],
   };
   // Forget, never destroy, what an earlier synth protected and the spec no longer declares.
   return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };

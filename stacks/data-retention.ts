@@ -63,7 +63,10 @@ export function retainRemovedData(stacks: readonly ColossusStack[], previous: re
   const retained = retainedRecords(previous, emitted);
   for (const stack of stacks) {
     const addresses = retained.filter((r) => r.stack === stack.node.id).map((r) => r.terraformAddress);
-    if (addresses.length > 0) new RemovedBlocks(stack, 'retained-data', addresses);
+    // Idempotent: buildClusterStacks retains, and the synth pipeline retains for apps composed in code.
+    if (addresses.length > 0 && !stack.node.tryFindChild('retained-data')) {
+      new RemovedBlocks(stack, 'retained-data', addresses);
+    }
   }
   return retained;
 }

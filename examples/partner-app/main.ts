@@ -1,13 +1,12 @@
-import { App } from 'cdktf';
 import {
   addPolicy,
+  ColossusApp,
   ColossusStack,
   Filesystem,
   GpuCatalog,
   GpuNodePool,
   Tenant,
   TenantStorage,
-  writeManifests,
 } from 'colossus-cdktf';
 
 // A GPU the built-in catalog does not know: added, not forked.
@@ -27,7 +26,9 @@ const catalog = GpuCatalog.builtIn().withSku({
   migProfiles: { 'all-1g.24gb': 4, 'all-2g.48gb': 2, 'all-4g.96gb': 1 },
 });
 
-const app = new App({ outdir: 'cdktf.out' });
+// Writes the whole output (stacks, manifests, reports/summary.json) atomically, and keeps the record of
+// protected data in acme-lab.protected.json beside this file: commit it, so no volume is ever lost.
+const app = new ColossusApp({ cluster: 'acme-lab', outdir: 'cdktf.out' });
 const platform = new ColossusStack(app, 'acme-platform', { kubeContext: 'acme-lab' });
 const pool = new GpuNodePool(platform, 'rtx', {
   name: 'acme-rtx',
@@ -95,4 +96,3 @@ addPolicy(app, {
 });
 
 app.synth();
-writeManifests(app.outdir, [platform, tenantStack]);
