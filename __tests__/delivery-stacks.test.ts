@@ -117,7 +117,8 @@ describe('fields the API refuses to change (item 12): a change replaces the obje
     expect(flavor.lifecycle).toEqual({ replace_triggered_by: ['terraform_data.resourceflavor_gb200_immutable'] });
     const data = (platform.terraform_data as Json).resourceflavor_gb200_immutable;
     expect(Object.keys(data.input).sort()).toEqual(['spec.nodeLabels', 'spec.tolerations', 'spec.topologyName']);
-    expect(JSON.parse(data.input['spec.topologyName'])).toBe('block-rack-host');
+    // GB200 flavors use the NVLink topology, which has the clique level (issue 15).
+    expect(JSON.parse(data.input['spec.topologyName'])).toBe('block-rack-clique-host');
     const kinds = Object.keys(platform.terraform_data as Json)
       .map((a) => (platform.kubernetes_manifest as Json)[a.replace(/_immutable$/, '')].manifest.kind)
       .sort();
