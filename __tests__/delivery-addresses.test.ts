@@ -48,6 +48,11 @@ const ALLOWED_REMOVALS: readonly { readonly reason: string; readonly matches: (a
     matches: (a) => /^kubernetes_manifest\.(metal3machinetemplate|kubeadmconfigtemplate)_/.test(a),
   },
   {
+    // Issue 15 item 11: a tenant gets networks only for the rails its pools' nodes have (4 on GB200 trays).
+    reason: 'rail networks a 4-NIC GB200 tenant cannot use',
+    matches: (a) => /^kubernetes_manifest\.sriovnetwork_.*_rail_[4-7]$/.test(a),
+  },
+  {
     // Issue 17: one MachineHealthCheck per block instead of per pool, so a block stops remediating, never a pool.
     reason: 'per-pool MachineHealthCheck replaced by per-block ones',
     matches: (a) => /^kubernetes_manifest\.machinehealthcheck_/.test(a),

@@ -370,6 +370,7 @@ describe('the fabric beside an orbital site', () => {
     linkGbps: 400
     switch: { model: SN5600, ports: 128, portGbps: 400 }
     railCIDR: 100.64.0.0/16
+    railInterfaces: [ens1np0, ens2np0, ens3np0, ens4np0]
     nodesPerScalableUnit: 18
 `,
     );

@@ -292,7 +292,15 @@ function objectChecks(objects: readonly KubeObject[]): [GuardName, string, strin
   }
   for (const t of objects.filter((o) => o.kind === 'Topology')) {
     const levels = ((t.spec ?? {}) as { levels?: { nodeLabel: string }[] }).levels ?? [];
-    for (const l of levels.filter((x) => x.nodeLabel !== 'kubernetes.io/hostname' && !protectedKey(`${x.nodeLabel}`))) {
+    // A level below two protected levels is confined by them: a Kueue topology domain is keyed by the values of
+    // every level down to it (kueue v0.19.2 pkg/util/tas DomainID joins them), so a node forging such a label (the
+    // NVLink clique, which only GPU Feature Discovery knows) can only form a domain inside its own
+    // management-labelled rack, never reach another pool.
+    const confined = (i: number) => i >= 2 && levels.slice(0, 2).every((x) => protectedKey(x.nodeLabel));
+    const writable = levels.filter(
+      (x, i) => x.nodeLabel !== 'kubernetes.io/hostname' && !protectedKey(`${x.nodeLabel}`) && !confined(i),
+    );
+    for (const l of writable) {
       found.push(['placement-labels', id(t), `level ${l.nodeLabel} is writable by the node itself`]);
     }
   }
