@@ -6,6 +6,7 @@ import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import {
   BackendSpec,
+  CellsSpec,
   ClusterSpecDocument,
   FabricSpec,
   ManagementSpec,
@@ -55,6 +56,11 @@ export interface NodePool {
   readonly site?: string;
   /** Nodes of one block a rollout or remediation may take down at once. */
   readonly maxUnavailable: number;
+  /**
+   * Index in the whole pool of this pool's first block, when it is a cell's slice of the pool (cells/plan.ts).
+   * @default 0
+   */
+  readonly firstBlock?: number;
 }
 
 /** A site with its defaults applied. */
@@ -151,6 +157,11 @@ export interface Cluster {
    * @default - none declared
    */
   readonly fabric?: FabricSpec;
+  /**
+   * The cells as in the spec (planned by cells/plan.ts).
+   * @default - none declared
+   */
+  readonly cells?: CellsSpec;
 }
 
 /** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */
@@ -245,6 +256,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     allowOvercommit: spec.allowOvercommit ?? false,
     storage: resolveStorage(spec),
     fabric: spec.fabric,
+    ...(spec.cells ? { cells: spec.cells } : {}),
   };
 }
 

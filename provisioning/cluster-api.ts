@@ -238,7 +238,8 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
     }),
   ];
   for (let b = 0; b < pool.blocks; b++) {
-    const block = blockName(pool, b);
+    // A cell's slice of a pool keeps the pool's block names (cells/plan.ts).
+    const block = blockName(pool, (pool.firstBlock ?? 0) + b);
     const blockLabels = { ...poolLabels, [LABELS.block]: block };
     objects.push(
       machineTemplate(meta(block, { [LABELS.block]: block }), m, { [LABELS.pool]: pool.name, [LABELS.block]: block }),

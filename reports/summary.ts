@@ -14,6 +14,7 @@ import {
   provisioningSummary,
 } from '../power/summary';
 import { formatNumber as n } from '../model/values';
+import { analyzeCells, CellReport } from '../cells/analysis';
 
 /** Where a synth writes its summary (and records its protected objects), relative to the output directory. */
 export const SUMMARY_FILE = path.join('reports', 'summary.json');
@@ -96,6 +97,23 @@ export interface Summary {
    * @default - absent without `spec.fabric`
    */
   readonly fabric?: FabricSummary;
+  /** The workload clusters (cells) and their scale-envelope figures and findings. */
+  readonly cells: CellsSummary;
+}
+
+/** The cells of a cluster in the summary. */
+export interface CellsSummary {
+  /** True when the cluster is split into cells under a MultiKueue manager. */
+  readonly split: boolean;
+  /** Most nodes per cell. */
+  readonly maxNodesPerCell: number;
+  /**
+   * Why maxNodesPerCell exceeds the upstream 5,000 nodes.
+   * @default - it does not
+   */
+  readonly exceedReason?: string;
+  /** Per cell: its blocks, tenants, context, figures and findings. */
+  readonly cells: readonly CellReport[];
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -120,6 +138,18 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     power: powerSummary(cluster),
     provisioning: provisioningSummary(cluster),
     fabric: fabricSummary(cluster),
+    cells: cellsSummary(cluster),
+  };
+}
+
+/** The cells of `cluster` with their envelope figures. */
+export function cellsSummary(cluster: Cluster): CellsSummary {
+  const { plan, reports } = analyzeCells(cluster);
+  return {
+    split: plan.split,
+    maxNodesPerCell: plan.maxNodesPerCell,
+    ...(plan.exceedReason ? { exceedReason: plan.exceedReason } : {}),
+    cells: reports,
   };
 }
 
@@ -142,8 +172,29 @@ export function formatSummary(summary: Summary): string {
   for (const [name, s] of Object.entries(summary.stacks)) {
     lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);
   }
+  lines.push(...formatCellLines(summary.cells));
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
   lines.push(...formatFabricLines(summary.fabric));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
+}
+
+/** One line per cell, then its warnings. */
+function formatCellLines(cells: CellsSummary | undefined): string[] {
+  if (!cells) return [];
+  const lines: string[] = [];
+  if (cells.split) lines.push(`  cells: ${cells.cells.length} of at most ${n(cells.maxNodesPerCell)} nodes`);
+  for (const c of cells.cells) {
+    const f = c.figures;
+    if (cells.split) {
+      lines.push(
+        `  cell ${c.name}: ${n(f.nodes)} nodes, ${n(f.gpus)} GPUs, tenants ${Object.keys(c.tenants).join(', ') || 'none'}, ` +
+          `about ${n(f.pods)} pods, ${n(f.heartbeatWritesPerSecond)} lease writes/s`,
+      );
+    }
+    for (const w of c.findings)
+      lines.push(`  ${w.severity}: ${cells.split ? `cell ${c.name}: ` : ''}${w.message}; fix: ${w.fix}`);
+  }
+  if (cells.exceedReason) lines.push(`  cells exceed ${n(5000)} nodes because: ${cells.exceedReason}`);
+  return lines;
 }
