@@ -48,6 +48,7 @@ export function analyzeCells(cluster: Cluster): CellAnalysis {
     const figures = envelopeFigures(cluster);
     const above = figures.nodes > Math.max(UPSTREAM_MAX_NODES, plan.maxNodesPerCell);
     const findings = envelopeFindings(figures, {
+      nodeCidrsAllocated: tuned,
       splitFix: `declare spec.cells to split the cluster into cells of at most ${fmt(plan.maxNodesPerCell)} nodes`,
     }).map((f) =>
       // A cluster that predates cells and declares none is reported, not refused, until it opts in.
@@ -70,6 +71,7 @@ export function analyzeCells(cluster: Cluster): CellAnalysis {
   const reports = built.cells.map(({ cell, cluster: c }) => {
     const figures = envelopeFigures(c, tuned ? TUNED_ETCD_MAX_REQUEST_BYTES : undefined);
     const findings = envelopeFindings(figures, {
+      nodeCidrsAllocated: tuned,
       splitFix: `lower spec.cells.maxNodesPerCell (cell "${cell.name}" has ${fmt(cell.nodes)} nodes) or pin smaller cells in spec.cells.layout`,
     });
     const where = cell.layoutIndex === undefined ? ['cells'] : ['cells', 'layout', cell.layoutIndex];

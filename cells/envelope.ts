@@ -138,6 +138,11 @@ export interface EnvelopeOptions {
   readonly etcdMaxRequestBytes?: number;
   /** The fix offered when the cluster is too large: split it into cells, or cut the cells smaller. */
   readonly splitFix: string;
+  /**
+   * kubeadm runs the control plane (spec.management), so the controller manager hands every node a
+   * /24 of the pod range: a short range is an error. Otherwise the CNI's IPAM decides: a warning.
+   */
+  readonly nodeCidrsAllocated: boolean;
 }
 
 /** The figures of `cluster` (one cell's view, or an unsplit cluster). */
@@ -206,7 +211,7 @@ export function envelopeFindings(f: EnvelopeFigures, options: EnvelopeOptions): 
     out.push({ severity, code, message, fix });
   if (f.podRange && f.podRange.nodeCapacity < f.nodes) {
     add(
-      'error',
+      options.nodeCidrsAllocated ? 'error' : 'warning',
       'pod-range-exhausted',
       `pod range ${f.podRange.cidr} holds ${fmt(f.podRange.nodeCapacity)} per-node /${NODE_CIDR_MASK_SIZE} ranges, but there are ${fmt(f.nodes)} nodes`,
       `give a pod range of /${NODE_CIDR_MASK_SIZE - Math.ceil(Math.log2(Math.max(1, f.nodes)))} or shorter`,
