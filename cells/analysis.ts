@@ -8,6 +8,7 @@ import { formatNumber as fmt } from '../model/values';
 import { CellCluster, cellClusters } from './cell-cluster';
 import { TUNED_ETCD_MAX_REQUEST_BYTES } from './control-plane';
 import { EnvelopeFigures, envelopeFigures, envelopeFindings, EnvelopeFinding } from './envelope';
+import { MAX_CLUSTERS_PER_CONFIG } from './multikueue';
 import { Cell, CellPlan, planCells, UPSTREAM_MAX_NODES } from './plan';
 
 /** One workload cluster (a cell, or the whole cluster when it is not split) and its envelope. */
@@ -68,6 +69,20 @@ export function analyzeCells(cluster: Cluster): CellAnalysis {
   }
   const built = cellClusters(cluster, plan);
   errors.push(...built.issues);
+  for (const pool of cluster.pools) {
+    const cells = plan.cells.filter((c) => c.pool === pool.name);
+    if (cells.length > MAX_CLUSTERS_PER_CONFIG) {
+      const fewest = Math.ceil(pool.nodes / MAX_CLUSTERS_PER_CONFIG);
+      errors.push({
+        code: 'too-many-cells',
+        path: ['nodePools', cluster.pools.indexOf(pool)],
+        message:
+          `pool "${pool.name}" needs ${cells.length} cells of at most ${fmt(plan.maxNodesPerCell)} nodes, but one ` +
+          `MultiKueueConfig lists at most ${MAX_CLUSTERS_PER_CONFIG} clusters (kueue v0.19.2)`,
+        fix: `split the pool into pools of at most ${fmt(MAX_CLUSTERS_PER_CONFIG * plan.maxNodesPerCell)} nodes (one per GPU generation or hall), or cells of ${fmt(fewest)} nodes (maxNodesPerCell with exceedReason)`,
+      });
+    }
+  }
   const reports = built.cells.map(({ cell, cluster: c }) => {
     const figures = envelopeFigures(c, tuned ? TUNED_ETCD_MAX_REQUEST_BYTES : undefined);
     const findings = envelopeFindings(figures, {

@@ -14,6 +14,7 @@ import {
   prefixFor,
   splitBits,
 } from '../fabric/address-plan';
+import { controlPlaneTuning } from './control-plane';
 import { NODE_CIDR_MASK_SIZE } from './envelope';
 import type { FabricIssue } from '../fabric/plan';
 import { assignPartitions } from '../fabric/partitions';
@@ -153,6 +154,11 @@ export function cellClusters(cluster: Cluster, plan: CellPlan): CellClusters {
         pools: [poolSlice(pool, cell)],
         tenants,
         storage: cellStorage(cluster.storage, cell, quota, plan.cells),
+        // Tuned etcd and API server; an audit policy when an external tenant has capacity here.
+        controlPlaneTuning: controlPlaneTuning(
+          cell.name,
+          tenants.filter((t) => t.external).flatMap((t) => t.namespaces),
+        ),
         fabric: cluster.fabric && { ...cluster.fabric, railCIDR: pin?.railCIDR ?? rail[i] ?? cluster.fabric.railCIDR },
       },
     };

@@ -3,6 +3,7 @@
  * (GPUs, racks, blocks per pool). Pure data, no cdktf: constructs, reports and checks read it.
  */
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
+import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import {
   BackendSpec,
@@ -162,6 +163,11 @@ export interface Cluster {
    * @default - none declared
    */
   readonly cells?: CellsSpec;
+  /**
+   * kubeadm tuning of the control plane; set on a cell's cluster (cells/control-plane.ts).
+   * @default - kubeadm's defaults
+   */
+  readonly controlPlaneTuning?: ControlPlaneTuning;
 }
 
 /** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */

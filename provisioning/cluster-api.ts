@@ -149,7 +149,7 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
       metadata: meta(cluster.name, { [LABEL_SYNC_ANNOTATION]: LABEL_SYNC_PREFIX }),
       spec: { controlPlaneEndpoint: { ...m.controlPlaneEndpoint }, cloudProviderEnabled: false },
     }),
-    machineTemplate(meta(cp), m, { [ROLE_LABEL]: 'control-plane' }),
+    machineTemplate(meta(cp), m, { [ROLE_LABEL]: 'control-plane', ...cluster.controlPlaneTuning?.hostLabels }),
     build({
       apiVersion: CAPI.controlPlane,
       kind: 'KubeadmControlPlane',
@@ -166,6 +166,9 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: m.controlPlaneReplicas >= 3 ? 0 : 1 } },
         },
         kubeadmConfigSpec: {
+          // A cell's tuned etcd, API server and audit policy (cells/control-plane.ts).
+          clusterConfiguration: cluster.controlPlaneTuning?.clusterConfiguration,
+          files: cluster.controlPlaneTuning?.files.length ? cluster.controlPlaneTuning.files : undefined,
           initConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
           joinConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
         },

@@ -13,6 +13,7 @@ import { ComputeFabric, TenantFabric, TOPOLOGY_NAME } from '../constructs/fabric
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { Tenant } from '../constructs/tenant';
+import { setCheckGroup } from '../constructs/validation';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
 import { clusterFabricPlan } from '../fabric/plan';
@@ -25,6 +26,10 @@ import { shareSpecs } from '../storage/model';
 import { DataRecord, protectedNamespaces } from '../storage/retention';
 import { ColossusStack, StackBackend } from './colossus-stack';
 import { retainRemovedData } from './data-retention';
+import { analyzeCells } from '../cells/analysis';
+import { managerKube } from '../cells/cell-cluster';
+import { priorityAndFairness } from '../cells/control-plane';
+import { managerObjects, workerAccess, workerPoolQueues } from '../cells/multikueue';
 
 /** The stacks of one cluster. */
 export interface ClusterStacks {
@@ -33,12 +38,22 @@ export interface ClusterStacks {
    * @default - absent without `spec.management`
    */
   readonly management?: ColossusStack;
-  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators. */
+  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators (split: the manager's Kueue). */
   readonly operators: ColossusStack;
-  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes). */
+  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes); split: `<cluster>-manager`. */
   readonly platform: ColossusStack;
-  /** `<cluster>-tenant-<tenant>`: one stack per tenant, with its own state. */
+  /** `<cluster>-tenant-<tenant>`: one stack per tenant, with its own state (split: every cell's). */
   readonly tenants: readonly ColossusStack[];
+  /**
+   * The MultiKueue manager's stacks of a split cluster.
+   * @default - absent: the cluster is not split
+   */
+  readonly manager?: { readonly operators: ColossusStack; readonly queues: ColossusStack };
+  /**
+   * Each cell's stacks, by cell name, of a split cluster.
+   * @default - absent: the cluster is not split
+   */
+  readonly cells?: Readonly<Record<string, WorkloadStacks>>;
   /** Every stack, in deployment order. */
   readonly all: readonly ColossusStack[];
   /** Objects an earlier synth protected that the spec no longer declares: forgotten by Terraform, never destroyed. */
@@ -64,19 +79,119 @@ export interface ClusterStacksOptions {
   readonly previousData?: readonly DataRecord[];
 }
 
-/** Builds every stack of `cluster` inside `scope` (a cdktf App). */
+/**
+ * Builds every stack of `cluster` inside `scope` (a cdktf App). A cluster that fits one cell and
+ * declares no `spec.cells` is one workload cluster with today's stack names; a split cluster is a
+ * MultiKueue manager (`<cluster>-manager-operators`, `<cluster>-manager`) and, per cell, the stacks
+ * of a workload cluster named `<cluster>-<cell>` (cells/plan.ts).
+ */
 export function buildClusterStacks(
   scope: Construct,
   cluster: Cluster,
   options: ClusterStacksOptions = {},
 ): ClusterStacks {
-  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack =>
-    new ColossusStack(scope, name, {
-      kubeContext: kube.context,
-      kubeconfig: kube.kubeconfig,
-      backend: backendFor(cluster, name),
-      terraform: options.terraform,
+  const analysis = analyzeCells(cluster);
+  if (!analysis.cellClusters) {
+    const stacks = buildWorkloadStacks(scope, cluster, options);
+    return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
+  }
+  if (analysis.errors.length > 0) {
+    throw new Error(
+      `the cells of cluster "${cluster.name}" cannot be built:\n${analysis.errors
+        .map((i) => `  spec.${i.path.join('.')}: ${i.message}\n    fix: ${i.fix}`)
+        .join('\n')}`,
+    );
+  }
+  // The manager: Kueue with MultiKueue, then the queues that dispatch to the cells.
+  const kube = managerKube(cluster);
+  const managerOperators = workloadStack(scope, cluster, `${cluster.name}-manager-operators`, kube, options);
+  const kueue = operatorReleases(cluster).filter((r) => r.name === 'kueue');
+  new OperatorReleases(managerOperators, 'operators', {
+    releases: kueue,
+    kubeContext: kube.context,
+    kubeconfig: kube.kubeconfig,
+    kubernetesVersion: cluster.kubernetes.version,
+    sink: managerOperators,
+    terraform: options.terraform,
+  });
+  const manager = workloadStack(scope, cluster, `${cluster.name}-manager`, kube, options);
+  manager.addDependency(managerOperators);
+
+  // Each cell is deployed on its own (`cdktf deploy '<cluster>-<cell>-*'`): no cell stack depends on the manager.
+  const cells = analysis.cellClusters.map(({ cell, cluster: cellCluster }) => {
+    const stacks = buildWorkloadStacks(scope, cellCluster, options);
+    workerAccess().forEach((o) => stacks.platform.addObject(o));
+    priorityAndFairness().forEach((o) => stacks.platform.addObject(o));
+    cellCluster.tenants.forEach((t, i) => {
+      const pools = Object.keys(t.gpuQuota);
+      workerPoolQueues(t.name, t.namespaces, pools, t.name).forEach((o) => stacks.tenants[i].addObject(o));
     });
+    return { cell: cell.name, cluster: cellCluster, stacks };
+  });
+  managerObjects(
+    cells.map((c) => ({
+      cluster: c.cluster.name,
+      pool: c.cluster.pools[0].name,
+      platform: c.stacks.platform.objects,
+      tenants: new Map(c.cluster.tenants.map((t, i) => [t.name, c.stacks.tenants[i].objects])),
+    })),
+    cluster.tenants.map((t) => ({
+      name: t.name,
+      pools: cluster.pools.map((p) => p.name).filter((p) => t.gpuQuota[p] !== undefined),
+    })),
+  ).forEach((o) => manager.addObject(o));
+
+  const all = [managerOperators, manager, ...cells.flatMap((c) => c.stacks.all)];
+  return {
+    management: undefined,
+    operators: managerOperators,
+    platform: manager,
+    tenants: cells.flatMap((c) => c.stacks.tenants),
+    manager: { operators: managerOperators, queues: manager },
+    cells: Object.fromEntries(cells.map((c) => [c.cell, c.stacks])),
+    all,
+    retained: retainRemovedData(all, options.previousData ?? []),
+  };
+}
+
+/** The stacks of one workload cluster (an unsplit cluster, or one cell), in deployment order. */
+export interface WorkloadStacks {
+  /**
+   * Cluster API and Metal3 objects on the management cluster.
+   * @default - absent without `spec.management`
+   */
+  readonly management?: ColossusStack;
+  /** Helm releases of the operators. */
+  readonly operators: ColossusStack;
+  /** Cluster-scoped objects. */
+  readonly platform: ColossusStack;
+  /** One stack per tenant. */
+  readonly tenants: readonly ColossusStack[];
+  /** Every stack, in deployment order. */
+  readonly all: readonly ColossusStack[];
+}
+
+function workloadStack(
+  scope: Construct,
+  cluster: Cluster,
+  name: string,
+  kube: { context: string; kubeconfig: string },
+  options: ClusterStacksOptions,
+): ColossusStack {
+  const stack = new ColossusStack(scope, name, {
+    kubeContext: kube.context,
+    kubeconfig: kube.kubeconfig,
+    backend: backendFor(cluster, name),
+    terraform: options.terraform,
+  });
+  setCheckGroup(stack, cluster.name);
+  return stack;
+}
+
+/** The stacks of the workload cluster `cluster`, named `<cluster.name>-*`. */
+function buildWorkloadStacks(scope: Construct, cluster: Cluster, options: ClusterStacksOptions): WorkloadStacks {
+  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack =>
+    workloadStack(scope, cluster, name, kube, options);
 
   const management = resolveManagement(cluster);
   const managementStack = management ? stack(`${cluster.name}-management`, management) : undefined;
@@ -134,9 +249,7 @@ export function buildClusterStacks(
     return tenantStack;
   });
   const first = managementStack ? [managementStack, operators] : [operators];
-  const stacks = { management: managementStack, operators, platform, tenants, all: [...first, platform, ...tenants] };
-  // Forget, never destroy, what an earlier synth protected and the spec no longer declares.
-  return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
+  return { management: managementStack, operators, platform, tenants, all: [...first, platform, ...tenants] };
 }
 
 /** Pod priority classes matching the tenant priorities, for pods that set `priorityClassName`. */

@@ -90,7 +90,13 @@ function strict(schema: unknown): unknown {
 }
 
 const validators = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+/** CRD patterns are Go RE2: `(?i)` (case-insensitive, as Kueue's name patterns start) becomes the `i` flag. */
+const re2 = Object.assign(
+  (pattern: string, flags: string) =>
+    pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags),
+  { code: 'new RegExp' },
+);
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: re2 } });
 
 /**
  * Errors of `object` against its CRD: it must use the storage version (served, not deprecated)
