@@ -168,3 +168,31 @@ describe('a split cluster (examples/cells.yaml)', () => {
     expect(context('cells-demo-h100-c00-management')).toBe('cells-demo-mgmt');
   });
 });
+
+describe.each([
+  ['examples/lab.yaml', ['lab-operators', 'lab-platform', 'lab-tenant-team-a', 'lab-tenant-partner']],
+  [
+    'examples/infiniband.yaml',
+    ['ib-pod-operators', 'ib-pod-platform', 'ib-pod-tenant-research', 'ib-pod-tenant-partner'],
+  ],
+])('a cluster that fits one cell and declares none (%s)', (spec, stacks) => {
+  const out = synthToTemp(spec);
+  it("keeps today's stacks, in order, and is reported as one unsplit cell", () => {
+    expect(Object.keys(out.summary.stacks)).toEqual(stacks);
+    expect(out.summary.cells.split).toBe(false);
+    expect(out.summary.cells.cells).toHaveLength(1);
+  });
+  it('gains no object of the cells: no MultiKueue, no manager access, no APF levels, no tuned control plane', () => {
+    const objects = out.stacks.flatMap((s) => out.yamlObjects(s));
+    const cellKinds = [
+      'MultiKueueCluster',
+      'MultiKueueConfig',
+      'AdmissionCheck',
+      'FlowSchema',
+      'PriorityLevelConfiguration',
+    ];
+    expect(objects.filter((o) => cellKinds.includes(o.kind))).toEqual([]);
+    expect(objects.filter((o) => o.metadata.name === 'colossus-multikueue-manager')).toEqual([]);
+    expect(JSON.stringify(objects)).not.toMatch(/clusterConfiguration|colossus\.dev\/cell/);
+  });
+});

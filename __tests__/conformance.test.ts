@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { KubeObject } from '../model/kube';
-import { describeWithCrds, validateCustomResource } from './support/crd-validator';
+import { celStats, describeWithCrds, validateCustomResource } from './support/crd-validator';
 import { isCoreApi, validateCoreObjects } from './support/core-validator';
 import { ROOT, synthToTemp } from './support/synth';
 
@@ -51,6 +51,24 @@ describeWithCrds('custom resources', () => {
       expect(custom.length).toBeGreaterThan(0);
       expect(custom.flatMap(validateCustomResource)).toEqual([]);
     });
+  });
+
+  it("evaluates the CRDs' CEL rules (x-kubernetes-validations) and fails an object that breaks one", () => {
+    expect(celStats.evaluated).toBeGreaterThan(0);
+    const kcp = objectsOf('cells.yaml').find((o) => o.kind === 'KubeadmControlPlane')!;
+    const spec = kcp.spec as {
+      kubeadmConfigSpec: { clusterConfiguration: { etcd: { local: { extraArgs: unknown[] } } } };
+    };
+    const args = spec.kubeadmConfigSpec.clusterConfiguration.etcd.local.extraArgs;
+    const twice = JSON.parse(JSON.stringify(kcp));
+    twice.spec.kubeadmConfigSpec.clusterConfiguration.etcd.local.extraArgs = [
+      ...args,
+      { name: 'max-request-bytes', value: '1' },
+    ];
+    expect(validateCustomResource(kcp)).toEqual([]);
+    expect(validateCustomResource(twice)).toEqual([
+      expect.stringMatching(/extraArgs violates .*extraArgs name must be unique/),
+    ]);
   });
 
   it('fails a deprecated version, an unknown field and a wrong type', () => {
