@@ -23,7 +23,7 @@ export type { TenantStorageProps } from './constructs/tenant-storage';
 export { ColossusStack } from './stacks/colossus-stack';
 export type { ColossusStackProps, StackBackend, StackObject } from './stacks/colossus-stack';
 export { buildClusterStacks } from './stacks/cluster-stacks';
-export type { ClusterStacks, ClusterStacksOptions } from './stacks/cluster-stacks';
+export type { ClusterStacks, ClusterStacksOptions, WorkloadStacks } from './stacks/cluster-stacks';
 
 // Policy hook: reject synthesized objects with a clear message.
 export { addPolicy } from './stacks/policy';
@@ -36,6 +36,9 @@ export { SpecError } from './spec/errors';
 export type { SpecIssue, SpecPath } from './spec/errors';
 export type {
   BackendSpec,
+  CellLayoutSpec,
+  CellManagerSpec,
+  CellsSpec,
   CheckpointSpec,
   ClusterSpec,
   ClusterSpecDocument,
@@ -79,3 +82,7 @@ export type { StackSummary, Summary } from './reports/summary';
 export type { ClaimSummary, FilesystemSummary, StorageSummary } from './storage/summary';
 export type { PowerSummary, ProvisioningSummary } from './power/summary';
 export type { FabricSummary } from './fabric/summary';
+export type { CellsSummary } from './reports/summary';
+export type { CellReport } from './cells/analysis';
+export type { EnvelopeFigures, EnvelopeFinding, LargestObject } from './cells/envelope';
+export type { ControlPlaneTuning } from './cells/control-plane';

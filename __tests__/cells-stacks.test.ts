@@ -1,6 +1,8 @@
 import { KubeObject } from '../model/kube';
 import { synthToTemp } from './support/synth';
 
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- nested fields of emitted objects
+
 describe('a split cluster (examples/cells.yaml)', () => {
   const out = synthToTemp('examples/cells.yaml');
   const objects = (stack: string): KubeObject[] => out.yamlObjects(stack);
@@ -34,7 +36,7 @@ describe('a split cluster (examples/cells.yaml)', () => {
     const clusters = objects('cells-demo-manager')
       .filter((o) => o.kind === 'MultiKueueCluster')
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    expect(clusters.map((c) => [c.metadata.name, (c.spec as any).clusterSource.kubeConfig])).toEqual([
+    expect(clusters.map((c) => [c.metadata.name, (c.spec as Json).clusterSource.kubeConfig])).toEqual([
       ['cells-demo-gb200-c00', { locationType: 'Secret', location: 'cells-demo-gb200-c00-kubeconfig' }],
       ['cells-demo-h100-c00', { locationType: 'Secret', location: 'cells-demo-h100-c00-kubeconfig' }],
       ['cells-demo-h100-c01', { locationType: 'Secret', location: 'cells-demo-h100-c01-kubeconfig' }],
@@ -44,7 +46,7 @@ describe('a split cluster (examples/cells.yaml)', () => {
   });
 
   it('routes each tenant and pool through one ClusterQueue with exactly one MultiKueue check and the sum of the cells quotas', () => {
-    expect((find('cells-demo-manager', 'MultiKueueConfig', 'h100')!.spec as any).clusters).toEqual([
+    expect((find('cells-demo-manager', 'MultiKueueConfig', 'h100')!.spec as Json).clusters).toEqual([
       'cells-demo-hall-a',
       'cells-demo-h100-c00',
       'cells-demo-h100-c01',
@@ -53,10 +55,10 @@ describe('a split cluster (examples/cells.yaml)', () => {
       controllerName: 'kueue.x-k8s.io/multikueue',
       parameters: { apiGroup: 'kueue.x-k8s.io', kind: 'MultiKueueConfig', name: 'h100' },
     });
-    const queue = find('cells-demo-manager', 'ClusterQueue', 'team-h100')!.spec as any;
+    const queue = find('cells-demo-manager', 'ClusterQueue', 'team-h100')!.spec as Json;
     expect(queue.admissionChecksStrategy).toEqual({ admissionChecks: [{ name: 'multikueue-h100' }] });
-    const gpus = (q: any) =>
-      Number(q.resourceGroups[0].flavors[0].resources.find((r: any) => r.name === 'nvidia.com/gpu').nominalQuota);
+    const gpus = (q: Json) =>
+      Number(q.resourceGroups[0].flavors[0].resources.find((r: Json) => r.name === 'nvidia.com/gpu').nominalQuota);
     expect(gpus(queue)).toBe(32768);
     const cells = ['hall-a', 'h100-c00', 'h100-c01'].map((c) =>
       gpus(find(`cells-demo-${c}-tenant-team`, 'ClusterQueue', 'team')!.spec),
@@ -76,7 +78,7 @@ describe('a split cluster (examples/cells.yaml)', () => {
       find('cells-demo-hall-a-platform', 'Topology', 'block-rack-host'),
     );
     const lq = m.filter((o) => o.kind === 'LocalQueue' && o.metadata.namespace === 'team-train');
-    expect(lq.map((o) => [o.metadata.name, (o.spec as any).clusterQueue])).toEqual([
+    expect(lq.map((o) => [o.metadata.name, (o.spec as Json).clusterQueue])).toEqual([
       ['default', 'team-h100'],
       ['h100', 'team-h100'],
     ]);
@@ -85,18 +87,18 @@ describe('a split cluster (examples/cells.yaml)', () => {
     );
     expect(workerQueues.map((o) => o.metadata.name).sort()).toEqual(['default', 'h100']);
     const quota = m.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'team-train')!;
-    expect((quota.spec as any).hard.pods).toBe('0');
+    expect((quota.spec as Json).hard.pods).toBe('0');
   });
 
   it('gives the manager on every cell a ServiceAccount bound to Workloads and job kinds only', () => {
     for (const cell of ['hall-a', 'h100-c00', 'h100-c01', 'gb200-c00']) {
-      const role = find(`cells-demo-${cell}-platform`, 'ClusterRole', 'colossus-multikueue-manager') as any;
-      const resources = role.rules.flatMap((r: any) => r.resources);
+      const role = find(`cells-demo-${cell}-platform`, 'ClusterRole', 'colossus-multikueue-manager') as Json;
+      const resources = role.rules.flatMap((r: Json) => r.resources);
       expect(resources).toContain('workloads');
       expect(resources).not.toContain('pods');
       expect(resources).not.toContain('secrets');
-      expect(role.rules.flatMap((r: any) => r.verbs)).not.toContain('*');
-      const binding = find(`cells-demo-${cell}-platform`, 'ClusterRoleBinding', 'colossus-multikueue-manager') as any;
+      expect(role.rules.flatMap((r: Json) => r.verbs)).not.toContain('*');
+      const binding = find(`cells-demo-${cell}-platform`, 'ClusterRoleBinding', 'colossus-multikueue-manager') as Json;
       expect(binding.subjects).toEqual([
         { kind: 'ServiceAccount', name: 'multikueue-manager', namespace: 'kueue-system' },
       ]);
@@ -104,14 +106,15 @@ describe('a split cluster (examples/cells.yaml)', () => {
   });
 
   it('gives every cell its own Cluster, endpoint, ranges and tuned control plane of five machines', () => {
-    const cluster = find('cells-demo-h100-c00-management', 'Cluster', 'cells-demo-h100-c00') as any;
+    const cluster = find('cells-demo-h100-c00-management', 'Cluster', 'cells-demo-h100-c00') as Json;
     expect(cluster.metadata.namespace).toBe('cells-demo');
     expect(cluster.spec.clusterNetwork).toEqual({
       pods: { cidrBlocks: ['10.8.0.0/13'] },
       services: { cidrBlocks: ['172.17.0.0/16'] },
     });
     expect(
-      (find('cells-demo-h100-c00-management', 'Metal3Cluster', 'cells-demo-h100-c00') as any).spec.controlPlaneEndpoint,
+      (find('cells-demo-h100-c00-management', 'Metal3Cluster', 'cells-demo-h100-c00') as Json).spec
+        .controlPlaneEndpoint,
     ).toEqual({
       host: 'h100-c00.api.cells-demo.internal',
       port: 6443,
@@ -120,7 +123,7 @@ describe('a split cluster (examples/cells.yaml)', () => {
       'cells-demo-h100-c00-management',
       'KubeadmControlPlane',
       'cells-demo-h100-c00-control-plane',
-    ) as any;
+    ) as Json;
     expect(kcp.spec.replicas).toBe(5);
     const cc = kcp.spec.kubeadmConfigSpec.clusterConfiguration;
     expect(cc.etcd.local.extraArgs).toEqual([
@@ -137,7 +140,7 @@ describe('a split cluster (examples/cells.yaml)', () => {
       'cells-demo-gb200-c00-management',
       'KubeadmControlPlane',
       'cells-demo-gb200-c00-control-plane',
-    ) as any;
+    ) as Json;
     expect(gb.spec.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs).toContainEqual({
       name: 'audit-policy-file',
       value: '/etc/kubernetes/audit/policy.yaml',
@@ -147,7 +150,7 @@ describe('a split cluster (examples/cells.yaml)', () => {
       'cells-demo-gb200-c00-management',
       'Metal3MachineTemplate',
       'cells-demo-gb200-c00-control-plane',
-    ) as any;
+    ) as Json;
     expect(cpHosts.spec.template.spec.hostSelector.matchLabels).toEqual({
       'colossus.dev/role': 'control-plane',
       'colossus.dev/cell': 'gb200-c00',

@@ -23,7 +23,9 @@ export interface CellReport {
   readonly tenants: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** kubeconfig context of the cell. */
   readonly context: string;
+  /** The cell's scale-envelope figures. */
   readonly figures: EnvelopeFigures;
+  /** Figures outside the envelope: errors refuse the spec, warnings are reported. */
   readonly findings: readonly EnvelopeFinding[];
 }
 

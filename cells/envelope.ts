@@ -92,6 +92,7 @@ export function nodeAgents(cluster: Pick<Cluster, 'fabric' | 'storage'>): NodeAg
 export interface LargestObject {
   /** `IPPool/rail-0 (status.allocations)`. */
   readonly object: string;
+  /** Its size, bytes. */
   readonly bytes: number;
   /** How it was sized. */
   readonly basis: string;
@@ -99,7 +100,9 @@ export interface LargestObject {
 
 /** Figures of one workload cluster. */
 export interface EnvelopeFigures {
+  /** Nodes (compute trays on NVL72). */
   readonly nodes: number;
+  /** Physical GPUs. */
   readonly gpus: number;
   /** DaemonSet pods per node. */
   readonly nodeAgents: number;
@@ -107,11 +110,13 @@ export interface EnvelopeFigures {
   readonly podsPerNode: number;
   /** DaemonSet pods plus the tenants' pod quotas, at most what the nodes can run. */
   readonly pods: number;
+  /** System, operator and tenant namespaces. */
   readonly namespaces: number;
   /** The tenants' Service quotas plus the system's. */
   readonly services: number;
   /** Lease renewals per second from the kubelets alone. */
   readonly heartbeatWritesPerSecond: number;
+  /** The largest object, with the status controllers write. */
   readonly largestObject: LargestObject;
   /** Largest object the API accepts: etcd's --max-request-bytes, at most the API server's body limit. */
   readonly largestObjectLimitBytes: number;
@@ -119,16 +124,23 @@ export interface EnvelopeFigures {
    * The pod range and how many nodes' per-node ranges it holds.
    * @default - no pod range declared
    */
-  readonly podRange?: { readonly cidr: string; readonly nodeCapacity: number };
+  readonly podRange?: {
+    /** The range. */
+    readonly cidr: string;
+    /** Nodes whose /24 it holds. */
+    readonly nodeCapacity: number;
+  };
 }
 
 /** One figure outside the envelope. */
 export interface EnvelopeFinding {
   /** `error` for hard limits; `warning` for the soft upstream thresholds. */
   readonly severity: 'error' | 'warning';
+  /** Stable code, as in spec errors. */
   readonly code: string;
   /** What, with the figure and the limit. */
   readonly message: string;
+  /** How to bring the figure inside the envelope. */
   readonly fix: string;
 }
 

@@ -48,7 +48,12 @@ export interface ClusterStacks {
    * The MultiKueue manager's stacks of a split cluster.
    * @default - absent: the cluster is not split
    */
-  readonly manager?: { readonly operators: ColossusStack; readonly queues: ColossusStack };
+  readonly manager?: {
+    /** `<cluster>-manager-operators`: Kueue on the manager cluster. */
+    readonly operators: ColossusStack;
+    /** `<cluster>-manager`: the MultiKueue objects, queues and mirrored tenant namespaces. */
+    readonly queues: ColossusStack;
+  };
   /**
    * Each cell's stacks, by cell name, of a split cluster.
    * @default - absent: the cluster is not split
