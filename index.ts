@@ -23,7 +23,7 @@ export type { TenantStorageProps } from './constructs/tenant-storage';
 export { ColossusStack } from './stacks/colossus-stack';
 export type { ColossusStackProps, StackBackend, StackObject } from './stacks/colossus-stack';
 export { buildClusterStacks } from './stacks/cluster-stacks';
-export type { ClusterStacks, ClusterStacksOptions } from './stacks/cluster-stacks';
+export type { ClusterStacks, ClusterStacksOptions, WorkloadStacks } from './stacks/cluster-stacks';
 
 // Policy hook: reject synthesized objects with a clear message.
 export { addPolicy } from './stacks/policy';
@@ -37,6 +37,9 @@ export type { SpecIssue, SpecPath } from './spec/errors';
 export type {
   BackendSpec,
   CduSpec,
+  CellLayoutSpec,
+  CellManagerSpec,
+  CellsSpec,
   CheckpointSpec,
   CoolantSpec,
   ClusterSpec,
@@ -106,3 +109,7 @@ export type { FabricSummary } from './fabric/summary';
 export type { OperationsSummary, PoolOperations } from './day2/summary';
 export type { WavePlan } from './day2/waves';
 export type { ObjectSizeSummary, OversizedObject, SizedObject } from './day2/object-size';
+export type { CellsSummary } from './reports/summary';
+export type { CellReport } from './cells/analysis';
+export type { EnvelopeFigures, EnvelopeFinding, LargestObject } from './cells/envelope';
+export type { ControlPlaneTuning } from './cells/control-plane';

@@ -158,6 +158,21 @@ describeWithCrds('custom resources', () => {
     );
   });
 
+  it("evaluates the CRDs' CEL rules (x-kubernetes-validations) and fails an object that breaks one", () => {
+    const kcp = objectsOf('cells.yaml').find((o) => o.kind === 'KubeadmControlPlane')!;
+    const spec = kcp.spec as {
+      kubeadmConfigSpec: { clusterConfiguration: { etcd: { local: { extraArgs: unknown[] } } } };
+    };
+    const args = spec.kubeadmConfigSpec.clusterConfiguration.etcd.local.extraArgs;
+    const twice = JSON.parse(JSON.stringify(kcp));
+    twice.spec.kubeadmConfigSpec.clusterConfiguration.etcd.local.extraArgs = [
+      ...args,
+      { name: 'max-request-bytes', value: '1' },
+    ];
+    expect(validateCustomResource(kcp)).toEqual([]);
+    expect(validateCustomResource(twice)).toEqual([expect.stringMatching(/extraArgs.*extraArgs name must be unique/)]);
+  });
+
   it('fails a deprecated version, an unknown field and a wrong type', () => {
     const flavor = { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'ResourceFlavor', metadata: { name: 'x' }, spec: {} };
     expect(validateCustomResource(flavor)).toEqual([expect.stringMatching(/not the storage version.*v1beta2/)]);

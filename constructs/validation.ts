@@ -31,6 +31,24 @@ function render(issue: SpecIssue): string {
 }
 
 const POOL = Symbol.for('colossus-cdktf.pool');
+const CHECK_GROUP = Symbol.for('colossus-cdktf.check-group');
+
+/**
+ * Marks `scope` (a stack) as part of workload cluster `name`: the cross-construct checks compare
+ * pools and tenants of one workload cluster only, so the cells of a split cluster, each its own
+ * cluster in one app, are checked each on its own. Unmarked scopes form one group.
+ */
+export function setCheckGroup(scope: Construct, name: string): void {
+  (scope as { [CHECK_GROUP]?: string })[CHECK_GROUP] = name;
+}
+
+function checkGroup(c: IConstruct): string | undefined {
+  for (const s of [...c.node.scopes].reverse()) {
+    const group = (s as { [CHECK_GROUP]?: string })[CHECK_GROUP];
+    if (group !== undefined) return group;
+  }
+  return undefined;
+}
 const TENANT = Symbol.for('colossus-cdktf.tenant');
 
 interface Declared {
@@ -58,7 +76,8 @@ export function declareTenant(scope: Construct, spec: TenantSpec, pools: readonl
  * only from a tenant's props has no construct of its own: its issues go to the tenants quoting it.
  */
 function issuesAt(scope: Construct): string[] {
-  const all = scope.node.root.node.findAll() as (IConstruct & Declared)[];
+  const group = checkGroup(scope);
+  const all = (scope.node.root.node.findAll() as (IConstruct & Declared)[]).filter((c) => checkGroup(c) === group);
   const tenants = all.filter((c) => c[TENANT]);
   const pools: { spec: NodePoolSpec; pool: NodePool; allowOvercommit: boolean; owner?: IConstruct }[] = all
     .filter((c) => c[POOL])

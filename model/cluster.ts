@@ -4,9 +4,11 @@
  */
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { arrayMW } from '../site/orbital';
+import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import {
   BackendSpec,
+  CellsSpec,
   ClusterSpecDocument,
   FabricSpec,
   ManagementSpec,
@@ -76,6 +78,11 @@ export interface NodePool {
    * @default - none declared
    */
   readonly railPciAddresses?: readonly string[];
+  /**
+   * Index in the whole pool of this pool's first block, when it is a cell's slice of the pool (cells/plan.ts).
+   * @default 0
+   */
+  readonly firstBlock?: number;
 }
 
 /** Day-2 times per node, minutes (spec `operations` with its defaults). */
@@ -239,6 +246,16 @@ export interface Cluster {
   readonly fabric?: FabricSpec;
   /** Day-2 times per node. */
   readonly operations: Operations;
+  /**
+   * The cells as in the spec (planned by cells/plan.ts).
+   * @default - none declared
+   */
+  readonly cells?: CellsSpec;
+  /**
+   * kubeadm tuning of the control plane; set on a cell's cluster (cells/control-plane.ts).
+   * @default - kubeadm's defaults
+   */
+  readonly controlPlaneTuning?: ControlPlaneTuning;
 }
 
 /** Value of `WorkloadPriorityClass.value` and `PriorityClass.value` per tenant priority. */
@@ -344,6 +361,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     storage: resolveStorage({ ...spec, tenants: active }),
     fabric: spec.fabric,
     operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
+    ...(spec.cells ? { cells: spec.cells } : {}),
   };
 }
 

@@ -29,6 +29,9 @@ export const KINDS: readonly KindInfo[] = [
   kind('VolumeSnapshotClass', 'snapshot.storage.k8s.io/v1', false),
   kind('ClusterRole', 'rbac.authorization.k8s.io/v1', false),
   kind('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', false),
+  // API Priority and Fairness: the level before the schemas that name it.
+  kind('PriorityLevelConfiguration', 'flowcontrol.apiserver.k8s.io/v1', false),
+  kind('FlowSchema', 'flowcontrol.apiserver.k8s.io/v1', false),
   kind('ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1', false),
   kind('ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/v1', false),
   kind('NicClusterPolicy', 'mellanox.com/v1alpha1', false),
@@ -46,6 +49,10 @@ export const KINDS: readonly KindInfo[] = [
   kind('ResourceFlavor', 'kueue.x-k8s.io/v1beta2', false),
   kind('Cohort', 'kueue.x-k8s.io/v1beta2', false),
   kind('WorkloadPriorityClass', 'kueue.x-k8s.io/v1beta2', false),
+  // MultiKueue: the worker clusters, the config listing them, the check naming the config, then the queues.
+  kind('MultiKueueCluster', 'kueue.x-k8s.io/v1beta2', false),
+  kind('MultiKueueConfig', 'kueue.x-k8s.io/v1beta2', false),
+  kind('AdmissionCheck', 'kueue.x-k8s.io/v1beta2', false),
   kind('ClusterQueue', 'kueue.x-k8s.io/v1beta2', false),
   kind('ResourceQuota', 'v1', true),
   kind('LimitRange', 'v1', true),

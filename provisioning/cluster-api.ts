@@ -240,7 +240,10 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
     annotations,
   });
   const cp = controlPlaneName(cluster);
-  const cpTemplate = machineTemplate(cp, m.namespace, meta(cp).labels, m.image, { [ROLE_LABEL]: 'control-plane' });
+  const cpTemplate = machineTemplate(cp, m.namespace, meta(cp).labels, m.image, {
+    [ROLE_LABEL]: 'control-plane',
+    ...cluster.controlPlaneTuning?.hostLabels,
+  });
   return [
     build({
       apiVersion: CAPI.core,
@@ -282,9 +285,12 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: m.controlPlaneReplicas >= 3 ? 0 : 1 } },
         },
         kubeadmConfigSpec: {
-          clusterConfiguration: {
+          // A cell's tuned etcd, API server and audit policy (cells/control-plane.ts, which keeps the same
+          // admission plugins); otherwise kubeadm's defaults with the admission plugins tenant isolation needs.
+          clusterConfiguration: cluster.controlPlaneTuning?.clusterConfiguration ?? {
             apiServer: { extraArgs: [{ name: 'enable-admission-plugins', value: ADMISSION_PLUGINS.join(',') }] },
           },
+          files: cluster.controlPlaneTuning?.files.length ? cluster.controlPlaneTuning.files : undefined,
           initConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
           joinConfiguration: { nodeRegistration: nodeRegistration({}, undefined) },
         },
@@ -343,7 +349,8 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
     }),
   ];
   for (let b = 0; b < pool.blocks; b++) {
-    const block = blockName(pool, b);
+    // A cell's slice of a pool keeps the pool's block names (cells/plan.ts).
+    const block = blockName(pool, (pool.firstBlock ?? 0) + b);
     const blockLabels = { ...poolLabels, [LABELS.block]: block };
     const settings = blockSettings(cluster, m, pool, b);
     const template = machineTemplate(block, m.namespace, labels({ [LABELS.block]: block }), settings.image, {

@@ -17,6 +17,7 @@ import {
 } from '../power/summary';
 import { formatNumber as n } from '../model/values';
 import { FacilitySummary, facilitySummary, formatSiteLines, OrbitalSummary, orbitalSummary } from '../site/summary';
+import { analyzeCells, CellReport } from '../cells/analysis';
 
 /** Where a synth writes its summary (and records its protected objects), relative to the output directory. */
 export const SUMMARY_FILE = path.join('reports', 'summary.json');
@@ -127,6 +128,26 @@ export interface Summary {
    * @default - absent when not computed
    */
   readonly objectSizes?: ObjectSizeSummary;
+  /**
+   * The workload clusters (cells) and their scale-envelope figures and findings.
+   * @default - absent for an app composed from the constructs (no spec to cut into cells)
+   */
+  readonly cells?: CellsSummary;
+}
+
+/** The cells of a cluster in the summary. */
+export interface CellsSummary {
+  /** True when the cluster is split into cells under a MultiKueue manager. */
+  readonly split: boolean;
+  /** Most nodes per cell. */
+  readonly maxNodesPerCell: number;
+  /**
+   * Why maxNodesPerCell exceeds the upstream 5,000 nodes.
+   * @default - it does not
+   */
+  readonly exceedReason?: string;
+  /** Per cell: its blocks, tenants, context, figures and findings. */
+  readonly cells: readonly CellReport[];
 }
 
 /** Builds the summary of `cluster` given the figures of its synthesized stacks. */
@@ -145,6 +166,18 @@ export function buildSummary(cluster: Cluster, stacks: Record<string, StackSumma
     facility: facilitySummary(cluster),
     orbital: orbitalSummary(cluster),
     operations: operationsSummary(cluster),
+    cells: cellsSummary(cluster),
+  };
+}
+
+/** The cells of `cluster` with their envelope figures. */
+export function cellsSummary(cluster: Cluster): CellsSummary {
+  const { plan, reports } = analyzeCells(cluster);
+  return {
+    split: plan.split,
+    maxNodesPerCell: plan.maxNodesPerCell,
+    ...(plan.exceedReason ? { exceedReason: plan.exceedReason } : {}),
+    cells: reports,
   };
 }
 
@@ -193,6 +226,7 @@ export function formatSummary(summary: Summary): string {
   for (const [name, s] of Object.entries(summary.stacks)) {
     lines.push(`  stack ${name}: ${n(s.terraformResources)} Terraform resources, ${n(s.objects)} objects`);
   }
+  lines.push(...formatCellLines(summary.cells));
   lines.push(...formatPowerLines(summary.power, summary.provisioning));
   lines.push(...formatFabricLines(summary.fabric));
   lines.push(...formatSiteLines(summary.facility, summary.orbital));
@@ -200,4 +234,24 @@ export function formatSummary(summary: Summary): string {
   lines.push(...formatObjectSizeLines(summary.objectSizes));
   if (summary.storage) lines.push(...formatStorageSummary(summary.storage, Object.keys(summary.stacks)));
   return lines.join('\n');
+}
+
+/** One line per cell, then its warnings. */
+function formatCellLines(cells: CellsSummary | undefined): string[] {
+  if (!cells) return [];
+  const lines: string[] = [];
+  if (cells.split) lines.push(`  cells: ${cells.cells.length} of at most ${n(cells.maxNodesPerCell)} nodes`);
+  for (const c of cells.cells) {
+    const f = c.figures;
+    if (cells.split) {
+      lines.push(
+        `  cell ${c.name}: ${n(f.nodes)} nodes, ${n(f.gpus)} GPUs, tenants ${Object.keys(c.tenants).join(', ') || 'none'}, ` +
+          `about ${n(f.pods)} pods, ${n(f.heartbeatWritesPerSecond)} lease writes/s`,
+      );
+    }
+    for (const w of c.findings)
+      lines.push(`  ${w.severity}: ${cells.split ? `cell ${c.name}: ` : ''}${w.message}; fix: ${w.fix}`);
+  }
+  if (cells.exceedReason) lines.push(`  cells exceed ${n(5000)} nodes because: ${cells.exceedReason}`);
+  return lines;
 }

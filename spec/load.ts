@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
+import { checkCells } from './check-cells';
 import { checkCluster } from './check';
 import { checkFabric } from './check-fabric';
 import { checkStorage } from './check-storage';
@@ -114,7 +115,11 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
     ...checkFabric(document.spec, catalog),
   ];
   if (semantic.length > 0) fail(semantic);
-  return { document, cluster: resolveCluster(document, catalog) };
+  const cluster = resolveCluster(document, catalog);
+  // Cells and their scale envelope need the resolved pools and tenants.
+  const cells = checkCells(cluster);
+  if (cells.length > 0) fail(cells);
+  return { document, cluster };
 }
 
 /** Reads a spec file, refusing what cannot be a spec with a clear message. */

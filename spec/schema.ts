@@ -5,6 +5,7 @@
  * fixes; `npm run schema` writes it to schema/cluster.schema.json for editors. The `x-fix`
  * keyword carries the hint shown when a value does not match.
  */
+import { cellsSchema } from './cells-schema';
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 import { sitePhysicsSchemas } from './site-schema';
 
@@ -559,6 +560,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
           checkpoint,
           fabric: fabricSchema,
           operations,
+          cells: cellsSchema,
         },
         ['kubernetes', 'nodePools', 'tenants'],
       ),

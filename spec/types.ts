@@ -75,6 +75,99 @@ export interface ClusterSpec {
    * @default - 15 minutes to drain or reboot, 60 to reimage, 10 to reload the driver
    */
   readonly operations?: OperationsSpec;
+  /**
+   * Cells: the site as several workload clusters of at most `maxNodesPerCell` nodes under one MultiKueue manager.
+   * @default - one cluster while it fits one cell; see cells/plan.ts
+   */
+  readonly cells?: CellsSpec;
+}
+
+/** How the site is cut into cells (workload clusters) and how the manager cluster is reached. */
+export interface CellsSpec {
+  /**
+   * Most nodes one cell may have. Above 5,000 (the upstream threshold) `exceedReason` must say why.
+   * @default 5000
+   */
+  readonly maxNodesPerCell?: number;
+  /**
+   * Why cells may exceed the upstream 5,000-node threshold; recorded in the summary.
+   * @default - none: maxNodesPerCell may not exceed 5,000
+   */
+  readonly exceedReason?: string;
+  /**
+   * Control-plane machines of each cell.
+   * @default 5
+   */
+  readonly controlPlaneReplicas?: number;
+  /**
+   * The MultiKueue manager cluster.
+   * @default - `kubernetes.context` and `kubernetes.kubeconfig`
+   */
+  readonly manager?: CellManagerSpec;
+  /**
+   * Pinned cells, each a run of a pool's blocks in order; blocks not pinned are cut into automatic cells.
+   * @default - every cell automatic
+   */
+  readonly layout?: readonly CellLayoutSpec[];
+}
+
+/** Where the MultiKueue manager cluster is. */
+export interface CellManagerSpec {
+  /** kubeconfig context of the manager cluster. */
+  readonly context: string;
+  /**
+   * kubeconfig file holding that context.
+   * @default - `kubernetes.kubeconfig`
+   */
+  readonly kubeconfig?: string;
+}
+
+/** One pinned cell (a hall, a power domain): the next `blocks` blocks of `pool`. */
+export interface CellLayoutSpec {
+  /** Cell name; prefixes the cell's stacks (`<cluster>-<cell>-*`). */
+  readonly name: string;
+  /** The pool whose blocks the cell takes. */
+  readonly pool: string;
+  /** How many blocks, taken in order after the pool's earlier pinned cells. */
+  readonly blocks: number;
+  /**
+   * kubeconfig context of the cell's cluster.
+   * @default "<kubernetes.context>-<cell>"
+   */
+  readonly context?: string;
+  /**
+   * kubeconfig file holding that context.
+   * @default - `kubernetes.kubeconfig`
+   */
+  readonly kubeconfig?: string;
+  /**
+   * The cell's pod range.
+   * @default - the cell's share of `kubernetes.podCIDR`
+   */
+  readonly podCIDR?: string;
+  /**
+   * The cell's Service range.
+   * @default - the cell's share of `kubernetes.serviceCIDR`
+   */
+  readonly serviceCIDR?: string;
+  /**
+   * The cell's rail range.
+   * @default - the cell's share of `fabric.railCIDR`
+   */
+  readonly railCIDR?: string;
+  /**
+   * The cell's API endpoint.
+   * @default - "<cell>.<management.controlPlaneEndpoint.host>"
+   */
+  readonly endpoint?: {
+    /** Host name or address. */
+    readonly host: string;
+    /**
+     * API server port.
+     * @default 6443
+     */
+    readonly port?: number;
+  };
 }
 
 /** The workload cluster's Kubernetes API. */

@@ -21,6 +21,7 @@ import { ComputeFabric, TenantFabric, topologyNameOf } from '../constructs/fabri
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { priorityClassName, Tenant } from '../constructs/tenant';
+import { setCheckGroup } from '../constructs/validation';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
 import { clusterFabricPlan } from '../fabric/plan';
@@ -36,6 +37,10 @@ import { ColossusStack, StackBackend } from './colossus-stack';
 import { addPolicy, ObjectPolicy } from './policy';
 import { estimateObjectSize, overBudget } from '../day2/object-size';
 import { retainRemovedData } from './data-retention';
+import { analyzeCells } from '../cells/analysis';
+import { managerKube } from '../cells/cell-cluster';
+import { priorityAndFairness } from '../cells/control-plane';
+import { managerObjects, workerAccess, workerPoolQueues } from '../cells/multikueue';
 
 /** The stacks of one cluster. */
 export interface ClusterStacks {
@@ -44,9 +49,9 @@ export interface ClusterStacks {
    * @default - absent without `spec.management`
    */
   readonly management?: ColossusStack;
-  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators. */
+  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators (split: the manager's Kueue). */
   readonly operators: ColossusStack;
-  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes). */
+  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes); split: `<cluster>-manager`. */
   readonly platform: ColossusStack;
   /**
    * `<cluster>-fabric`: the nv-ipam IPPools, whose CRD the Network Operator installs when it reconciles
@@ -61,6 +66,21 @@ export interface ClusterStacks {
    * tenant's objects, while `removed` blocks keep its data.
    */
   readonly offboarding: readonly ColossusStack[];
+  /**
+   * The MultiKueue manager's stacks of a split cluster.
+   * @default - absent: the cluster is not split
+   */
+  readonly manager?: {
+    /** `<cluster>-manager-operators`: Kueue on the manager cluster. */
+    readonly operators: ColossusStack;
+    /** `<cluster>-manager`: the MultiKueue objects, queues and mirrored tenant namespaces. */
+    readonly queues: ColossusStack;
+  };
+  /**
+   * Each cell's stacks, by cell name, of a split cluster.
+   * @default - absent: the cluster is not split
+   */
+  readonly cells?: Readonly<Record<string, WorkloadStacks>>;
   /** Every stack, in deployment order. */
   readonly all: readonly ColossusStack[];
   /** Objects an earlier synth protected that the spec no longer declares: forgotten by Terraform, never destroyed. */
@@ -91,23 +111,132 @@ export interface ClusterStacksOptions {
   readonly adopt?: boolean;
 }
 
-/** Builds every stack of `cluster` inside `scope` (a cdktf App). */
+/**
+ * Builds every stack of `cluster` inside `scope` (a cdktf App). A cluster that fits one cell and
+ * declares no `spec.cells` is one workload cluster with today's stack names; a split cluster is a
+ * MultiKueue manager (`<cluster>-manager-operators`, `<cluster>-manager`) and, per cell, the stacks
+ * of a workload cluster named `<cluster>-<cell>` (cells/plan.ts).
+ */
 export function buildClusterStacks(
   scope: Construct,
   cluster: Cluster,
   options: ClusterStacksOptions = {},
 ): ClusterStacks {
-  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack => {
-    const created = new ColossusStack(scope, name, {
-      kubeContext: kube.context,
-      kubeconfig: kube.kubeconfig,
-      backend: backendFor(cluster, name),
-      terraform: options.terraform,
-      adopt: options.adopt,
+  const analysis = analyzeCells(cluster);
+  if (!analysis.cellClusters) {
+    const stacks = buildWorkloadStacks(scope, cluster, options);
+    return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
+  }
+  if (analysis.errors.length > 0) {
+    throw new Error(
+      `the cells of cluster "${cluster.name}" cannot be built:\n${analysis.errors
+        .map((i) => `  spec.${i.path.join('.')}: ${i.message}\n    fix: ${i.fix}`)
+        .join('\n')}`,
+    );
+  }
+  // The manager: Kueue with MultiKueue, then the queues that dispatch to the cells.
+  const kube = managerKube(cluster);
+  const managerOperators = workloadStack(scope, cluster, `${cluster.name}-manager-operators`, kube, options);
+  // The manager cluster exists already, with its own pod network: Kueue is the only release it gets here.
+  const kueue = operatorReleases(cluster)
+    .filter((r) => r.name === 'kueue')
+    .map((r) => ({ ...r, needs: [] }));
+  new OperatorReleases(managerOperators, 'operators', {
+    releases: kueue,
+    kubeContext: kube.context,
+    kubeconfig: kube.kubeconfig,
+    kubernetesVersion: cluster.kubernetes.version,
+    sink: managerOperators,
+    terraform: options.terraform,
+  });
+  const manager = workloadStack(scope, cluster, `${cluster.name}-manager`, kube, options);
+  manager.addDependency(managerOperators);
+
+  // Each cell is deployed on its own (`cdktf deploy '<cluster>-<cell>-*'`): no cell stack depends on the manager.
+  const cells = analysis.cellClusters.map(({ cell, cluster: cellCluster }) => {
+    const stacks = buildWorkloadStacks(scope, cellCluster, options);
+    workerAccess().forEach((o) => stacks.platform.addObject(o));
+    priorityAndFairness().forEach((o) => stacks.platform.addObject(o));
+    cellCluster.tenants.forEach((t, i) => {
+      const pools = Object.keys(t.gpuQuota);
+      workerPoolQueues(t.name, t.namespaces, pools, t.name).forEach((o) => stacks.tenants[i].addObject(o));
     });
-    addPolicy(created, objectSizePolicy(cluster));
-    return created;
+    return { cell: cell.name, cluster: cellCluster, stacks };
+  });
+  managerObjects(
+    cells.map((c) => ({
+      cluster: c.cluster.name,
+      pool: c.cluster.pools[0].name,
+      platform: c.stacks.platform.objects,
+      tenants: new Map(c.cluster.tenants.map((t, i) => [t.name, c.stacks.tenants[i].objects])),
+    })),
+    cluster.tenants.map((t) => ({
+      name: t.name,
+      pools: cluster.pools.map((p) => p.name).filter((p) => t.gpuQuota[p] !== undefined),
+    })),
+  ).forEach((o) => manager.addObject(o));
+
+  const all = [managerOperators, manager, ...cells.flatMap((c) => c.stacks.all)];
+  return {
+    management: undefined,
+    operators: managerOperators,
+    platform: manager,
+    tenants: cells.flatMap((c) => c.stacks.tenants),
+    offboarding: cells.flatMap((c) => c.stacks.offboarding),
+    manager: { operators: managerOperators, queues: manager },
+    cells: Object.fromEntries(cells.map((c) => [c.cell, c.stacks])),
+    all,
+    retained: retainRemovedData(all, options.previousData ?? []),
   };
+}
+
+/** The stacks of one workload cluster (an unsplit cluster, or one cell), in deployment order. */
+export interface WorkloadStacks {
+  /**
+   * Cluster API and Metal3 objects on the management cluster.
+   * @default - absent without `spec.management`
+   */
+  readonly management?: ColossusStack;
+  /** Helm releases of the operators. */
+  readonly operators: ColossusStack;
+  /** Cluster-scoped objects. */
+  readonly platform: ColossusStack;
+  /**
+   * Objects of CRDs an operator installs only when it reconciles a platform object (nv-ipam IPPools).
+   * @default - absent without `spec.fabric`
+   */
+  readonly fabric?: ColossusStack;
+  /** One stack per tenant. */
+  readonly tenants: readonly ColossusStack[];
+  /** The empty stacks of tenants being offboarded. */
+  readonly offboarding: readonly ColossusStack[];
+  /** Every stack, in deployment order. */
+  readonly all: readonly ColossusStack[];
+}
+
+function workloadStack(
+  scope: Construct,
+  cluster: Cluster,
+  name: string,
+  kube: { context: string; kubeconfig: string },
+  options: ClusterStacksOptions,
+): ColossusStack {
+  const stack = new ColossusStack(scope, name, {
+    kubeContext: kube.context,
+    kubeconfig: kube.kubeconfig,
+    backend: backendFor(cluster, name),
+    terraform: options.terraform,
+    adopt: options.adopt,
+  });
+  setCheckGroup(stack, cluster.name);
+  addPolicy(stack, objectSizePolicy(cluster));
+  return stack;
+}
+
+/** The stacks of the workload cluster `cluster`, named `<cluster.name>-*`. */
+function buildWorkloadStacks(scope: Construct, cluster: Cluster, options: ClusterStacksOptions): WorkloadStacks {
+  const stack = (name: string, kube: { context: string; kubeconfig: string } = cluster.kubernetes): ColossusStack =>
+    workloadStack(scope, cluster, name, kube, options);
 
   const management = resolveManagement(cluster);
   const managementStack = management ? stack(`${cluster.name}-management`, management) : undefined;
@@ -190,7 +319,7 @@ export function buildClusterStacks(
   });
   const first = managementStack ? [managementStack, operators] : [operators];
   const middle = fabricStack ? [platform, fabricStack] : [platform];
-  const stacks = {
+  return {
     management: managementStack,
     operators,
     platform,
@@ -199,8 +328,6 @@ export function buildClusterStacks(
     offboarding,
     all: [...first, ...middle, ...tenants, ...offboarding],
   };
-  // Forget, never destroy, what an earlier synth protected and the spec no longer declares.
-  return { ...stacks, retained: retainRemovedData(stacks.all, options.previousData ?? []) };
 }
 
 /** Pod priority classes matching the tenant priorities, for pods that set `priorityClassName`. */

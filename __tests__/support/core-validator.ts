@@ -24,6 +24,7 @@ const CORE_GROUPS = new Set([
   'storage.k8s.io',
   'policy',
   'admissionregistration.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
 ]);
 
 /**

@@ -93,7 +93,13 @@ function strict(schema: unknown): unknown {
 }
 
 const validators = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+/** CRD patterns are Go RE2: `(?i)` (case-insensitive, as Kueue's name patterns start) becomes the `i` flag. */
+const re2 = Object.assign(
+  (pattern: string, flags: string) =>
+    pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags),
+  { code: 'new RegExp' },
+);
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: re2 } });
 
 /**
  * Errors of `object` against its CRD: it must use the storage version (served, not deprecated)
@@ -118,6 +124,8 @@ export function validateCustomResource(object: KubeObject): string[] {
     validate = ajv.compile(strict(v.schema) as object);
     validators.set(key, validate);
   }
+  // CRD validation rules, as on create (transition rules need an old object: validateCelRules(object, old)).
+  errors.push(...validateCelRules(object, undefined));
   if (!validate(object)) {
     for (const e of validate.errors ?? []) {
       const extra =
