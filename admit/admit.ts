@@ -125,10 +125,12 @@ function admitOne(
   const perPod = podSets.map((ps) => podRequests(ps.template.spec, limitRanges));
   for (const quota of inNamespace.filter((o) => o.kind === 'ResourceQuota')) {
     const hard = ((quota as Json).spec?.hard ?? {}) as Record<string, string>;
+    // A scoped quota counts only the pods its scope selects (tenant-priority-classes holds pods of a foreign class).
+    const counted = podSets.map((ps) => quotaScopeMatches(quota, ps.template.spec));
     const used = (key: string): number =>
       key === 'pods'
-        ? podSets.reduce((n, ps) => n + ps.count, 0)
-        : podSets.reduce((n, ps, i) => n + ps.count * (perPod[i][key] ?? 0), 0);
+        ? podSets.reduce((n, ps, i) => n + (counted[i] ? ps.count : 0), 0)
+        : podSets.reduce((n, ps, i) => n + (counted[i] ? ps.count * (perPod[i][key] ?? 0) : 0), 0);
     for (const [key, limit] of Object.entries(hard)) {
       const resource =
         key === 'pods' ? 'pods' : key.startsWith('requests.') ? key.slice('requests.'.length) : undefined;
@@ -226,6 +228,8 @@ function admissionRequests(
   }
   podSets.forEach((ps, i) => {
     const flavor = flavors[i] ? (find(view.objects, 'ResourceFlavor', flavors[i]!) as Json | undefined) : undefined;
+    // A job Kueue cannot admit stays suspended: its controller creates no pods, so no pod meets admission.
+    if (!POD_INTEGRATION.has(workload.kind) && !flavor) return;
     const podSpec = { ...ps.template.spec } as Json;
     const gates: Json[] = [...(podSpec.schedulingGates ?? [])];
     if (POD_INTEGRATION.has(workload.kind)) {
@@ -852,4 +856,33 @@ function cidrContains(cidr: string, ip: string): boolean {
   const n = (a: string) => a.split('.').reduce((v, o) => v * 256 + Number(o), 0);
   const size = 2 ** (32 - Number(bits ?? 32));
   return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+}
+
+/**
+ * Whether `quota` counts a pod with `spec`: every requirement of its scopeSelector must hold (kubernetes
+ * pkg/quota/v1/evaluator/core/pods.go podMatchesScopeFunc). The PriorityClass scope is modelled; a quota with a
+ * scope this does not model counts every pod, so admit errs towards denial.
+ */
+export function quotaScopeMatches(quota: KubeObject, spec: { priorityClassName?: string } | undefined): boolean {
+  const selector = ((quota as Json).spec?.scopeSelector?.matchExpressions ?? []) as {
+    scopeName: string;
+    operator: string;
+    values?: string[];
+  }[];
+  const className = spec?.priorityClassName ?? '';
+  return selector.every((r) => {
+    if (r.scopeName !== 'PriorityClass') return true;
+    switch (r.operator) {
+      case 'Exists':
+        return className !== '';
+      case 'DoesNotExist':
+        return className === '';
+      case 'In':
+        return (r.values ?? []).includes(className);
+      case 'NotIn':
+        return !(r.values ?? []).includes(className);
+      default:
+        return true;
+    }
+  });
 }
