@@ -18,6 +18,7 @@ export { sinkOf } from './constructs/object-sink';
 export type { EmitOptions, ObjectSink } from './constructs/object-sink';
 export { Filesystem } from './constructs/filesystem';
 export type { FilesystemProps } from './constructs/filesystem';
+export { TenantGuards } from './constructs/tenant-guards';
 export { TenantStorage } from './constructs/tenant-storage';
 export type { TenantStorageProps } from './constructs/tenant-storage';
 export { ColossusStack } from './stacks/colossus-stack';

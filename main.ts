@@ -6,7 +6,7 @@
  * cannot silently switch to the cluster cdktf.json names.
  */
 import * as path from 'path';
-import { chooseSpec, NoSpecError, SpecSource } from './cli/spec-source';
+import { chooseSpec, NoSpecError, SpecSource, writtenSpecPath } from './cli/spec-source';
 import { AppSynthError, RefusedSynthError } from './emit/colossus-app';
 import { UnsafeOutputError } from './emit/output-guard';
 import { synthesizeApp } from './emit/synthesize';
@@ -26,7 +26,7 @@ function main(): number {
       // COLOSSUS_ADOPT=true: import blocks to adopt what already exists (see `colossus synth --adopt`).
       adopt: process.env.COLOSSUS_ADOPT === 'true',
       // DEPLOY.md names the spec as given; an absolute path would tie the output to one machine.
-      specPath: path.isAbsolute(shown(source.file)) ? null : shown(source.file),
+      specPath: writtenSpecPath(source),
     });
     for (const note of app.notes) process.stdout.write(`colossus: ${note}\n`);
     process.stdout.write(

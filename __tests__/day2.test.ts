@@ -326,6 +326,9 @@ describe('controller sizing', () => {
     const out = synthToTemp('examples/colossus-1.yaml');
     const releases = out.cdktf('colossus-1-operators').resource!.helm_release;
     expect(Object.fromEntries(Object.values(releases).map((r) => [r.name, r.wait]))).toEqual({
+      // The pod network and the DRA driver's kubelet plugin are DaemonSets on every (GB200) node too.
+      cilium: false,
+      'dra-driver-nvidia-gpu': false,
       'node-feature-discovery': false,
       'network-operator': false,
       'gpu-operator': false,

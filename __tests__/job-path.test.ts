@@ -169,7 +169,11 @@ describe('GPU Operator v26.7.0, NVIDIA DRA driver v0.4.0, pod network', () => {
 describe('machines (CAPM3 v1.13.2, CAPI v1.14)', () => {
   test('GB200 trays boot the arm64 image, HGX hosts the default one', () => {
     const images = Object.fromEntries(
-      ofKind('Metal3MachineTemplate').map((t) => [t.metadata.name, t.spec.template.spec.image.url]),
+      // Templates are named by their content (issue 17): `<block>-<8 hex>`.
+      ofKind('Metal3MachineTemplate').map((t) => [
+        t.metadata.name.replace(/-[0-9a-f]{8}$/, ''),
+        t.spec.template.spec.image.url,
+      ]),
     );
     expect(images['gb200-b000']).toBe('https://images.colossus-1.internal/ubuntu-24.04-gpu-arm64.raw');
     expect(images['h100-b000']).toBe('https://images.colossus-1.internal/ubuntu-24.04-gpu.raw');

@@ -19,7 +19,7 @@ import { DataRecordsError } from '../storage/previous-output';
 import { admitCommand } from '../admit/command';
 import { auditCommand, diffCommand, Io, reportCommand, systemReason } from '../review/commands';
 import { packageRoot } from './paths';
-import { chooseSpec, NoSpecError } from './spec-source';
+import { chooseSpec, NoSpecError, writtenSpecPath } from './spec-source';
 import { highlight, Style, styleFor } from './style';
 
 /** Exit codes of the `colossus` command; the README's table lists the same. */
@@ -381,7 +381,7 @@ function runCommand(
           sameClusterOnly: source.implicit,
           adopt: str('adopt') === 'true',
           // DEPLOY.md names the spec as typed; an absolute path would make the output depend on the machine.
-          specPath: path.isAbsolute(shown(source.file)) ? null : shown(source.file),
+          specPath: writtenSpecPath(source),
         });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

@@ -51,6 +51,15 @@ export function chooseSpec(
   );
 }
 
+/**
+ * The spec as the user wrote it, for commands printed into the output (DEPLOY.md): relative to the project, or
+ * null when it was given as an absolute path, which would tie the output to one machine.
+ */
+export function writtenSpecPath(source: SpecSource, cwd: string = process.cwd()): string | null {
+  const written = source.implicit ? path.relative(cwd, source.file) : source.file;
+  return path.isAbsolute(written) ? null : written;
+}
+
 function contextSpec(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   let context: unknown;
   if (env.CDKTF_CONTEXT_JSON) {

@@ -15,13 +15,13 @@ import * as path from 'path';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
-import { tenantGuardPolicies } from '../admission/policies';
 import { Filesystem } from '../constructs/filesystem';
 import { ComputeFabric, TenantFabric, topologyNameOf } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
 import { priorityClassName, Tenant } from '../constructs/tenant';
 import { setCheckGroup } from '../constructs/validation';
+import { TenantGuards } from '../constructs/tenant-guards';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { Cluster, PRIORITY_VALUES, toPoolSpec } from '../model/cluster';
 import { clusterFabricPlan } from '../fabric/plan';
@@ -285,7 +285,7 @@ function buildWorkloadStacks(scope: Construct, cluster: Cluster, options: Cluste
   }
   for (const fs of cluster.storage.filesystems) new Filesystem(platform, `filesystem-${fs.name}`, fs);
   // Guards against a hostile tenant: placement, Services, priorities (the fabric adds its own).
-  for (const o of tenantGuardPolicies()) platform.addObject(o);
+  new TenantGuards(platform, 'tenant-guards');
   nodeLocalDnsObjects(cluster).forEach((o) => platform.addObject(o));
 
   const tenants = cluster.tenants.map((t) => {

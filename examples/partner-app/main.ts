@@ -6,6 +6,7 @@ import {
   GpuCatalog,
   GpuNodePool,
   Tenant,
+  TenantGuards,
   TenantStorage,
 } from 'colossus-cdktf';
 
@@ -30,6 +31,8 @@ const catalog = GpuCatalog.builtIn().withSku({
 // protected data in acme-lab.protected.json beside this file: commit it, so no volume is ever lost.
 const app = new ColossusApp({ cluster: 'acme-lab', outdir: 'cdktf.out' });
 const platform = new ColossusStack(app, 'acme-platform', { kubeContext: 'acme-lab' });
+// The admission policies that hold every tenant to its own pools, queues, priorities and Services.
+new TenantGuards(platform, 'tenant-guards');
 const pool = new GpuNodePool(platform, 'rtx', {
   name: 'acme-rtx',
   gpu: 'RTX-PRO-6000-96GB',
