@@ -58,7 +58,16 @@ function cdktf(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}
   it('synthesizes the spec cdktf.json names into one complete output, with the data ledger beside the spec', () => {
     expect(cdktf(['synth'], project)).toMatchObject({ code: 0 });
     expect(summary().cluster).toBe('lab');
-    expect(fs.readdirSync(out()).sort()).toEqual(['helmfile.yaml', 'manifest.json', 'manifests', 'reports', 'stacks']);
+    // DEPLOY.md and the Flux units (issue 19) come from the same pipeline as everything else.
+    expect(fs.readdirSync(out()).sort()).toEqual([
+      'DEPLOY.md',
+      'gitops',
+      'helmfile.yaml',
+      'manifest.json',
+      'manifests',
+      'reports',
+      'stacks',
+    ]);
     expect(fs.readdirSync(path.join(out(), 'stacks')).sort()).toEqual([
       'lab-operators',
       'lab-platform',

@@ -6,7 +6,13 @@ import { SpecError } from '../spec/errors';
 import { parseSpec } from '../spec/load';
 import { ROOT } from './support/synth';
 
-const colossus = fs.readFileSync(path.join(ROOT, 'examples/colossus-1.yaml'), 'utf8');
+/**
+ * The 230k example without its halls: these tests grow pools, and on a site with halls every rack must stand in
+ * one (issue 18's racks-unplaced), which is not what they test.
+ */
+const colossus = fs
+  .readFileSync(path.join(ROOT, 'examples/colossus-1.yaml'), 'utf8')
+  .replace(/^ {4}halls:\n(?: {6}.*\n| *#.*\n)*/m, '');
 /** The 230k example with `cells` inserted under spec. */
 const withCells = (cells: string, edit: (t: string) => string = (t) => t) =>
   parseSpec(edit(colossus.replace('  nodePools:', `  cells:\n${cells}\n  nodePools:`)), 'colossus-1.yaml').cluster;
@@ -140,8 +146,9 @@ describe('the scale envelope', () => {
     const [r] = reports;
     expect(r.figures.nodes).toBe(32548);
     expect(r.figures.nodeAgents).toBe(19);
-    // 19 agents per node, and the pod quotas of four tenant namespaces.
-    expect(r.figures.pods).toBe(32548 * 19 + 4 * 10000);
+    // 19 agents per node, and the job pods the pools hold at one pod per GPU (the tenants' pod quotas follow their
+    // GPUs, issue 15, so the pools bound them).
+    expect(r.figures.pods).toBe(32548 * 19 + 230288);
     expect(r.figures.heartbeatWritesPerSecond).toBeCloseTo(3254.8);
     expect(r.figures.largestObject.bytes).toBeGreaterThan(2.5 * 1024 * 1024);
     expect(r.findings.map((f) => [f.severity, f.code])).toEqual([

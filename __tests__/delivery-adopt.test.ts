@@ -47,6 +47,7 @@ describe('synth --adopt true', () => {
     const json = adopted.cdktf('lab-operators') as Json;
     const helm = (json.import as Json[]).filter((i) => i.to.startsWith('helm_release.')).map((i) => `${i.to} ${i.id}`);
     expect(helm.sort()).toEqual([
+      'helm_release.cilium cilium/cilium',
       'helm_release.gpu_operator gpu-operator/gpu-operator',
       'helm_release.kueue kueue-system/kueue',
       'helm_release.network_operator nvidia-network-operator/network-operator',

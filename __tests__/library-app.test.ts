@@ -11,6 +11,7 @@ import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { Tenant } from '../constructs/tenant';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { auditOutput } from '../review/audit';
+import { TenantGuards } from '../constructs/tenant-guards';
 import { diffOutputs } from '../review/diff';
 import { readOutput } from '../review/read-output';
 import { renderReportMarkdown } from '../review/report';
@@ -21,6 +22,8 @@ import { tempDir } from './support/synth';
 function compose(props: Omit<ColossusAppProps, 'cluster'>, opts: { volume?: boolean; quota?: number } = {}) {
   const app = new ColossusApp({ cluster: 'acme', ...props });
   const platform = new ColossusStack(app, 'acme-platform', { kubeContext: 'acme' });
+  // The hostile-tenant guards: without them colossus audit reports every isolation path open.
+  new TenantGuards(platform, 'tenant-guards');
   const pool = new GpuNodePool(platform, 'h100', { name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 2 });
   const fs1 = new Filesystem(platform, 'vast', {
     name: 'vast',

@@ -90,9 +90,13 @@ export function formatPowerLines(power?: PowerSummary, provisioning?: Provisioni
   for (const [name, p] of Object.entries(power?.pools ?? {})) {
     const mds = provisioning?.machineDeployments[name];
     const md = mds === undefined ? '' : `, ${mds} MachineDeployments`;
-    // `kW` includes the site overhead: say so, and give the GPU racks' own draw the README quotes.
-    const overhead = power?.sites[p.site]?.overheadFactor ?? 1;
-    const racksOnly = overhead === 1 ? '' : ` (${(p.kW / overhead / 1000).toFixed(3)} MW of GPU racks x ${overhead})`;
+    // `kW` includes the site overhead and, where declared, the PUE: say so, and give the GPU racks' own draw.
+    const site = power?.sites[p.site];
+    const overhead = site?.overheadFactor ?? 1;
+    const pue = site?.pue ?? 1;
+    const factors = `x ${overhead}${site?.pue === undefined ? '' : ` x PUE ${pue}`}`;
+    const racksOnly =
+      overhead * pue === 1 ? '' : ` (${(p.kW / overhead / pue / 1000).toFixed(3)} MW of GPU racks ${factors})`;
     lines.push(
       `  power ${name}: ${(p.kW / 1000).toFixed(3)} MW${racksOnly} on ${formatNumber(p.racks)} racks of up to ${p.maxRackKW} kW${md}`,
     );
