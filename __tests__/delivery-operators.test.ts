@@ -13,6 +13,7 @@ const helmfile = parse(fs.readFileSync(path.join(out.outdir, 'helmfile.yaml'), '
 describe('operator releases (terraform-provider-helm v3.1.1 helm/resource_helm_release.go)', () => {
   it('set upgrade_install, so a release left by a failed first install is upgraded, not refused ("cannot re-use a name")', () => {
     expect(Object.keys(releases).sort()).toEqual([
+      'cilium',
       'gpu_operator',
       'kueue',
       'network_operator',
