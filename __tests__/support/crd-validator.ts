@@ -40,6 +40,8 @@ export const describeWithCrds: jest.Describe = crdsAvailable()
 function loadIndex(): Map<string, Map<string, CrdVersion>> {
   if (index) return index;
   index = new Map();
+  // Without the CRDs every describeWithCrds block is skipped; code that runs while it is collected finds none.
+  if (!fs.existsSync(CRDS_DIR)) return index;
   const files: string[] = [];
   const walk = (dir: string) =>
     fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
