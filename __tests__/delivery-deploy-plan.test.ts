@@ -13,7 +13,7 @@ import { deploySteps, laterCommands, STATE_NAMESPACE_FILE } from '../emit/deploy
 import { loadSpecFile } from '../spec/load';
 import { buildClusterStacks } from '../stacks/cluster-stacks';
 import { App } from 'cdktf';
-import { ROOT, synthToTemp, writeSpec } from './support/synth';
+import { ROOT, synthToTemp, tempDir, writeSpec } from './support/synth';
 
 // The real cdktf CLI code, not a model of it: stack-helpers.js run with its own minimatch, and only
 // @cdktf/commons (whose import starts telemetry and a Terraform version probe) replaced by its two
@@ -51,7 +51,7 @@ function stacksOf(outdir: string) {
 
 function stepsOf(spec: string) {
   const { cluster } = loadSpecFile(spec.includes('\n') ? writeSpec(spec) : path.join(ROOT, spec));
-  return deploySteps(cluster, buildClusterStacks(new App(), cluster), 'examples/x.yaml');
+  return deploySteps(cluster, buildClusterStacks(new App({ outdir: tempDir() }), cluster), 'examples/x.yaml');
 }
 
 describe.each(['examples/colossus-1.yaml', 'examples/lab.yaml', 'examples/infiniband.yaml'])(
@@ -95,7 +95,9 @@ describe.each(['examples/colossus-1.yaml', 'examples/lab.yaml', 'examples/infini
       const tenant = stacks.find((s) => s.name.includes('-tenant-'))!;
       const alone = helpers.getMultipleStacks(stacks, [tenant.name], 'deploy');
       expect(() => helpers.checkIfAllDependenciesAreIncluded(alone)).toThrow(/--ignore-missing-stack-dependencies/);
-      const later = laterCommands(buildClusterStacks(new App(), loadSpecFile(path.join(ROOT, example)).cluster));
+      const later = laterCommands(
+        buildClusterStacks(new App({ outdir: tempDir() }), loadSpecFile(path.join(ROOT, example)).cluster),
+      );
       const one = later.find((c) => c.command.includes('--ignore-missing-stack-dependencies'))!;
       expect(words(one.command)).toContain('--ignore-missing-stack-dependencies');
       const all = helpers.getMultipleStacks(stacks, ['*'], 'deploy');
@@ -149,7 +151,11 @@ describe('README "Deploying"', () => {
       .map((l) => l.replace(/\s+# .*$/, '').trim())
       .filter((l) => l !== '' && !l.startsWith('#'));
     const { cluster } = loadSpecFile(path.join(ROOT, 'examples/colossus-1.yaml'));
-    const steps = deploySteps(cluster, buildClusterStacks(new App(), cluster), 'examples/colossus-1.yaml');
+    const steps = deploySteps(
+      cluster,
+      buildClusterStacks(new App({ outdir: tempDir() }), cluster),
+      'examples/colossus-1.yaml',
+    );
     expect(commands).toEqual(steps.flatMap((s) => s.commands));
   });
 });
