@@ -18,6 +18,7 @@
 import { AdmissionRequest, evaluateAdmission } from '../admission/evaluate';
 import { selectorMatches } from '../admission/evaluate';
 import { KubeObject, LABELS } from '../model/kube';
+import { quantityValue } from '../model/quantity';
 import { NODE_LOCAL_DNS_IP } from '../operators/pod-network';
 import { ClusterView, isPerNodeLabel, NodeGroup } from './cluster-view';
 import { PodSet, podSetsOf, WORKLOAD_RESOURCES } from './workloads';
@@ -335,25 +336,9 @@ export function podSecurityViolations(spec: Json, level: string): string[] {
 
 // ---------------------------------------------------------------- Requests
 
-/** Kubernetes quantity to a number in base units. */
+/** Kubernetes quantity to a number in base units (model/quantity.ts rules); NaN when unreadable. */
 export function quantity(text: string | number): number {
-  if (typeof text === 'number') return text;
-  const m = /^([0-9.]+)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.exec(text.trim());
-  if (!m) return Number.NaN;
-  const factor: Record<string, number> = {
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-  };
-  return Number(m[1]) * (m[2] ? factor[m[2]] : 1);
+  return typeof text === 'number' ? text : quantityValue(text);
 }
 
 function show(resource: string, value: number): string {

@@ -66,6 +66,15 @@ export function parseQuantity(text: string): ParsedQuantity {
   return { nanos: sign === '-' ? -nanos : nanos, format };
 }
 
+/** A quantity as a number of base units (`250m` is 0.25, `2Gi` is 2^31); NaN when the API server would refuse it. */
+export function quantityValue(text: string): number {
+  try {
+    return Number(parseQuantity(text.trim()).nanos) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The canonical text of a parsed quantity (quantity.go `CanonicalizeBytes`). */
 export function formatQuantity(q: ParsedQuantity): string {
   if (q.nanos === 0n) return '0';

@@ -5,6 +5,7 @@
  */
 import { KubeObject, LABELS } from '../model/kube';
 import { deprovisionsHosts, immutableValues } from '../model/lifecycle';
+import { quantityValue } from '../model/quantity';
 import {
   canonical,
   dedicatedTenant,
@@ -459,28 +460,9 @@ function subjectList(binding: KubeObject): string {
   return subjectsOf(binding).map(subjectName).sort(compare).join(', ') || 'no subjects';
 }
 
-const SUFFIXES: Readonly<Record<string, number>> = {
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A Kubernetes quantity (`250m`, `2048Gi`, `8`) as a number; NaN when unreadable. */
+/** A Kubernetes quantity (`250m`, `2048Gi`, `8`) as a number; NaN when unreadable (model/quantity.ts rules). */
 export function parseQuantity(q: string): number {
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return NaN;
-  const factor = m[2] === '' ? 1 : SUFFIXES[m[2]];
-  return factor === undefined ? NaN : Number(m[1]) * factor;
+  return quantityValue(q);
 }
 
 function high(reason: string): Risk {

@@ -12,7 +12,8 @@ export const cidrSchema = (description: string): JsonSchema => ({
   'x-fix': 'write an IPv4 range like "100.64.0.0/10"',
 });
 
-const whole = (description: string, minimum: number, maximum: number): JsonSchema => ({
+/** An integer field from `minimum` to `maximum`, with its fix. */
+export const whole = (description: string, minimum: number, maximum: number): JsonSchema => ({
   type: 'integer',
   description,
   minimum,

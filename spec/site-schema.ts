@@ -3,6 +3,7 @@
  * rack profiles, coolant, water, and an orbital site's assumptions. Merged into the site schema
  * (spec/schema.ts); the checks with figures are in spec/check-site.ts.
  */
+import { whole } from './fabric-schema';
 import type { JsonSchema } from './schema';
 
 const number = (description: string, minimum: number, maximum: number, exclusive = false): JsonSchema => ({
@@ -11,14 +12,6 @@ const number = (description: string, minimum: number, maximum: number, exclusive
   ...(exclusive ? { exclusiveMinimum: minimum } : { minimum }),
   maximum,
   'x-fix': `use a number ${exclusive ? 'above' : 'from'} ${minimum} ${exclusive ? 'and at most' : 'to'} ${maximum}`,
-});
-
-const whole = (description: string, minimum: number, maximum: number): JsonSchema => ({
-  type: 'integer',
-  description,
-  minimum,
-  maximum,
-  'x-fix': `use a whole number from ${minimum} to ${maximum}`,
 });
 
 const share = (description: string): JsonSchema => number(`${description} (0 to 1).`, 0, 1);
