@@ -3,16 +3,26 @@
  * semantics: matching, match conditions, variables, messages, failure policy and validation actions.
  */
 import { AdmissionRequest, admitted, evaluateAdmission } from '../admission/evaluate';
+import type { Namespace } from 'kubernetes-types/core/v1';
+import type {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from 'kubernetes-types/admissionregistration/v1';
 import { build, KubeObject } from '../model/kube';
 
 const namespace = (name: string, labels: Record<string, string> = {}): KubeObject =>
-  build({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  build<Namespace>({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 
 const policy = (name: string, spec: Record<string, unknown>): KubeObject =>
-  build({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec });
+  build<ValidatingAdmissionPolicy>({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name },
+    spec,
+  });
 
 const binding = (name: string, spec: Record<string, unknown>): KubeObject =>
-  build({
+  build<ValidatingAdmissionPolicyBinding>({
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicyBinding',
     metadata: { name },

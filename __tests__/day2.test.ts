@@ -10,6 +10,7 @@ import { estimateObjectSize, OBJECT_BUDGET_BYTES, overBudget } from '../day2/obj
 import { formatDuration, planWaves } from '../day2/waves';
 import { DEFAULT_OPERATIONS } from '../model/cluster';
 import { build, KubeObject } from '../model/kube';
+import type { MachineHealthCheck } from '../model/crds/cluster-api';
 import { diffOutputs } from '../review/diff';
 import { formatDiffMarkdown } from '../review/diff-markdown';
 import { readOutput } from '../review/read-output';
@@ -341,7 +342,7 @@ describe('controller sizing', () => {
 describe('the object size budget', () => {
   const pools = [{ name: 'h100', nodes: 18752, blocks: 293, nodesPerRack: 8, racksPerBlock: 8 }];
   const mhc = (selector: Record<string, string>) =>
-    build({
+    build<MachineHealthCheck>({
       apiVersion: 'cluster.x-k8s.io/v1beta2',
       kind: 'MachineHealthCheck',
       metadata: { name: 'x', namespace: 'c' },

@@ -28,8 +28,13 @@ export const AUDIT_LOG_DIR = '/var/log/kubernetes/audit';
 export interface ControlPlaneTuning {
   /** kubeadm `clusterConfiguration` fields merged into the KubeadmControlPlane. */
   readonly clusterConfiguration: Record<string, unknown>;
-  /** kubeadm `files` written on every control-plane machine. */
-  readonly files: readonly Record<string, unknown>[];
+  /** kubeadm `files` written on every control-plane machine (KubeadmControlPlane `kubeadmConfigSpec.files`). */
+  readonly files: readonly {
+    readonly path: string;
+    readonly owner: string;
+    readonly permissions: string;
+    readonly content: string;
+  }[];
   /** Extra labels the control-plane hosts must carry (the cell's), so cells never take each other's hosts. */
   readonly hostLabels: Readonly<Record<string, string>>;
 }

@@ -21,6 +21,13 @@ import { formatQuantity, parseQuantity } from '../model/quantity';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import { build, finalize, KubeObject, LABELS, standardLabels } from '../model/kube';
+import type {
+  AdmissionCheck,
+  ClusterQueue,
+  LocalQueue,
+  MultiKueueCluster,
+  MultiKueueConfig,
+} from '../model/crds/kueue';
 import { OPERATOR_NAMESPACES } from '../operators/charts';
 
 /** The group and version of Kueue's API at v0.19.2. */
@@ -113,7 +120,7 @@ export function workerPoolQueues(
     pools
       .filter((pool) => pool !== 'default')
       .map((pool) =>
-        build({
+        build<LocalQueue>({
           apiVersion: KUEUE_API,
           kind: 'LocalQueue',
           metadata: { name: pool, namespace, labels: standardLabels({ [LABELS.tenant]: tenant }) },
@@ -154,7 +161,7 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
   const pools = [...new Set(cells.map((c) => c.pool))];
   for (const cell of cells) {
     out.push(
-      build({
+      build<MultiKueueCluster>({
         apiVersion: KUEUE_API,
         kind: 'MultiKueueCluster',
         metadata: { name: cell.cluster, labels },
@@ -170,14 +177,14 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
   for (const pool of pools) {
     const poolCells = cells.filter((c) => c.pool === pool);
     out.push(
-      build({
+      build<MultiKueueConfig>({
         apiVersion: KUEUE_API,
         kind: 'MultiKueueConfig',
         metadata: { name: pool, labels },
         // Order is the incremental dispatcher's preference: the pool's cells in plan order.
         spec: { clusters: poolCells.map((c) => c.cluster) },
       }),
-      build({
+      build<AdmissionCheck>({
         apiVersion: KUEUE_API,
         kind: 'AdmissionCheck',
         metadata: { name: admissionCheckName(pool), labels },
@@ -214,7 +221,7 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
     }
     for (const namespace of namespaces) {
       const queue = (name: string, pool: string) =>
-        build({
+        build<LocalQueue>({
           apiVersion: KUEUE_API,
           kind: 'LocalQueue',
           metadata: { name, namespace, labels: standardLabels({ [LABELS.tenant]: tenant.name }) },
@@ -243,11 +250,12 @@ function noPods(quota: KubeObject): KubeObject {
   return finalize({ ...quota, spec: { ...spec, hard: { ...spec.hard, pods: '0' } } });
 }
 
+/** The fields of a cell's ClusterQueue spec the manager's queue copies. */
 interface QueueSpec {
   cohortName?: string;
-  namespaceSelector?: unknown;
-  queueingStrategy?: string;
-  preemption?: unknown;
+  namespaceSelector?: NonNullable<ClusterQueue['spec']>['namespaceSelector'];
+  queueingStrategy?: NonNullable<ClusterQueue['spec']>['queueingStrategy'];
+  preemption?: NonNullable<ClusterQueue['spec']>['preemption'];
   resourceGroups?: {
     coveredResources: string[];
     flavors: { name: string; resources: { name: string; nominalQuota: string; borrowingLimit?: string }[] }[];
@@ -278,7 +286,7 @@ function managerClusterQueue(tenant: string, pool: string, cellQueues: readonly 
         })),
     }))
     .filter((g) => g.flavors.length > 0);
-  return build({
+  return build<ClusterQueue>({
     apiVersion: KUEUE_API,
     kind: 'ClusterQueue',
     metadata: { name: managerQueueName(tenant, pool), labels: { ...cellQueues[0].metadata.labels } },

@@ -14,6 +14,16 @@ import { networkPolicy } from '../admission/policies';
 import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
 import type { NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
+import type { Topology } from '../model/crds/kueue';
+import type { NetworkAttachmentDefinition } from '../model/crds/multus';
+import type { NicClusterPolicy } from '../model/crds/network-operator';
+import type { NicConfigurationTemplate, NicInterfaceNameTemplate } from '../model/crds/nic-configuration-operator';
+import type { IPPool } from '../model/crds/nv-ipam';
+import type {
+  SriovNetwork,
+  SriovNetworkNodePolicy,
+  SriovNetworkPoolConfig,
+} from '../model/crds/sriov-network-operator';
 import { nodeAgentTolerations } from '../operators/charts';
 import { EmitOptions, ObjectSink, sinkOf } from './object-sink';
 
@@ -92,7 +102,7 @@ export class ComputeFabric extends Construct {
     const namingPools = nicTemplatePools(plan, props.pools);
 
     add(
-      build({
+      build<NicClusterPolicy>({
         apiVersion: 'mellanox.com/v1alpha1',
         kind: 'NicClusterPolicy',
         metadata: { name: NIC_CLUSTER_POLICY_NAME, labels },
@@ -139,7 +149,7 @@ export class ComputeFabric extends Construct {
     for (const range of plan.rails) {
       const onRail = props.pools.filter((p) => p.sku.rdmaNicsPerNode > range.rail).map((p) => p.name);
       ipPools.addObject(
-        build({
+        build<IPPool>({
           apiVersion: 'nv-ipam.nvidia.com/v1alpha1',
           kind: 'IPPool',
           metadata: { name: railNetwork(range.rail), namespace: NETWORK_OPERATOR_NAMESPACE, labels },
@@ -162,7 +172,7 @@ export class ComputeFabric extends Construct {
     // without maxUnavailable drains all its nodes at once (api/v1/helper.go MaxUnavailable: nil is -1).
     for (const pool of props.pools.filter((p) => plan.pools.some((r) => r.pool === p.name && r.rails > 0))) {
       add(
-        build({
+        build<SriovNetworkPoolConfig>({
           apiVersion: 'sriovnetwork.openshift.io/v1',
           kind: 'SriovNetworkPoolConfig',
           metadata: {
@@ -181,7 +191,7 @@ export class ComputeFabric extends Construct {
     for (const pool of plan.pools) {
       for (let rail = 0; rail < pool.rails; rail++) {
         add(
-          build({
+          build<SriovNetworkNodePolicy>({
             apiVersion: 'sriovnetwork.openshift.io/v1',
             kind: 'SriovNetworkNodePolicy',
             metadata: {
@@ -212,7 +222,12 @@ export class ComputeFabric extends Construct {
     // topology-placed pods to itself.
     const blockAndRack = [{ nodeLabel: LABELS.placementBlock }, { nodeLabel: LABELS.placementRack }];
     const topology = (name: string, levels: { nodeLabel: string }[]) =>
-      build({ apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'Topology', metadata: { name, labels }, spec: { levels } });
+      build<Topology>({
+        apiVersion: 'kueue.x-k8s.io/v1beta2',
+        kind: 'Topology',
+        metadata: { name, labels },
+        spec: { levels },
+      });
     if (props.pools.some((p) => !p.sku.rackScale)) {
       add(topology(TOPOLOGY_NAME, [...blockAndRack, { nodeLabel: 'kubernetes.io/hostname' }]));
     }
@@ -285,7 +300,7 @@ function nicTemplates(plan: FabricPlan, pool: NodePool): KubeObject[] {
   });
   const ethernet = plan.kind !== 'infiniband';
   return [
-    build({
+    build<NicInterfaceNameTemplate>({
       apiVersion: 'configuration.net.nvidia.com/v1alpha1',
       kind: 'NicInterfaceNameTemplate',
       metadata: metadata('rail-names'),
@@ -297,7 +312,7 @@ function nicTemplates(plan: FabricPlan, pool: NodePool): KubeObject[] {
         railPciAddresses: addresses.map((a) => [a]),
       },
     }),
-    build({
+    build<NicConfigurationTemplate>({
       apiVersion: 'configuration.net.nvidia.com/v1alpha1',
       kind: 'NicConfigurationTemplate',
       metadata: metadata('rail-config'),
@@ -350,7 +365,7 @@ export class TenantFabric extends Construct {
             ipam: ipam(rail),
           };
           sink.addObject(
-            build({
+            build<NetworkAttachmentDefinition>({
               apiVersion: 'k8s.cni.cncf.io/v1',
               kind: 'NetworkAttachmentDefinition',
               metadata: {
@@ -365,7 +380,7 @@ export class TenantFabric extends Construct {
         } else {
           // The SR-IOV operator renders this into a NetworkAttachmentDefinition in `networkNamespace` only.
           sink.addObject(
-            build({
+            build<SriovNetwork>({
               apiVersion: 'sriovnetwork.openshift.io/v1',
               kind: 'SriovNetwork',
               metadata: { name, namespace: NETWORK_OPERATOR_NAMESPACE, labels },

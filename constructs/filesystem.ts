@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import type { StorageClass } from 'kubernetes-types/storage/v1';
 import { build, standardLabels } from '../model/kube';
+import type { VolumeSnapshotClass } from '../model/crds/external-snapshotter';
 import { FilesystemSpec } from '../spec/types';
 import { Filesystem as FilesystemModel, FILESYSTEM_LABEL, resolveStorage } from '../storage/model';
 import { sinkOf } from './object-sink';
@@ -48,7 +49,7 @@ export class Filesystem extends Construct {
     );
     if (fs.snapshots) {
       sink.addObject(
-        build({
+        build<VolumeSnapshotClass>({
           apiVersion: 'snapshot.storage.k8s.io/v1',
           kind: 'VolumeSnapshotClass',
           metadata: { name: fs.name, labels },

@@ -7,6 +7,8 @@ import { GpuCatalog } from '../catalog/gpus';
 import { waveNodes } from '../day2/waves';
 import { DEFAULT_OPERATIONS, NodePool, resolvePool } from '../model/cluster';
 import { build, LABELS, standardLabels } from '../model/kube';
+import type { NVIDIADriver } from '../model/crds/gpu-operator';
+import type { ResourceFlavor } from '../model/crds/kueue';
 import { NodePoolSpec, OperationsSpec } from '../spec/types';
 import { sinkOf } from './object-sink';
 import { assertValidProps, declarePool, NODE_POOL_SCHEMA } from './validation';
@@ -82,7 +84,7 @@ export class GpuNodePool extends Construct {
     const sink = sinkOf(this);
 
     sink.addObject(
-      build({
+      build<ResourceFlavor>({
         apiVersion: 'kueue.x-k8s.io/v1beta2',
         kind: 'ResourceFlavor',
         metadata: { name: this.flavorName, labels },
@@ -97,7 +99,7 @@ export class GpuNodePool extends Construct {
       }),
     );
     sink.addObject(
-      build({
+      build<NVIDIADriver>({
         apiVersion: 'nvidia.com/v1alpha1',
         kind: 'NVIDIADriver',
         metadata: { name: pool.name, labels },

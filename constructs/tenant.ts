@@ -12,6 +12,7 @@ import { NodePool, POD_QUOTA_HEADROOM, PRIORITY_VALUES, resolveTenant, Tenant as
 import { COMPUTE_DOMAIN_RESOURCE } from '../operators/kueue-config';
 import { NODE_LOCAL_DNS_IP } from '../operators/pod-network';
 import { build, finalize, KubeObject, LABELS, objectKey, standardLabels } from '../model/kube';
+import type { ClusterQueue, LocalQueue, WorkloadPriorityClass } from '../model/crds/kueue';
 import { quantity } from '../model/quantity';
 import { TenantPriority, TenantSpec } from '../spec/types';
 import { withKeepAnnotations } from '../storage/protection';
@@ -83,7 +84,7 @@ export class Tenant extends Construct {
     }
     this.add(this.clusterQueue(quota));
     this.add(
-      build({
+      build<WorkloadPriorityClass>({
         apiVersion: 'kueue.x-k8s.io/v1beta2',
         kind: 'WorkloadPriorityClass',
         metadata: { name: tenant.name, labels: this.labels },
@@ -290,7 +291,7 @@ export class Tenant extends Construct {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tenant-member' },
         subjects: tenant.groups.map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
       }),
-      build({
+      build<LocalQueue>({
         apiVersion: 'kueue.x-k8s.io/v1beta2',
         kind: 'LocalQueue',
         metadata: meta(LOCAL_QUEUE),
@@ -307,7 +308,7 @@ export class Tenant extends Construct {
     // walks a.cq.RGByResource(...).Flavors), so borrowable pools are listed with nominal 0.
     const domains = quota.flavors.some((f) => f.computeDomains);
     const covered = ['cpu', 'memory', GPU_RESOURCE, ...(domains ? [COMPUTE_DOMAIN_RESOURCE] : [])];
-    return build({
+    return build<ClusterQueue>({
       apiVersion: 'kueue.x-k8s.io/v1beta2',
       kind: 'ClusterQueue',
       metadata: { name: this.clusterQueueName, labels: this.labels },

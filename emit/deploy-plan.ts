@@ -14,6 +14,7 @@
  * - `cdktf diff` takes exactly one stack (getSingleStack).
  */
 import { Cluster } from '../model/cluster';
+import type { Namespace } from 'kubernetes-types/core/v1';
 import { build, KubeObject, standardLabels } from '../model/kube';
 import { readinessWait } from '../model/lifecycle';
 import { operatorReleases } from '../operators/charts';
@@ -39,7 +40,7 @@ export function stateNamespace(cluster: Cluster): KubeObject | undefined {
   const psa = Object.fromEntries(
     ['enforce', 'audit', 'warn'].map((m) => [`pod-security.kubernetes.io/${m}`, 'restricted']),
   );
-  return build({
+  return build<Namespace>({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: cluster.backend.namespace, labels: standardLabels(psa) },

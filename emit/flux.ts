@@ -23,6 +23,7 @@
  */
 import { Cluster } from '../model/cluster';
 import { build, KubeObject, standardLabels } from '../model/kube';
+import type { HelmRelease, HelmRepository, Kustomization } from '../model/crds/flux';
 import { readinessWait } from '../model/lifecycle';
 import { OperatorRelease, operatorReleases } from '../operators/charts';
 import { resolveManagement } from '../provisioning/cluster-api';
@@ -57,7 +58,7 @@ export function fluxUnits(cluster: Cluster, stacks: ClusterStacks): Map<string, 
     path: string,
     spec: { dependsOn?: string[]; remote: boolean; wait?: boolean; health?: KubeObject[]; keep?: boolean },
   ) =>
-    build({
+    build<Kustomization>({
       apiVersion: KUSTOMIZE,
       kind: 'Kustomization',
       metadata: {
@@ -125,7 +126,7 @@ export function fluxUnits(cluster: Cluster, stacks: ClusterStacks): Map<string, 
 }
 
 /** Readiness of the objects a unit waits on, as Flux CEL health checks (kstatus knows neither kind). */
-function healthExprs(objects: readonly KubeObject[]): Record<string, string>[] | undefined {
+function healthExprs(objects: readonly KubeObject[]): NonNullable<Kustomization['spec']>['healthCheckExprs'] {
   const kinds = new Map<string, { apiVersion: string; kind: string; current: string }>();
   for (const o of objects) {
     const wait = readinessWait(o);
@@ -150,7 +151,7 @@ function helmObjects(releases: readonly OperatorRelease[], namespace: string, ku
   for (const r of releases) {
     repositories.set(
       r.repoName,
-      build({
+      build<HelmRepository>({
         apiVersion: SOURCE,
         kind: 'HelmRepository',
         metadata: { name: r.repoName, namespace, labels: standardLabels() },
@@ -164,7 +165,7 @@ function helmObjects(releases: readonly OperatorRelease[], namespace: string, ku
   }
   const upgradeCrds = (r: OperatorRelease) => (r.crds === 'crds-directory' ? 'CreateReplace' : 'Skip');
   const helmReleases = releases.map((r) =>
-    build({
+    build<HelmRelease>({
       apiVersion: HELM,
       kind: 'HelmRelease',
       metadata: { name: r.name, namespace, labels: standardLabels(), annotations: NEVER_PRUNE },

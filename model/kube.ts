@@ -133,8 +133,12 @@ export interface Identity {
 
 /**
  * Builds a finalized object typed by its upstream schema: `build<NetworkPolicy>({...})` lets the
- * compiler reject unknown fields and wrong types against the kubernetes-types definitions.
+ * compiler reject unknown fields and wrong types against the kubernetes-types definitions (core kinds) or
+ * the types generated from the pinned CRDs in model/crds (custom resources).
+ *
+ * The type argument is required: `NoInfer` keeps the compiler from inferring `T` from the object itself
+ * (which would accept anything), so without it `T` is `never` and the call does not compile.
  */
-export function build<T extends object>(object: T & Identity): KubeObject {
+export function build<T extends object = never>(object: NoInfer<T> & Identity): KubeObject {
   return finalize(object as unknown as KubeObject);
 }

@@ -4,6 +4,8 @@
  * NetworkPolicies are not enforced, and Multus has no primary network to delegate to.
  */
 import { Cluster } from '../model/cluster';
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { ConfigMap, Service, ServiceAccount } from 'kubernetes-types/core/v1';
 import { build, KubeObject, standardLabels } from '../model/kube';
 
 /** Link-local address NodeLocal DNSCache listens on on every node (the addon's default). */
@@ -64,8 +66,12 @@ export function nodeLocalDnsObjects(cluster: Pick<Cluster, 'kubernetes'>): KubeO
     zone('ip6.arpa', '30') +
     `.:53 {\n    errors\n    cache 30\n    reload\n    loop\n    bind ${NODE_LOCAL_DNS_IP} ${dnsIp}\n    forward . __PILLAR__UPSTREAM__SERVERS__\n    prometheus :9253\n}\n`;
   return [
-    build({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'node-local-dns', namespace, labels } }),
-    build({
+    build<ServiceAccount>({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'node-local-dns', namespace, labels },
+    }),
+    build<Service>({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'kube-dns-upstream', namespace, labels: upstream },
@@ -77,13 +83,13 @@ export function nodeLocalDnsObjects(cluster: Pick<Cluster, 'kubernetes'>): KubeO
         ],
       },
     }),
-    build({
+    build<ConfigMap>({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'node-local-dns', namespace, labels },
       data: { Corefile: corefile },
     }),
-    build({
+    build<DaemonSet>({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'node-local-dns', namespace, labels },

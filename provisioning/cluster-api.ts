@@ -17,6 +17,14 @@
 import { createHash } from 'crypto';
 import { blockName, Cluster, NodePool } from '../model/cluster';
 import { build, finalize, KubeObject, LABELS, standardLabels } from '../model/kube';
+import type {
+  Cluster as CapiCluster,
+  KubeadmConfigTemplate,
+  KubeadmControlPlane,
+  MachineDeployment,
+  MachineHealthCheck,
+} from '../model/crds/cluster-api';
+import type { Metal3Cluster, Metal3MachineTemplate, Metal3RemediationTemplate } from '../model/crds/metal3';
 import { OsImageSpec } from '../spec/types';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
@@ -245,7 +253,7 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
     ...cluster.controlPlaneTuning?.hostLabels,
   });
   return [
-    build({
+    build<CapiCluster>({
       apiVersion: CAPI.core,
       kind: 'Cluster',
       metadata: meta(cluster.name),
@@ -256,14 +264,14 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
         infrastructureRef: { apiGroup: group(CAPI.metal3), kind: 'Metal3Cluster', name: cluster.name },
       },
     }),
-    build({
+    build<Metal3Cluster>({
       apiVersion: CAPI.metal3,
       kind: 'Metal3Cluster',
       metadata: meta(cluster.name, { [LABEL_SYNC_ANNOTATION]: LABEL_SYNC_PREFIX }),
       spec: { controlPlaneEndpoint: { ...m.controlPlaneEndpoint }, cloudProviderEnabled: false },
     }),
     cpTemplate,
-    build({
+    build<KubeadmControlPlane>({
       apiVersion: CAPI.controlPlane,
       kind: 'KubeadmControlPlane',
       metadata: meta(cp),
@@ -296,7 +304,7 @@ function clusterObjects(cluster: Cluster, m: ResolvedManagement): KubeObject[] {
         },
       },
     }),
-    build({
+    build<MachineHealthCheck>({
       apiVersion: CAPI.core,
       kind: 'MachineHealthCheck',
       metadata: meta(cp),
@@ -331,7 +339,7 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
       },
     },
   };
-  const bootstrap = build({
+  const bootstrap = build<KubeadmConfigTemplate>({
     apiVersion: CAPI.bootstrap,
     kind: 'KubeadmConfigTemplate',
     metadata: { ...meta(contentName(pool.name, bootstrapSpec)), annotations: { ...PRUNE_LAST } },
@@ -340,7 +348,7 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
   const cap = remediationCap(pool);
   const objects: KubeObject[] = [
     bootstrap,
-    build({
+    build<Metal3RemediationTemplate>({
       apiVersion: CAPI.metal3,
       kind: 'Metal3RemediationTemplate',
       metadata: meta(pool.name),
@@ -360,7 +368,7 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
     const replicas = blockNodes(pool, b);
     objects.push(
       template,
-      build({
+      build<MachineDeployment>({
         apiVersion: CAPI.core,
         kind: 'MachineDeployment',
         metadata: meta(block, { [LABELS.block]: block }),
@@ -405,7 +413,7 @@ function poolObjects(cluster: Cluster, m: ResolvedManagement, pool: NodePool): K
       }),
       // One health check per block: past one rack of unhealthy machines this block stops remediating
       // (a shared fault), and no other block does.
-      build({
+      build<MachineHealthCheck>({
         apiVersion: CAPI.core,
         kind: 'MachineHealthCheck',
         metadata: meta(block, { [LABELS.block]: block }),
@@ -435,7 +443,7 @@ function machineTemplate(
   image: Metal3Image,
   hostLabels: Record<string, string>,
 ): KubeObject {
-  const spec = {
+  const spec: Metal3MachineTemplate['spec'] = {
     template: {
       spec: {
         hostSelector: { matchLabels: hostLabels },
@@ -445,7 +453,7 @@ function machineTemplate(
       },
     },
   };
-  return build({
+  return build<Metal3MachineTemplate>({
     apiVersion: CAPI.metal3,
     kind: 'Metal3MachineTemplate',
     metadata: { name: contentName(base, spec), namespace, labels, annotations: { ...PRUNE_LAST } },

@@ -9,12 +9,17 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../cli/paths';
 
-/** Upstream CRD folders (under ../shared/upstream-crds) that hold kinds we emit, and the module each becomes. */
+/**
+ * Upstream CRD folders (under ../shared/upstream-crds) that hold kinds we emit, and the module each becomes.
+ * `flux`: kustomize-controller v1.9.4, helm-controller v1.6.3 and source-controller v1.9.1 config/crd/bases
+ * (the Kustomization, HelmRelease and HelmRepository of gitops/flux, emit/flux.ts).
+ */
 export const CRD_MODULES: Readonly<Record<string, string>> = {
   'cluster-api': 'cluster-api',
   'cluster-inventory-api': 'cluster-inventory-api',
   'dra-driver-gpu': 'dra-driver-gpu',
   'external-snapshotter': 'external-snapshotter',
+  flux: 'flux',
   'gpu-operator': 'gpu-operator',
   kueue: 'kueue',
   metal3: 'metal3',
@@ -58,10 +63,16 @@ interface Crd {
   };
 }
 
-/** The TypeScript modules to write: module file name (without .ts) to its content. */
+/** The CRD folders of CRD_MODULES that `dir` holds (a folder may be missing from an older copy of the CRDs). */
+export function availableCrdFolders(dir: string = crdsDir()): string[] {
+  return Object.keys(CRD_MODULES).filter((folder) => fs.existsSync(path.join(dir, folder)));
+}
+
+/** The TypeScript modules to write, of the folders `dir` holds: module file name (without .ts) to its content. */
 export function renderCrdTypes(dir: string = crdsDir()): Map<string, string> {
   const modules = new Map<string, string>();
-  for (const [folder, moduleName] of Object.entries(CRD_MODULES)) {
+  for (const folder of availableCrdFolders(dir)) {
+    const moduleName = CRD_MODULES[folder];
     const files = fs
       .readdirSync(path.join(dir, folder))
       .filter((f) => f.endsWith('.yaml'))
@@ -155,4 +166,7 @@ if (require.main === module) {
     fs.writeFileSync(path.join(out, `${name}.ts`), content);
     process.stdout.write(`wrote model/crds/${name}.ts\n`);
   }
+  const missing = Object.keys(CRD_MODULES).filter((f) => !availableCrdFolders().includes(f));
+  for (const folder of missing)
+    process.stderr.write(`kept model/crds/${CRD_MODULES[folder]}.ts: no ${folder}/ in ${crdsDir()}\n`);
 }
