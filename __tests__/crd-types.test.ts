@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CRD_MODULES, crdsDir, renderCrdTypes } from '../scripts/gen-crd-types';
+import { availableCrdFolders, CRD_MODULES, crdsDir, renderCrdTypes } from '../scripts/gen-crd-types';
 
 const available = fs.existsSync(crdsDir());
 if (!available) {
@@ -21,13 +21,19 @@ describeWithCrds('generated custom-resource types', () => {
   });
   const generatedDir = path.join(__dirname, '..', 'model', 'crds');
 
-  test.each(Object.values(CRD_MODULES))('model/crds/%s.ts is current (run `npm run crd-types` if not)', (name) => {
-    expect(fs.readFileSync(path.join(generatedDir, `${name}.ts`), 'utf8')).toBe(modules.get(name));
-  });
+  // A copy of the CRDs without one of the folders (older than the module) cannot check it: say so, skip it.
+  const present = available ? availableCrdFolders() : [];
+  for (const [folder, name] of Object.entries(CRD_MODULES)) {
+    const check = present.includes(folder) ? test : test.skip;
+    const why = present.includes(folder) ? '' : ` (skipped: no ${folder}/ in ${crdsDir()})`;
+    check(`model/crds/${name}.ts is current (run \`npm run crd-types\` if not)${why}`, () => {
+      expect(fs.readFileSync(path.join(generatedDir, `${name}.ts`), 'utf8')).toBe(modules.get(name));
+    });
+  }
 
-  test('no stale module is left in model/crds', () => {
+  test('no stale module is left in model/crds: every module is one of CRD_MODULES', () => {
     const committed = fs.readdirSync(generatedDir).map((f) => f.replace(/\.ts$/, ''));
-    expect(committed.sort()).toEqual([...modules.keys()].sort());
+    expect(committed.sort()).toEqual(Object.values(CRD_MODULES).sort());
   });
 
   test('a kind is typed by its storage version and omits status (the controller writes it)', () => {
