@@ -10,6 +10,7 @@
  */
 import type { FlowSchema, PriorityLevelConfiguration } from 'kubernetes-types/flowcontrol/v1';
 import { stringify } from 'yaml';
+import type { KubeadmControlPlane } from '../model/crds/cluster-api';
 import { build, KubeObject, standardLabels } from '../model/kube';
 import { OPERATOR_NAMESPACES } from '../operators/charts';
 
@@ -23,6 +24,10 @@ export const TUNED_ETCD_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 export const AUDIT_POLICY_DIR = '/etc/kubernetes/audit';
 export const AUDIT_POLICY_FILE = `${AUDIT_POLICY_DIR}/policy.yaml`;
 export const AUDIT_LOG_DIR = '/var/log/kubernetes/audit';
+
+type KubeadmClusterConfiguration = NonNullable<
+  NonNullable<NonNullable<KubeadmControlPlane['spec']>['kubeadmConfigSpec']>['clusterConfiguration']
+>;
 
 /** What a cell's control plane is tuned with. */
 export interface ControlPlaneTuning {
@@ -96,7 +101,8 @@ export function controlPlaneTuning(cell: string, externalNamespaces: readonly st
             }
           : {}),
       },
-    },
+      // Checked against the KubeadmControlPlane CRD (cluster-api v1.14.0 v1beta2 kubeadmConfigSpec.clusterConfiguration).
+    } satisfies KubeadmClusterConfiguration,
     files: audit
       ? [{ path: AUDIT_POLICY_FILE, owner: 'root:root', permissions: '0600', content: auditPolicy(externalNamespaces) }]
       : [],

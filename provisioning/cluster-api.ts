@@ -485,7 +485,7 @@ function nodeRegistration(labels: Record<string, string>, taints: readonly Regis
 }
 
 /** `Cluster.spec.clusterNetwork` from the spec's pod and Service ranges; undefined (kubeadm's defaults) when unset. */
-function clusterNetwork(cluster: Cluster): Record<string, unknown> | undefined {
+function clusterNetwork(cluster: Cluster): NonNullable<CapiCluster['spec']>['clusterNetwork'] {
   const { podCIDR, serviceCIDR } = cluster.kubernetes;
   if (!podCIDR && !serviceCIDR) return undefined;
   return {
