@@ -35,9 +35,13 @@ export interface ControlPlaneTuning {
   readonly clusterConfiguration: Record<string, unknown>;
   /** kubeadm `files` written on every control-plane machine (KubeadmControlPlane `kubeadmConfigSpec.files`). */
   readonly files: readonly {
+    /** Absolute path on the machine. */
     readonly path: string;
+    /** Owner, `user:group`. */
     readonly owner: string;
+    /** Mode in octal, for example `0600`. */
     readonly permissions: string;
+    /** The file's content. */
     readonly content: string;
   }[];
   /** Extra labels the control-plane hosts must carry (the cell's), so cells never take each other's hosts. */
