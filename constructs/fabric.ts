@@ -15,6 +15,7 @@ import { FabricPlan, railNetwork, railResource } from '../fabric/plan';
 import type { NodePool } from '../model/cluster';
 import { build, KubeObject, LABELS, standardLabels } from '../model/kube';
 import { nodeAgentTolerations } from '../operators/charts';
+import { DEFAULTS } from '../spec/defaults';
 import { EmitOptions, ObjectSink, sinkOf } from './object-sink';
 
 /** Namespace of the NVIDIA Network Operator, its SR-IOV operator and nv-ipam. */
@@ -102,7 +103,7 @@ export class ComputeFabric extends Construct {
             image: 'doca-driver',
             repository: IMAGES.repository,
             version: IMAGES.docaDriverVersion,
-            upgradePolicy: nicDriverUpgradePolicy(props.pools, props.drainMinutes ?? 15),
+            upgradePolicy: nicDriverUpgradePolicy(props.pools, props.drainMinutes ?? DEFAULTS.operations.drainMinutes),
           },
           secondaryNetwork: { cniPlugins: image('plugins'), multus: image('multus-cni') },
           nvIpam: { ...image('nvidia-k8s-ipam'), enableWebhook: false },

@@ -7,6 +7,7 @@ import { GpuCatalog } from '../catalog/gpus';
 import { waveNodes } from '../day2/waves';
 import { DEFAULT_OPERATIONS, NodePool, resolvePool } from '../model/cluster';
 import { build, LABELS, standardLabels } from '../model/kube';
+import { DEFAULTS } from '../spec/defaults';
 import { NodePoolSpec, OperationsSpec } from '../spec/types';
 import { sinkOf } from './object-sink';
 import { assertValidProps, declarePool, NODE_POOL_SCHEMA } from './validation';
@@ -68,7 +69,7 @@ export class GpuNodePool extends Construct {
     super(scope, id);
     assertValidProps(this, NODE_POOL_SCHEMA, props, 'node pool props');
     const pool = resolvePool(props, props.catalog ?? GpuCatalog.builtIn());
-    declarePool(this, props, pool, props.allowOvercommit ?? false);
+    declarePool(this, props, pool, props.allowOvercommit ?? DEFAULTS.cluster.allowOvercommit);
     this.pool = pool;
     this.flavorName = pool.name;
     this.nodeLabels = {

@@ -6,6 +6,7 @@ import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { arrayMW } from '../site/orbital';
 import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
+import { DEFAULTS } from '../spec/defaults';
 import {
   BackendSpec,
   CellsSpec,
@@ -97,13 +98,8 @@ export interface Operations {
   readonly driverMinutes: number;
 }
 
-/** Defaults of `spec.operations`. */
-export const DEFAULT_OPERATIONS: Operations = {
-  drainMinutes: 15,
-  rebootMinutes: 15,
-  reimageMinutes: 60,
-  driverMinutes: 10,
-};
+/** Defaults of `spec.operations` (from spec/schema.ts). */
+export const DEFAULT_OPERATIONS: Operations = DEFAULTS.operations;
 
 /** A site with its defaults applied. */
 export interface Site {
@@ -151,9 +147,6 @@ export interface Site {
    */
   readonly orbital?: OrbitalSpec;
 }
-
-/** Default of `site.overheadFactor`: CPU, storage and network racks and cooling add about 20% to the GPU racks. */
-export const DEFAULT_OVERHEAD_FACTOR = 1.2;
 
 /** A tenant with its defaults applied. */
 export interface Tenant {
@@ -269,21 +262,13 @@ export const PRIORITY_VALUES: Readonly<Record<TenantPriority, number>> = {
 /** Pods per namespace on top of one per GPU: launchers, data loaders, services and CPU jobs. */
 export const POD_QUOTA_HEADROOM = 10000;
 
-/** Object count limits per namespace when the spec sets none (pods: see `POD_QUOTA_HEADROOM`). */
-export const DEFAULT_OBJECT_QUOTA: Required<Omit<ObjectQuotaSpec, 'pods'>> = {
-  services: 100,
-  configMaps: 1000,
-  secrets: 1000,
-  persistentVolumeClaims: 200,
-};
-
 /** Resolves a pool: sizes follow from `nodes` or `racks` and the catalog. The SKU must exist. */
 export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
   const sku = catalog.get(spec.gpu);
   const nodesPerRack = spec.nodesPerRack ?? sku.defaultNodesPerRack;
   const nodes = spec.nodes ?? (spec.racks ?? 0) * nodesPerRack;
   const racks = spec.racks ?? Math.ceil(nodes / nodesPerRack);
-  const racksPerBlock = spec.racksPerBlock ?? 8;
+  const racksPerBlock = spec.racksPerBlock ?? DEFAULTS.nodePool.racksPerBlock;
   const devicesPerGpu = spec.migProfile ? (sku.migProfiles[spec.migProfile] ?? 1) : 1;
   return {
     name: spec.name,
@@ -300,7 +285,7 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     devicesPerGpu,
     site: spec.site,
     maxUnavailable: spec.maxUnavailable ?? nodesPerRack * racksPerBlock,
-    blocksAtOnce: spec.blocksAtOnce ?? 1,
+    blocksAtOnce: spec.blocksAtOnce ?? DEFAULTS.nodePool.blocksAtOnce,
     image: spec.image,
     railPciAddresses: spec.railPciAddresses,
   };
@@ -308,7 +293,7 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
 
 /** Resolves a tenant's defaults. `clusterName` names the default cohort. */
 export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
-  const external = spec.external ?? false;
+  const external = spec.external ?? DEFAULTS.tenant.external;
   const canBorrow = spec.canBorrow ?? !external;
   return {
     name: spec.name,
@@ -316,11 +301,11 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
     groups: [...spec.groups],
     namespaces: [...(spec.namespaces ?? [spec.name])],
     gpuQuota: Object.fromEntries(Object.entries(spec.gpuQuota).filter(([, n]) => n > 0)),
-    priority: spec.priority ?? 'normal',
+    priority: spec.priority ?? DEFAULTS.tenant.priority,
     canBorrow,
     cohort: spec.cohort ?? (canBorrow ? `${clusterName}-shared` : undefined),
-    podSecurity: spec.podSecurity ?? 'restricted',
-    objectQuota: { ...DEFAULT_OBJECT_QUOTA, ...definedOnly(spec.objectQuota ?? {}) },
+    podSecurity: spec.podSecurity ?? DEFAULTS.tenant.podSecurity,
+    objectQuota: { ...DEFAULTS.objectQuota, ...definedOnly(spec.objectQuota ?? {}) },
     fabricPartition: spec.fabricPartition,
     servingNamespaces: [...(spec.servingNamespaces ?? [])],
   };
@@ -341,14 +326,14 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     kubernetes: {
       version: spec.kubernetes.version,
       context: spec.kubernetes.context,
-      kubeconfig: spec.kubernetes.kubeconfig ?? '~/.kube/config',
+      kubeconfig: spec.kubernetes.kubeconfig ?? DEFAULTS.kubernetes.kubeconfig,
       podCIDR: spec.kubernetes.podCIDR,
       serviceCIDR: spec.kubernetes.serviceCIDR,
     },
     backend: {
-      kind: spec.backend?.kind ?? 'local',
-      path: spec.backend?.path ?? 'state',
-      namespace: spec.backend?.namespace ?? 'terraform-state',
+      kind: spec.backend?.kind ?? DEFAULTS.backend.kind,
+      path: spec.backend?.path ?? DEFAULTS.backend.path,
+      namespace: spec.backend?.namespace ?? DEFAULTS.backend.namespace,
     },
     site: sites[0],
     sites,
@@ -357,7 +342,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     plannedPools: pools.filter((p) => orbital.has(p.site!)),
     tenants: active.map((t) => resolveTenant(t, name)),
     offboarding: spec.tenants.filter((t) => t.offboard).map((t) => t.name),
-    allowOvercommit: spec.allowOvercommit ?? false,
+    allowOvercommit: spec.allowOvercommit ?? DEFAULTS.cluster.allowOvercommit,
     storage: resolveStorage({ ...spec, tenants: active }),
     fabric: spec.fabric,
     operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
@@ -367,7 +352,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
 
 /** A site with its defaults; an orbital site's budget is what its arrays deliver at the start of the mission. */
 export function resolveSite(spec: SiteSpec): Site {
-  const overheadFactor = spec.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR;
+  const overheadFactor = spec.overheadFactor ?? DEFAULTS.site.overheadFactor;
   if (spec.kind === 'orbital' && spec.orbital) {
     return { ...spec, overheadFactor, powerBudgetMW: arrayMW(spec.orbital, 0) };
   }

@@ -17,6 +17,7 @@
 import { createHash } from 'crypto';
 import { blockName, Cluster, NodePool } from '../model/cluster';
 import { build, finalize, KubeObject, LABELS, standardLabels } from '../model/kube';
+import { DEFAULTS } from '../spec/defaults';
 import { OsImageSpec } from '../spec/types';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
@@ -105,8 +106,8 @@ function metal3Image(image: OsImageSpec): Metal3Image {
   return {
     url: image.url,
     checksum: image.checksum,
-    checksumType: image.checksumType ?? 'sha256',
-    diskFormat: image.diskFormat ?? 'raw',
+    checksumType: image.checksumType ?? DEFAULTS.osImage.checksumType,
+    diskFormat: image.diskFormat ?? DEFAULTS.osImage.diskFormat,
   };
 }
 
@@ -142,8 +143,11 @@ export function resolveManagement(cluster: Cluster): ResolvedManagement | undefi
     kubeconfig: m.kubeconfig ?? cluster.kubernetes.kubeconfig,
     namespace: m.namespace ?? cluster.name,
     kubernetesVersion: m.kubernetesVersion,
-    controlPlaneEndpoint: { host: m.controlPlaneEndpoint.host, port: m.controlPlaneEndpoint.port ?? 6443 },
-    controlPlaneReplicas: m.controlPlaneReplicas ?? 3,
+    controlPlaneEndpoint: {
+      host: m.controlPlaneEndpoint.host,
+      port: m.controlPlaneEndpoint.port ?? DEFAULTS.management.controlPlaneEndpoint.port,
+    },
+    controlPlaneReplicas: m.controlPlaneReplicas ?? DEFAULTS.management.controlPlaneReplicas,
     image: metal3Image(m.image),
   };
 }

@@ -208,8 +208,7 @@ function defaultsOf(s: JsonSchema): DefaultsTree {
 
 /** The schema without what may differ where it is used (its description and default). */
 function shapeOf(s: JsonSchema): string {
-  const { description: _d, default: _v, ...rest } = s;
-  return JSON.stringify(rest);
+  return JSON.stringify({ ...s, description: undefined, default: undefined });
 }
 
 function treeKey(typeName: string): string {

@@ -4,6 +4,7 @@
  * composed in code, so both paths refuse the same clusters with the same codes.
  */
 import { GpuCatalog } from '../catalog/gpus';
+import { DEFAULTS } from './defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { NodePoolSpec, TenantSpec } from './types';
 import { nearest } from './validate-schema';
@@ -71,7 +72,8 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
         'remove nodesPerRack',
       );
     }
-    const perBlock = (pool.racksPerBlock ?? 8) * (pool.nodesPerRack ?? sku.defaultNodesPerRack);
+    const perBlock =
+      (pool.racksPerBlock ?? DEFAULTS.nodePool.racksPerBlock) * (pool.nodesPerRack ?? sku.defaultNodesPerRack);
     if (sku.rackScale && pool.maxUnavailable !== undefined && pool.maxUnavailable !== perBlock) {
       // A MachineDeployment picks the machines it replaces without regard to racks (CAPI v1.14
       // MachineDeployment deletion order: Random, Newest or Oldest), so less than a block would

@@ -4,6 +4,7 @@
  * code, and names that collide with the toolkit's own plumbing.
  */
 import { OPERATOR_NAMESPACES } from '../operators/charts';
+import { DEFAULTS } from './defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 
@@ -132,7 +133,7 @@ export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): Spe
     });
   });
   if (spec.backend?.kind === 'kubernetes') {
-    const stateNamespace = spec.backend.namespace ?? 'terraform-state';
+    const stateNamespace = spec.backend.namespace ?? DEFAULTS.backend.namespace;
     spec.tenants.forEach((tenant, t) => {
       const namespaces = tenant.namespaces ?? [tenant.name];
       namespaces.forEach((ns, n) => {

@@ -12,11 +12,7 @@ import {
 } from '../spec/types';
 import { quantity } from '../model/quantity';
 import { formatNumber } from '../model/values';
-
-/** Checkpoint state each GPU writes, GB, when the spec does not say. */
-export const DEFAULT_STATE_GB_PER_GPU = 4;
-/** Seconds a checkpoint may take when the spec does not say. */
-export const DEFAULT_CHECKPOINT_SECONDS = 120;
+import { DEFAULTS } from '../spec/defaults';
 
 /** Label naming the filesystem of a StorageClass, VolumeSnapshotClass or PersistentVolumeClaim. */
 export const FILESYSTEM_LABEL = 'colossus.dev/filesystem';
@@ -95,14 +91,14 @@ export function resolveStorage(spec: Pick<ClusterSpec, 'storage' | 'checkpoint' 
       parameters: { ...(f.parameters ?? {}) },
       capacityTiB: f.capacityTiB,
       throughputGBps: f.throughputGBps,
-      snapshots: f.snapshots ?? false,
+      snapshots: f.snapshots ?? DEFAULTS.filesystem.snapshots,
       mountOptions: [...(f.mountOptions ?? [])],
     })),
     shares: spec.tenants.flatMap(resolveShares),
     checkpoint: {
-      stateGBPerGpu: spec.checkpoint?.stateGBPerGpu ?? DEFAULT_STATE_GB_PER_GPU,
-      targetSeconds: spec.checkpoint?.targetSeconds ?? DEFAULT_CHECKPOINT_SECONDS,
-      enforce: spec.checkpoint?.enforce ?? false,
+      stateGBPerGpu: spec.checkpoint?.stateGBPerGpu ?? DEFAULTS.checkpoint.stateGBPerGpu,
+      targetSeconds: spec.checkpoint?.targetSeconds ?? DEFAULTS.checkpoint.targetSeconds,
+      enforce: spec.checkpoint?.enforce ?? DEFAULTS.checkpoint.enforce,
     },
   };
 }
@@ -124,7 +120,7 @@ export function resolveShares(tenant: Pick<TenantSpec, 'name' | 'namespaces' | '
         name: v.name,
         purpose: v.purpose,
         capacityTiB: v.capacityTiB,
-        protected: !(v.allowDataDeletion ?? false),
+        protected: !(v.allowDataDeletion ?? DEFAULTS.tenantVolume.allowDataDeletion),
       })),
     };
   });
