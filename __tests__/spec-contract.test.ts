@@ -122,4 +122,11 @@ describe('the defaults', () => {
     });
     expect(copies).toEqual([]);
   });
+
+  it("derive a tenant's namespaces in one place (spec/derived-defaults.ts)", () => {
+    const rederived = sources('.').filter(
+      (file) => file !== path.join('spec', 'derived-defaults.ts') && /namespaces \?\? \[/.test(read(file)),
+    );
+    expect(rederived).toEqual([]);
+  });
 });

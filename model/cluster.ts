@@ -7,6 +7,7 @@ import { arrayMW } from '../site/orbital';
 import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import { DEFAULTS } from '../spec/defaults';
+import { tenantNamespaces } from '../spec/derived-defaults';
 import {
   BackendSpec,
   CellsSpec,
@@ -299,7 +300,7 @@ export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
     name: spec.name,
     external,
     groups: [...spec.groups],
-    namespaces: [...(spec.namespaces ?? [spec.name])],
+    namespaces: [...tenantNamespaces(spec)],
     gpuQuota: Object.fromEntries(Object.entries(spec.gpuQuota).filter(([, n]) => n > 0)),
     priority: spec.priority ?? DEFAULTS.tenant.priority,
     canBorrow,

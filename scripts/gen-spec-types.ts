@@ -164,8 +164,9 @@ function fieldDoc(field: JsonSchema, at: string, optional: boolean, problems: st
 
 /** A description's closing "Default: ..." sentence, split off. */
 function splitDefault(description: string): { text: string; defaultNote?: string } {
-  const m = /^(.*?)\s*Default: (.+?)\.?$/s.exec(description);
-  return m ? { text: m[1], defaultNote: m[2] } : { text: description };
+  const m = /^(.*?)\s*Default: (.+)$/s.exec(description);
+  // The sentence's full stop goes, an ellipsis stays.
+  return m ? { text: m[1], defaultNote: m[2].replace(/(?<!\.)\.$/, '') } : { text: description };
 }
 
 /** What a field without a description says: its only value or its values (descriptions of required fields are part of their errors' fixes). */

@@ -701,7 +701,7 @@ export interface FabricSpec {
   readonly rdmaPodsPerNode?: number;
   /**
    * Names of the rail NICs on every node, rail 0 first.
-   * @default - rail0, rail1, ..
+   * @default - rail0, rail1, ...
    */
   readonly railInterfaces?: readonly string[];
 }

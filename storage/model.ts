@@ -13,6 +13,7 @@ import {
 import { quantity } from '../model/quantity';
 import { formatNumber } from '../model/values';
 import { DEFAULTS } from '../spec/defaults';
+import { tenantNamespaces } from '../spec/derived-defaults';
 
 /** Label naming the filesystem of a StorageClass, VolumeSnapshotClass or PersistentVolumeClaim. */
 export const FILESYSTEM_LABEL = 'colossus.dev/filesystem';
@@ -105,7 +106,7 @@ export function resolveStorage(spec: Pick<ClusterSpec, 'storage' | 'checkpoint' 
 
 /** A tenant's shares; a share without a namespace belongs to the tenant's first namespace. */
 export function resolveShares(tenant: Pick<TenantSpec, 'name' | 'namespaces' | 'storage'>): StorageShare[] {
-  const firstNamespace = (tenant.namespaces ?? [tenant.name])[0];
+  const firstNamespace = tenantNamespaces(tenant)[0];
   return (tenant.storage ?? []).map((s) => {
     const namespace = s.namespace ?? firstNamespace;
     return {
