@@ -20,7 +20,6 @@ import {
   ObjectQuotaSpec,
   OrbitalSpec,
   OsImageSpec,
-  PodSecurityLevel,
   RackProfileSpec,
   SiteKind,
   SiteSpec,
@@ -134,7 +133,7 @@ export interface Site {
   readonly rackProfiles?: Readonly<Record<string, RackProfileSpec>>;
   /**
    * Coolant flow sizing.
-   * @default - 1.5 L/min per kW at a 10 K rise
+   * @default - each field's default (`DEFAULTS.coolant`)
    */
   readonly coolant?: CoolantSpec;
   /**
@@ -149,20 +148,19 @@ export interface Site {
   readonly orbital?: OrbitalSpec;
 }
 
-/** A tenant with its defaults applied. */
-export interface Tenant {
+/**
+ * A tenant with its defaults applied. It has each tenant field whose default is a value of spec/schema.ts
+ * (`DEFAULTS.tenant`), so a new such field needs no change here; offboarding is the cluster's (`Cluster.offboarding`).
+ */
+export interface Tenant extends Required<Pick<TenantSpec, Exclude<keyof typeof DEFAULTS.tenant, 'offboard'>>> {
   /** Tenant name; names its ClusterQueue and WorkloadPriorityClass. */
   readonly name: string;
-  /** An external party, never granted anything cluster-scoped. */
-  readonly external: boolean;
   /** Identity-provider groups bound to the tenant's role. */
   readonly groups: readonly string[];
   /** Namespaces the tenant owns. */
   readonly namespaces: readonly string[];
   /** GPUs per pool name; pools the tenant has no quota on are absent. */
   readonly gpuQuota: Readonly<Record<string, number>>;
-  /** Scheduling priority of the tenant's workloads. */
-  readonly priority: TenantPriority;
   /** May borrow idle GPUs from its cohort. */
   readonly canBorrow: boolean;
   /**
@@ -170,8 +168,6 @@ export interface Tenant {
    * @default - none: the tenant neither lends nor borrows
    */
   readonly cohort?: string;
-  /** Pod Security level enforced on the tenant's namespaces. */
-  readonly podSecurity: PodSecurityLevel;
   /** Object count limits per namespace. */
   readonly objectQuota: Required<Omit<ObjectQuotaSpec, 'pods'>> & Pick<ObjectQuotaSpec, 'pods'>;
   /** Namespaces serving inference, reachable from the ingress gateway namespaces. */
@@ -294,18 +290,20 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
 
 /** Resolves a tenant's defaults. `clusterName` names the default cohort. */
 export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
-  const external = spec.external ?? DEFAULTS.tenant.external;
-  const canBorrow = spec.canBorrow ?? !external;
+  const fields = (Object.keys(DEFAULTS.tenant) as (keyof typeof DEFAULTS.tenant)[]).filter((f) => f !== 'offboard');
+  const valued = Object.fromEntries(fields.map((f) => [f, spec[f] ?? DEFAULTS.tenant[f]])) as Pick<
+    Tenant,
+    (typeof fields)[number]
+  >;
+  const canBorrow = spec.canBorrow ?? !valued.external;
   return {
+    ...valued,
     name: spec.name,
-    external,
     groups: [...spec.groups],
     namespaces: [...tenantNamespaces(spec)],
     gpuQuota: Object.fromEntries(Object.entries(spec.gpuQuota).filter(([, n]) => n > 0)),
-    priority: spec.priority ?? DEFAULTS.tenant.priority,
     canBorrow,
     cohort: spec.cohort ?? (canBorrow ? `${clusterName}-shared` : undefined),
-    podSecurity: spec.podSecurity ?? DEFAULTS.tenant.podSecurity,
     objectQuota: { ...DEFAULTS.objectQuota, ...definedOnly(spec.objectQuota ?? {}) },
     fabricPartition: spec.fabricPartition,
     servingNamespaces: [...(spec.servingNamespaces ?? [])],

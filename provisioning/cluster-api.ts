@@ -97,8 +97,8 @@ export interface MachineSettings {
 export interface Metal3Image {
   readonly url: string;
   readonly checksum: string;
-  readonly checksumType: 'sha256' | 'sha512';
-  readonly diskFormat: 'raw' | 'qcow2';
+  readonly checksumType: Required<OsImageSpec>['checksumType'];
+  readonly diskFormat: Required<OsImageSpec>['diskFormat'];
 }
 
 /** An image spec with its defaults, without the architecture Metal3 has no field for. */

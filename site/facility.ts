@@ -159,7 +159,7 @@ export function planHall(site: Site, hall: HallSpec, pools: readonly FacilityPoo
     airCoolingKW: hall.airCoolingKW,
     cduGroups: groups,
     cduUnits: cdus ? groups * cdus.unitsPerGroup : 0,
-    cduRedundancy: cdus?.redundancy ?? (cdus ? 'N+1' : 'none'),
+    cduRedundancy: cdus ? (cdus.redundancy ?? DEFAULTS.cdu.redundancy) : 'none',
     worstGroupLiquidKW: round(worst),
     groupCapacityKW: round(working * (cdus?.capacityKW ?? 0)),
     worstGroupFlowLpm: round(worst * coolantOf(site).litresPerMinutePerKW),

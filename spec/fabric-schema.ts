@@ -106,7 +106,7 @@ export const clusterCidrSchemas: Record<string, JsonSchema> = {
 
 /** A tenant's `fabricPartition`. */
 export const fabricPartitionSchema: JsonSchema = whole(
-  "The tenant's fabric partition: InfiniBand PKey (1-0x7FFE, write 0x0101) or Ethernet VLAN (1-4094). Default: derived from the name.",
+  "The tenant's fabric partition, never shared with another tenant: InfiniBand PKey (1-0x7FFE, write 0x0101) or Ethernet VLAN (1-4094). Default: derived from the name.",
   1,
   0x7ffe,
 );

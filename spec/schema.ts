@@ -94,7 +94,10 @@ const objectQuota = objectOf(
       'Pods per namespace. Default: one per GPU the namespace may use (a full-pool job at one GPU per pod), plus 10,000.',
       10_000_000,
     ),
-    services: { ...count('Services per namespace.', 100_000), default: 100 },
+    services: {
+      ...count('Services per namespace (LoadBalancer and NodePort ones are never allowed).', 100_000),
+      default: 100,
+    },
     configMaps: { ...count('ConfigMaps per namespace.', 100_000), default: 1000 },
     secrets: { ...count('Secrets per namespace.', 100_000), default: 1000 },
     persistentVolumeClaims: { ...count('PersistentVolumeClaims per namespace.', 100_000), default: 200 },
@@ -302,7 +305,8 @@ const tenantVolume = objectOf(
     capacityTiB: capacityTiB('Size of the volume'),
     allowDataDeletion: {
       type: 'boolean',
-      description: 'Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec).',
+      description:
+        'Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec); set it and apply before removing a volume whose data may go.',
       default: false,
     },
   },

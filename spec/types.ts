@@ -530,7 +530,8 @@ export interface TenantSpec {
    */
   readonly storage?: readonly TenantStorageSpec[];
   /**
-   * The tenant's fabric partition: InfiniBand PKey (1-0x7FFE, write 0x0101) or Ethernet VLAN (1-4094).
+   * The tenant's fabric partition, never shared with another tenant: InfiniBand PKey (1-0x7FFE, write 0x0101) or
+   * Ethernet VLAN (1-4094).
    * @default - derived from the name
    */
   readonly fabricPartition?: number;
@@ -556,7 +557,7 @@ export interface ObjectQuotaSpec {
    */
   readonly pods?: number;
   /**
-   * Services per namespace.
+   * Services per namespace (LoadBalancer and NodePort ones are never allowed).
    * @default 100
    */
   readonly services?: number;
@@ -604,7 +605,8 @@ export interface TenantVolumeSpec {
   /** Size of the volume, TiB. */
   readonly capacityTiB: number;
   /**
-   * Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec).
+   * Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec); set it and
+   * apply before removing a volume whose data may go.
    * @default false
    */
   readonly allowDataDeletion?: boolean;
