@@ -73,7 +73,7 @@ export interface ComputeFabricProps {
   readonly ipPoolSink?: ObjectSink;
   /**
    * Minutes to evict a node's pods (spec: `operations.drainMinutes`), the drain timeout of a NIC driver upgrade.
-   * @default 15
+   * @default - the spec's default, `DEFAULTS.operations.drainMinutes` (spec/defaults.ts)
    */
   readonly drainMinutes?: number;
 }

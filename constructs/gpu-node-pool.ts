@@ -21,7 +21,7 @@ export interface GpuNodePoolProps extends NodePoolSpec {
   readonly catalog?: GpuCatalog;
   /**
    * Tenants may together be given more GPUs on this pool than it has (spec: `allowOvercommit`).
-   * @default false
+   * @default - the spec's default, `DEFAULTS.cluster.allowOvercommit` (spec/defaults.ts)
    */
   readonly allowOvercommit?: boolean;
   /**
@@ -32,7 +32,7 @@ export interface GpuNodePoolProps extends NodePoolSpec {
   readonly topologyName?: string;
   /**
    * Day-2 times per node (spec: `operations`); the driver upgrade waits `drainMinutes` for a node's pods.
-   * @default - 15 minutes to drain
+   * @default - the spec's defaults, `DEFAULTS.operations` (spec/defaults.ts)
    */
   readonly operations?: OperationsSpec;
   /**

@@ -113,7 +113,7 @@ export interface Site {
   readonly overheadFactor: number;
   /**
    * `ground` or `orbital`.
-   * @default "ground"
+   * @default - the spec's default, `DEFAULTS.site.kind`
    */
   readonly kind?: SiteKind;
   /**
