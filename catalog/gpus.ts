@@ -4,6 +4,7 @@
  * Figures are NVIDIA reference-architecture maxima (DGX/HGX user guides, GB200/GB300 NVL72
  * datasheets); see README "GPU catalog". Power is the maximum draw used for site budgeting.
  */
+import type { CpuArchitecture } from '../spec/types';
 
 /** One GPU system: an HGX/DGX node, or a rack-scale NVL72 system made of compute trays. */
 export interface GpuSku {
@@ -50,11 +51,11 @@ export interface GpuSku {
    * CPU architecture of the node (the OS image must match): Grace-based NVL72 trays are arm64.
    * @default "amd64"
    */
-  readonly cpuArchitecture?: 'amd64' | 'arm64';
+  readonly cpuArchitecture?: CpuArchitecture;
 }
 
 /** The node's CPU architecture, default applied. */
-export function cpuArchitectureOf(sku: Pick<GpuSku, 'cpuArchitecture'>): 'amd64' | 'arm64' {
+export function cpuArchitectureOf(sku: Pick<GpuSku, 'cpuArchitecture'>): CpuArchitecture {
   return sku.cpuArchitecture ?? 'amd64';
 }
 

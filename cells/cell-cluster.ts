@@ -19,11 +19,9 @@ import { NODE_CIDR_MASK_SIZE } from './envelope';
 import type { FabricIssue } from '../fabric/plan';
 import { assignPartitions } from '../fabric/partitions';
 import { Cluster, Tenant } from '../model/cluster';
+import { DEFAULTS } from '../spec/defaults';
 import { ClusterStorage, StorageShare } from '../storage/model';
 import { Cell, CellPlan, poolSlice, splitQuota } from './plan';
-
-/** Control-plane replicas of a cell unless `spec.cells.controlPlaneReplicas` says otherwise. */
-export const DEFAULT_CELL_CONTROL_PLANE_REPLICAS = 5;
 
 /** Each cell's Service range: a /16, 65,536 Services, above the 10,000 threshold. */
 export const SERVICE_SLOT_PREFIX = 16;
@@ -149,7 +147,7 @@ export function cellClusters(cluster: Cluster, plan: CellPlan): CellClusters {
           // Every cell's Cluster API objects live beside the BareMetalHosts they select.
           namespace: cluster.management.namespace ?? cluster.name,
           controlPlaneEndpoint: endpoint!,
-          controlPlaneReplicas: cluster.cells?.controlPlaneReplicas ?? DEFAULT_CELL_CONTROL_PLANE_REPLICAS,
+          controlPlaneReplicas: cluster.cells?.controlPlaneReplicas ?? DEFAULTS.cells.controlPlaneReplicas,
         },
         pools: [poolSlice(pool, cell)],
         tenants,

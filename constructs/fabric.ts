@@ -25,6 +25,7 @@ import type {
   SriovNetworkPoolConfig,
 } from '../model/crds/sriov-network-operator';
 import { nodeAgentTolerations } from '../operators/charts';
+import { DEFAULTS } from '../spec/defaults';
 import { EmitOptions, ObjectSink, sinkOf } from './object-sink';
 
 /** Namespace of the NVIDIA Network Operator, its SR-IOV operator and nv-ipam. */
@@ -82,7 +83,7 @@ export interface ComputeFabricProps {
   readonly ipPoolSink?: ObjectSink;
   /**
    * Minutes to evict a node's pods (spec: `operations.drainMinutes`), the drain timeout of a NIC driver upgrade.
-   * @default 15
+   * @default - the spec's default, `DEFAULTS.operations.drainMinutes` (spec/defaults.ts)
    */
   readonly drainMinutes?: number;
 }
@@ -112,7 +113,7 @@ export class ComputeFabric extends Construct {
             image: 'doca-driver',
             repository: IMAGES.repository,
             version: IMAGES.docaDriverVersion,
-            upgradePolicy: nicDriverUpgradePolicy(props.pools, props.drainMinutes ?? 15),
+            upgradePolicy: nicDriverUpgradePolicy(props.pools, props.drainMinutes ?? DEFAULTS.operations.drainMinutes),
           },
           secondaryNetwork: { cniPlugins: image('plugins'), multus: image('multus-cni') },
           nvIpam: { ...image('nvidia-k8s-ipam'), enableWebhook: false },

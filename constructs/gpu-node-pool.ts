@@ -9,6 +9,7 @@ import { DEFAULT_OPERATIONS, NodePool, resolvePool } from '../model/cluster';
 import { build, LABELS, standardLabels } from '../model/kube';
 import type { NVIDIADriver } from '../model/crds/gpu-operator';
 import type { ResourceFlavor } from '../model/crds/kueue';
+import { DEFAULTS } from '../spec/defaults';
 import { NodePoolSpec, OperationsSpec } from '../spec/types';
 import { sinkOf } from './object-sink';
 import { assertValidProps, declarePool, NODE_POOL_SCHEMA } from './validation';
@@ -22,7 +23,7 @@ export interface GpuNodePoolProps extends NodePoolSpec {
   readonly catalog?: GpuCatalog;
   /**
    * Tenants may together be given more GPUs on this pool than it has (spec: `allowOvercommit`).
-   * @default false
+   * @default - the spec's default, `DEFAULTS.cluster.allowOvercommit` (spec/defaults.ts)
    */
   readonly allowOvercommit?: boolean;
   /**
@@ -33,7 +34,7 @@ export interface GpuNodePoolProps extends NodePoolSpec {
   readonly topologyName?: string;
   /**
    * Day-2 times per node (spec: `operations`); the driver upgrade waits `drainMinutes` for a node's pods.
-   * @default - 15 minutes to drain
+   * @default - the spec's defaults, `DEFAULTS.operations` (spec/defaults.ts)
    */
   readonly operations?: OperationsSpec;
   /**
@@ -70,7 +71,7 @@ export class GpuNodePool extends Construct {
     super(scope, id);
     assertValidProps(this, NODE_POOL_SCHEMA, props, 'node pool props');
     const pool = resolvePool(props, props.catalog ?? GpuCatalog.builtIn());
-    declarePool(this, props, pool, props.allowOvercommit ?? false);
+    declarePool(this, props, pool, props.allowOvercommit ?? DEFAULTS.cluster.allowOvercommit);
     this.pool = pool;
     this.flavorName = pool.name;
     this.nodeLabels = {

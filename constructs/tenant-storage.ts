@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import type { PersistentVolumeClaim, ResourceQuota } from 'kubernetes-types/core/v1';
 import { build, LABELS, standardLabels } from '../model/kube';
+import { tenantNamespaces } from '../spec/derived-defaults';
 import { FilesystemSpec, TenantSpec, VolumePurpose } from '../spec/types';
 import { FILESYSTEM_LABEL, PURPOSE_LABEL, resolveShares, StorageShare, tibQuantity, Volume } from '../storage/model';
 import { KEEP_ANNOTATIONS } from '../storage/protection';
@@ -56,7 +57,7 @@ export class TenantStorage extends Construct {
     const sink = sinkOf(this);
     const labels = standardLabels({ [LABELS.tenant]: props.name });
     if (props.filesystems.length > 0) {
-      for (const namespace of props.namespaces ?? [props.name]) {
+      for (const namespace of tenantNamespaces(props)) {
         const hard = Object.fromEntries(
           props.filesystems.map((fs) => {
             const share = this.shares

@@ -6,6 +6,7 @@
  */
 import type { Cluster, NodePool } from '../model/cluster';
 import { formatPath, SpecIssue, SpecPath } from '../spec/errors';
+import { DEFAULTS } from '../spec/defaults';
 import type { FabricKind, FabricSpec } from '../spec/types';
 import {
   findOverlaps,
@@ -146,8 +147,8 @@ export function planFabric(input: FabricPlanInput): FabricPlanResult {
     })),
     switchPorts: fabric.switch.ports,
     linkGbps: fabric.linkGbps,
-    oversubscription: fabric.oversubscription ?? 1,
-    maxTiers: fabric.maxTiers ?? 3,
+    oversubscription: fabric.oversubscription ?? DEFAULTS.fabric.oversubscription,
+    maxTiers: fabric.maxTiers ?? DEFAULTS.fabric.maxTiers,
   });
   if (!sized.ok) issue(sized.failure.code, ['fabric', 'switch', 'ports'], sized.failure.message, sized.failure.fix);
 

@@ -6,6 +6,8 @@ import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { arrayMW } from '../site/orbital';
 import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
+import { DEFAULTS } from '../spec/defaults';
+import { tenantNamespaces } from '../spec/derived-defaults';
 import {
   BackendSpec,
   CellsSpec,
@@ -18,7 +20,6 @@ import {
   ObjectQuotaSpec,
   OrbitalSpec,
   OsImageSpec,
-  PodSecurityLevel,
   RackProfileSpec,
   SiteKind,
   SiteSpec,
@@ -97,13 +98,8 @@ export interface Operations {
   readonly driverMinutes: number;
 }
 
-/** Defaults of `spec.operations`. */
-export const DEFAULT_OPERATIONS: Operations = {
-  drainMinutes: 15,
-  rebootMinutes: 15,
-  reimageMinutes: 60,
-  driverMinutes: 10,
-};
+/** Defaults of `spec.operations` (from spec/schema.ts). */
+export const DEFAULT_OPERATIONS: Operations = DEFAULTS.operations;
 
 /** A site with its defaults applied. */
 export interface Site {
@@ -117,7 +113,7 @@ export interface Site {
   readonly overheadFactor: number;
   /**
    * `ground` or `orbital`.
-   * @default "ground"
+   * @default - the spec's default, `DEFAULTS.site.kind`
    */
   readonly kind?: SiteKind;
   /**
@@ -137,7 +133,7 @@ export interface Site {
   readonly rackProfiles?: Readonly<Record<string, RackProfileSpec>>;
   /**
    * Coolant flow sizing.
-   * @default - 1.5 L/min per kW at a 10 K rise
+   * @default - each field's default (`DEFAULTS.coolant`)
    */
   readonly coolant?: CoolantSpec;
   /**
@@ -152,23 +148,19 @@ export interface Site {
   readonly orbital?: OrbitalSpec;
 }
 
-/** Default of `site.overheadFactor`: CPU, storage and network racks and cooling add about 20% to the GPU racks. */
-export const DEFAULT_OVERHEAD_FACTOR = 1.2;
-
-/** A tenant with its defaults applied. */
-export interface Tenant {
+/**
+ * A tenant with its defaults applied. It has each tenant field whose default is a value of spec/schema.ts
+ * (`DEFAULTS.tenant`), so a new such field needs no change here; offboarding is the cluster's (`Cluster.offboarding`).
+ */
+export interface Tenant extends Required<Pick<TenantSpec, Exclude<keyof typeof DEFAULTS.tenant, 'offboard'>>> {
   /** Tenant name; names its ClusterQueue and WorkloadPriorityClass. */
   readonly name: string;
-  /** An external party, never granted anything cluster-scoped. */
-  readonly external: boolean;
   /** Identity-provider groups bound to the tenant's role. */
   readonly groups: readonly string[];
   /** Namespaces the tenant owns. */
   readonly namespaces: readonly string[];
   /** GPUs per pool name; pools the tenant has no quota on are absent. */
   readonly gpuQuota: Readonly<Record<string, number>>;
-  /** Scheduling priority of the tenant's workloads. */
-  readonly priority: TenantPriority;
   /** May borrow idle GPUs from its cohort. */
   readonly canBorrow: boolean;
   /**
@@ -176,8 +168,6 @@ export interface Tenant {
    * @default - none: the tenant neither lends nor borrows
    */
   readonly cohort?: string;
-  /** Pod Security level enforced on the tenant's namespaces. */
-  readonly podSecurity: PodSecurityLevel;
   /** Object count limits per namespace. */
   readonly objectQuota: Required<Omit<ObjectQuotaSpec, 'pods'>> & Pick<ObjectQuotaSpec, 'pods'>;
   /** Namespaces serving inference, reachable from the ingress gateway namespaces. */
@@ -269,21 +259,13 @@ export const PRIORITY_VALUES: Readonly<Record<TenantPriority, number>> = {
 /** Pods per namespace on top of one per GPU: launchers, data loaders, services and CPU jobs. */
 export const POD_QUOTA_HEADROOM = 10000;
 
-/** Object count limits per namespace when the spec sets none (pods: see `POD_QUOTA_HEADROOM`). */
-export const DEFAULT_OBJECT_QUOTA: Required<Omit<ObjectQuotaSpec, 'pods'>> = {
-  services: 100,
-  configMaps: 1000,
-  secrets: 1000,
-  persistentVolumeClaims: 200,
-};
-
 /** Resolves a pool: sizes follow from `nodes` or `racks` and the catalog. The SKU must exist. */
 export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
   const sku = catalog.get(spec.gpu);
   const nodesPerRack = spec.nodesPerRack ?? sku.defaultNodesPerRack;
   const nodes = spec.nodes ?? (spec.racks ?? 0) * nodesPerRack;
   const racks = spec.racks ?? Math.ceil(nodes / nodesPerRack);
-  const racksPerBlock = spec.racksPerBlock ?? 8;
+  const racksPerBlock = spec.racksPerBlock ?? DEFAULTS.nodePool.racksPerBlock;
   const devicesPerGpu = spec.migProfile ? (sku.migProfiles[spec.migProfile] ?? 1) : 1;
   return {
     name: spec.name,
@@ -300,7 +282,7 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
     devicesPerGpu,
     site: spec.site,
     maxUnavailable: spec.maxUnavailable ?? nodesPerRack * racksPerBlock,
-    blocksAtOnce: spec.blocksAtOnce ?? 1,
+    blocksAtOnce: spec.blocksAtOnce ?? DEFAULTS.nodePool.blocksAtOnce,
     image: spec.image,
     railPciAddresses: spec.railPciAddresses,
   };
@@ -308,19 +290,21 @@ export function resolvePool(spec: NodePoolSpec, catalog: GpuCatalog): NodePool {
 
 /** Resolves a tenant's defaults. `clusterName` names the default cohort. */
 export function resolveTenant(spec: TenantSpec, clusterName: string): Tenant {
-  const external = spec.external ?? false;
-  const canBorrow = spec.canBorrow ?? !external;
+  const fields = (Object.keys(DEFAULTS.tenant) as (keyof typeof DEFAULTS.tenant)[]).filter((f) => f !== 'offboard');
+  const valued = Object.fromEntries(fields.map((f) => [f, spec[f] ?? DEFAULTS.tenant[f]])) as Pick<
+    Tenant,
+    (typeof fields)[number]
+  >;
+  const canBorrow = spec.canBorrow ?? !valued.external;
   return {
+    ...valued,
     name: spec.name,
-    external,
     groups: [...spec.groups],
-    namespaces: [...(spec.namespaces ?? [spec.name])],
+    namespaces: [...tenantNamespaces(spec)],
     gpuQuota: Object.fromEntries(Object.entries(spec.gpuQuota).filter(([, n]) => n > 0)),
-    priority: spec.priority ?? 'normal',
     canBorrow,
     cohort: spec.cohort ?? (canBorrow ? `${clusterName}-shared` : undefined),
-    podSecurity: spec.podSecurity ?? 'restricted',
-    objectQuota: { ...DEFAULT_OBJECT_QUOTA, ...definedOnly(spec.objectQuota ?? {}) },
+    objectQuota: { ...DEFAULTS.objectQuota, ...definedOnly(spec.objectQuota ?? {}) },
     fabricPartition: spec.fabricPartition,
     servingNamespaces: [...(spec.servingNamespaces ?? [])],
   };
@@ -341,14 +325,14 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     kubernetes: {
       version: spec.kubernetes.version,
       context: spec.kubernetes.context,
-      kubeconfig: spec.kubernetes.kubeconfig ?? '~/.kube/config',
+      kubeconfig: spec.kubernetes.kubeconfig ?? DEFAULTS.kubernetes.kubeconfig,
       podCIDR: spec.kubernetes.podCIDR,
       serviceCIDR: spec.kubernetes.serviceCIDR,
     },
     backend: {
-      kind: spec.backend?.kind ?? 'local',
-      path: spec.backend?.path ?? 'state',
-      namespace: spec.backend?.namespace ?? 'terraform-state',
+      kind: spec.backend?.kind ?? DEFAULTS.backend.kind,
+      path: spec.backend?.path ?? DEFAULTS.backend.path,
+      namespace: spec.backend?.namespace ?? DEFAULTS.backend.namespace,
     },
     site: sites[0],
     sites,
@@ -357,7 +341,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     plannedPools: pools.filter((p) => orbital.has(p.site!)),
     tenants: active.map((t) => resolveTenant(t, name)),
     offboarding: spec.tenants.filter((t) => t.offboard).map((t) => t.name),
-    allowOvercommit: spec.allowOvercommit ?? false,
+    allowOvercommit: spec.allowOvercommit ?? DEFAULTS.cluster.allowOvercommit,
     storage: resolveStorage({ ...spec, tenants: active }),
     fabric: spec.fabric,
     operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
@@ -367,7 +351,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
 
 /** A site with its defaults; an orbital site's budget is what its arrays deliver at the start of the mission. */
 export function resolveSite(spec: SiteSpec): Site {
-  const overheadFactor = spec.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR;
+  const overheadFactor = spec.overheadFactor ?? DEFAULTS.site.overheadFactor;
   if (spec.kind === 'orbital' && spec.orbital) {
     return { ...spec, overheadFactor, powerBudgetMW: arrayMW(spec.orbital, 0) };
   }

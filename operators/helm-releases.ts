@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ObjectSink } from '../constructs/object-sink';
 import { escapeTemplates, terraformAddress } from '../emit/terraform';
+import { DEFAULTS } from '../spec/defaults';
 import { operatorNamespaces, OperatorRelease, RELEASE_DEFAULTS } from './charts';
 
 /** Props of OperatorReleases. */
@@ -19,7 +20,7 @@ export interface OperatorReleasesProps {
   readonly kubeContext: string;
   /**
    * kubeconfig file holding that context.
-   * @default "~/.kube/config"
+   * @default - the spec's default, `DEFAULTS.kubernetes.kubeconfig` (spec/defaults.ts)
    */
   readonly kubeconfig?: string;
   /** Kubernetes minor version, for example "1.33"; pins the namespaces' Pod Security version. */
@@ -55,7 +56,7 @@ export class OperatorReleases extends Construct {
       return found instanceof TerraformResource ? [found] : [];
     };
     const provider = new HelmProvider(this, 'helm', {
-      kubernetes: { configPath: props.kubeconfig ?? '~/.kube/config', configContext: props.kubeContext },
+      kubernetes: { configPath: props.kubeconfig ?? DEFAULTS.kubernetes.kubeconfig, configContext: props.kubeContext },
     });
     for (const r of props.releases) {
       const address = r.name.replace(/[^a-z0-9_]/g, '_');

@@ -7,6 +7,7 @@ import { Cluster } from '../model/cluster';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { ConfigMap, Service, ServiceAccount } from 'kubernetes-types/core/v1';
 import { build, KubeObject, standardLabels } from '../model/kube';
+import { DEFAULTS } from '../spec/defaults';
 
 /** Link-local address NodeLocal DNSCache listens on on every node (the addon's default). */
 export const NODE_LOCAL_DNS_IP = '169.254.20.10';
@@ -30,7 +31,7 @@ export function ciliumValues(cluster: Partial<Pick<Cluster, 'kubernetes' | 'mana
     routingMode: cluster.kubernetes?.podCIDR ? 'native' : undefined,
     autoDirectNodeRoutes: cluster.kubernetes?.podCIDR ? true : undefined,
     k8sServiceHost: endpoint?.host,
-    k8sServicePort: endpoint ? (endpoint.port ?? 6443) : undefined,
+    k8sServicePort: endpoint ? (endpoint.port ?? DEFAULTS.management.controlPlaneEndpoint.port) : undefined,
     cni: { exclusive: false },
     // kube-proxy stays (kubeadm installs it), so NodeLocal DNSCache works in its iptables mode.
     kubeProxyReplacement: false,

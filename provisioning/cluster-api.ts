@@ -25,6 +25,7 @@ import type {
   MachineHealthCheck,
 } from '../model/crds/cluster-api';
 import type { Metal3Cluster, Metal3MachineTemplate, Metal3RemediationTemplate } from '../model/crds/metal3';
+import { DEFAULTS } from '../spec/defaults';
 import { OsImageSpec } from '../spec/types';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
@@ -104,8 +105,8 @@ export interface MachineSettings {
 export interface Metal3Image {
   readonly url: string;
   readonly checksum: string;
-  readonly checksumType: 'sha256' | 'sha512';
-  readonly diskFormat: 'raw' | 'qcow2';
+  readonly checksumType: Required<OsImageSpec>['checksumType'];
+  readonly diskFormat: Required<OsImageSpec>['diskFormat'];
 }
 
 /** An image spec with its defaults, without the architecture Metal3 has no field for. */
@@ -113,8 +114,8 @@ function metal3Image(image: OsImageSpec): Metal3Image {
   return {
     url: image.url,
     checksum: image.checksum,
-    checksumType: image.checksumType ?? 'sha256',
-    diskFormat: image.diskFormat ?? 'raw',
+    checksumType: image.checksumType ?? DEFAULTS.osImage.checksumType,
+    diskFormat: image.diskFormat ?? DEFAULTS.osImage.diskFormat,
   };
 }
 
@@ -150,8 +151,11 @@ export function resolveManagement(cluster: Cluster): ResolvedManagement | undefi
     kubeconfig: m.kubeconfig ?? cluster.kubernetes.kubeconfig,
     namespace: m.namespace ?? cluster.name,
     kubernetesVersion: m.kubernetesVersion,
-    controlPlaneEndpoint: { host: m.controlPlaneEndpoint.host, port: m.controlPlaneEndpoint.port ?? 6443 },
-    controlPlaneReplicas: m.controlPlaneReplicas ?? 3,
+    controlPlaneEndpoint: {
+      host: m.controlPlaneEndpoint.host,
+      port: m.controlPlaneEndpoint.port ?? DEFAULTS.management.controlPlaneEndpoint.port,
+    },
+    controlPlaneReplicas: m.controlPlaneReplicas ?? DEFAULTS.management.controlPlaneReplicas,
     image: metal3Image(m.image),
   };
 }

@@ -7,6 +7,7 @@
 import { KubeObject, LABELS } from '../model/kube';
 import { LabelSelector, Tenancy } from './tenancy';
 import { isRecord } from '../model/values';
+import { POD_SECURITY_LEVELS } from '../spec/defaults';
 
 // ---------------------------------------------------------------- NetworkPolicy
 
@@ -217,8 +218,8 @@ function describeRule(rule: RbacRule): string {
 
 // ---------------------------------------------------------------- Pod Security
 
-/** Pod Security levels from strictest to loosest. */
-export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
+/** Pod Security levels from strictest to loosest (the spec's own list). */
+export { POD_SECURITY_LEVELS };
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /**

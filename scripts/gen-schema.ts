@@ -4,9 +4,10 @@ import * as path from 'path';
 import { packageRoot } from '../cli/paths';
 import { CLUSTER_SCHEMA } from '../spec/schema';
 
-/** The published schema file's content. */
+/** The published schema file's content (without the annotations that only generate the TypeScript types). */
 export function renderSchema(): string {
-  return `${JSON.stringify(CLUSTER_SCHEMA, null, 2)}\n`;
+  const published = (key: string, value: unknown) => (key.startsWith('x-ts-') ? undefined : value);
+  return `${JSON.stringify(CLUSTER_SCHEMA, published, 2)}\n`;
 }
 
 if (require.main === module) {

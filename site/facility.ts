@@ -12,12 +12,9 @@
  */
 import { rackKW } from '../catalog/gpus';
 import { NodePool, Site } from '../model/cluster';
+import { DEFAULTS } from '../spec/defaults';
 import { HallSpec } from '../spec/types';
 
-/** Default secondary flow per kW of liquid heat, L/min (OCP guidance as cited by vendors). */
-export const DEFAULT_LITRES_PER_MINUTE_PER_KW = 1.5;
-/** Default coolant temperature rise across the racks, K. */
-export const DEFAULT_RISE_K = 10;
 /** Volumetric heat capacity of water near 30 degrees C, kJ/(L K): 4.18 kJ/(kg K) x 0.996 kg/L. */
 export const WATER_KJ_PER_LITRE_K = 4.18 * 0.996;
 /** Water evaporated per kWh of heat rejected by evaporation, L: 3,600 kJ over 2,430 kJ/kg. */
@@ -112,8 +109,8 @@ export function unitsAllowedOut(redundancy: string | undefined, unitsPerGroup: n
 /** Flow per kW and rise of a site's coolant. */
 export function coolantOf(site: Pick<Site, 'coolant'>): { litresPerMinutePerKW: number; riseK: number } {
   return {
-    litresPerMinutePerKW: site.coolant?.litresPerMinutePerKW ?? DEFAULT_LITRES_PER_MINUTE_PER_KW,
-    riseK: site.coolant?.riseK ?? DEFAULT_RISE_K,
+    litresPerMinutePerKW: site.coolant?.litresPerMinutePerKW ?? DEFAULTS.coolant.litresPerMinutePerKW,
+    riseK: site.coolant?.riseK ?? DEFAULTS.coolant.riseK,
   };
 }
 
@@ -162,7 +159,7 @@ export function planHall(site: Site, hall: HallSpec, pools: readonly FacilityPoo
     airCoolingKW: hall.airCoolingKW,
     cduGroups: groups,
     cduUnits: cdus ? groups * cdus.unitsPerGroup : 0,
-    cduRedundancy: cdus?.redundancy ?? (cdus ? 'N+1' : 'none'),
+    cduRedundancy: cdus ? (cdus.redundancy ?? DEFAULTS.cdu.redundancy) : 'none',
     worstGroupLiquidKW: round(worst),
     groupCapacityKW: round(working * (cdus?.capacityKW ?? 0)),
     worstGroupFlowLpm: round(worst * coolantOf(site).litresPerMinutePerKW),

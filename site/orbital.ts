@@ -11,6 +11,7 @@
  * - nothing is repaired: a share of the GPUs fails every year and draws nothing after.
  */
 import { gpuRacksKW, PowerPool } from '../power/model';
+import { DEFAULTS } from '../spec/defaults';
 import { OrbitalSpec } from '../spec/types';
 
 /** Solar constant at 1 AU, W/m2 (total solar irradiance, about 1,361). */
@@ -77,8 +78,15 @@ export function arrayMW(o: OrbitalSpec, year: number): number {
 
 /** Orbit-average array power of one satellite in `year`, kW. */
 function arrayKW(o: OrbitalSpec, year: number): number {
-  const fade = (1 - (o.arrayDegradationPerYear ?? 0)) ** year;
-  return (o.arrayAreaM2 * SOLAR_CONSTANT_W_PER_M2 * o.cellEfficiency * (o.sunlitFraction ?? 1) * fade) / 1000;
+  const fade = (1 - (o.arrayDegradationPerYear ?? DEFAULTS.orbital.arrayDegradationPerYear)) ** year;
+  return (
+    (o.arrayAreaM2 *
+      SOLAR_CONSTANT_W_PER_M2 *
+      o.cellEfficiency *
+      (o.sunlitFraction ?? DEFAULTS.orbital.sunlitFraction) *
+      fade) /
+    1000
+  );
 }
 
 /** Net heat rejected per m2 of panel, W: radiated minus absorbed from the environment, on every face that sees space. */

@@ -5,6 +5,7 @@
  */
 import { cidrSchema } from './fabric-schema';
 import type { JsonSchema } from './schema';
+import { tsType } from './schema-annotations';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
@@ -20,6 +21,7 @@ const context = (description: string): JsonSchema => ({
 const kubeconfig = (description: string): JsonSchema => ({ type: 'string', description, minLength: 1 });
 
 const layoutEntry: JsonSchema = {
+  ...tsType('CellLayoutSpec', 'One pinned cell (a hall, a power domain): the next `blocks` blocks of `pool`.'),
   type: 'object',
   description: 'A pinned cell: the next `blocks` blocks of `pool`.',
   additionalProperties: false,
@@ -67,7 +69,14 @@ const layoutEntry: JsonSchema = {
           pattern: '^[A-Za-z0-9.:-]+$',
           'x-fix': 'use a host name or an IP address',
         },
-        port: { type: 'integer', minimum: 1, maximum: 65535, default: 6443, 'x-fix': 'use a port from 1 to 65535' },
+        port: {
+          type: 'integer',
+          description: 'API server port.',
+          minimum: 1,
+          maximum: 65535,
+          default: 6443,
+          'x-fix': 'use a port from 1 to 65535',
+        },
       },
     },
   },
@@ -75,6 +84,7 @@ const layoutEntry: JsonSchema = {
 
 /** `spec.cells`. */
 export const cellsSchema: JsonSchema = {
+  ...tsType('CellsSpec', 'How the site is cut into cells (workload clusters) and how the manager cluster is reached.'),
   type: 'object',
   description:
     'Cells: the site as workload clusters of at most maxNodesPerCell nodes under one MultiKueue manager. Default: one cluster while it fits one cell.',
@@ -91,7 +101,8 @@ export const cellsSchema: JsonSchema = {
     },
     exceedReason: {
       type: 'string',
-      description: 'Why cells may exceed the upstream 5,000-node threshold; recorded in the summary.',
+      description:
+        'Why cells may exceed the upstream 5,000-node threshold; recorded in the summary. Default: none (maxNodesPerCell may not exceed 5,000).',
       minLength: 20,
       maxLength: 1000,
       'x-fix': 'say in a sentence what makes cells above 5,000 nodes safe here (replaced storage, tested SLOs)',
@@ -103,6 +114,7 @@ export const cellsSchema: JsonSchema = {
       default: 5,
     },
     manager: {
+      ...tsType('CellManagerSpec', 'Where the MultiKueue manager cluster is.'),
       type: 'object',
       description: 'The MultiKueue manager cluster. Default: kubernetes.context and kubernetes.kubeconfig.',
       additionalProperties: false,
@@ -114,7 +126,8 @@ export const cellsSchema: JsonSchema = {
     },
     layout: {
       type: 'array',
-      description: 'Pinned cells (per hall, per power domain); blocks not pinned are cut into automatic cells.',
+      description:
+        'Pinned cells (per hall, per power domain); blocks not pinned are cut into automatic cells. Default: every cell automatic.',
       items: layoutEntry,
       maxItems: 1000,
     },

@@ -6,6 +6,8 @@
  * its last wave.
  */
 import { cpuArchitectureOf, GpuCatalog } from '../catalog/gpus';
+import { NodePool, resolvePool } from '../model/cluster';
+import { DEFAULTS } from './defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 
@@ -33,7 +35,7 @@ export function checkManagement(
     if (!sku) return; // checkCluster reports unknown GPUs
     const wanted = cpuArchitectureOf(sku);
     const image = pool.image ?? management.image;
-    const arch = image.architecture ?? 'amd64';
+    const arch = image.architecture ?? DEFAULTS.osImage.architecture;
     if (arch === wanted) return;
     issues.push({
       code: 'image-architecture',
@@ -71,8 +73,10 @@ export function checkManagement(
       });
     }
   }
-  const waves = Math.max(0, ...(input.nodePools ?? []).map((p) => wavesOf(p)));
-  if (input.nodePools && rollout.wave > waves) {
+  // A pool of an unknown GPU (reported by checkCluster) has no known size: its waves are unknown.
+  const known = (input.nodePools ?? []).every((p) => catalog.find(p.gpu));
+  const waves = known ? Math.max(0, ...(input.nodePools ?? []).map((p) => wavesOf(resolvePool(p, catalog)))) : 0;
+  if (input.nodePools && known && rollout.wave > waves) {
     issues.push({
       code: 'rollout-complete',
       path: at('wave'),
@@ -83,10 +87,7 @@ export function checkManagement(
   return issues;
 }
 
-/** Waves of one pool: its blocks, blocksAtOnce at a time (the sizes as the model resolves them). */
-function wavesOf(pool: NonNullable<ClusterSpec['nodePools']>[number]): number {
-  const perRack = pool.nodesPerRack ?? 8;
-  const racks = pool.racks ?? Math.ceil((pool.nodes ?? 0) / perRack);
-  const blocks = Math.ceil(racks / (pool.racksPerBlock ?? 8));
-  return Math.ceil(blocks / (pool.blocksAtOnce ?? 1));
+/** Waves of one pool: its blocks, blocksAtOnce at a time. */
+function wavesOf(pool: Pick<NodePool, 'blocks' | 'blocksAtOnce'>): number {
+  return Math.ceil(pool.blocks / pool.blocksAtOnce);
 }

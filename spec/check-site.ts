@@ -9,6 +9,7 @@ import { NodePool, resolvePool, resolveSite, Site } from '../model/cluster';
 import { coolantOf, minimumLitresPerMinutePerKW, planHall, rackFigures, unitsAllowedOut } from '../site/facility';
 import { planOrbitalSite, radiatorWPerM2, SOLAR_CONSTANT_W_PER_M2 } from '../site/orbital';
 import { formatNumber as n } from '../model/values';
+import { DEFAULTS } from './defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { WATER_CLASS_MAX_C } from './site-schema';
 import { ClusterSpec, HallSpec, SiteSpec } from './types';
@@ -234,7 +235,7 @@ function checkHall(site: Site, hall: HallSpec, pools: readonly NodePool[], at: S
   if (!cdus || plan.liquidKW === 0) return;
   const out = unitsAllowedOut(cdus.redundancy, cdus.unitsPerGroup);
   const working = cdus.unitsPerGroup - out;
-  const redundancy = cdus.redundancy ?? 'N+1';
+  const redundancy = cdus.redundancy ?? DEFAULTS.cdu.redundancy;
   if (working <= 0) {
     issue(
       'cdu-over-capacity',
@@ -318,11 +319,11 @@ function checkOrbital(
   );
   const short = plan.years.find((y) => y.arrayMW < y.loadMW);
   if (short) {
-    const fade = (1 - (o.arrayDegradationPerYear ?? 0)) ** short.year;
+    const fade = (1 - (o.arrayDegradationPerYear ?? DEFAULTS.orbital.arrayDegradationPerYear)) ** short.year;
     issue(
       'arrays-short',
       [...assumed, 'arrayAreaM2'],
-      `in year ${short.year} the arrays of site "${spec.name}" deliver ${fixed((short.arrayMW * 1000) / o.satellites, 1)} kW per satellite (${n(o.arrayAreaM2)} m2 x ${n(SOLAR_CONSTANT_W_PER_M2)} W/m2 x ${o.cellEfficiency} efficiency x ${o.sunlitFraction ?? 1} sunlit${short.year > 0 ? ` x ${fixed(fade, 3)} after degradation` : ''}), less than the ${fixed((short.loadMW * 1000) / o.satellites, 1)} kW each satellite draws (GPU racks x ${site.overheadFactor})`,
+      `in year ${short.year} the arrays of site "${spec.name}" deliver ${fixed((short.arrayMW * 1000) / o.satellites, 1)} kW per satellite (${n(o.arrayAreaM2)} m2 x ${n(SOLAR_CONSTANT_W_PER_M2)} W/m2 x ${o.cellEfficiency} efficiency x ${o.sunlitFraction ?? DEFAULTS.orbital.sunlitFraction} sunlit${short.year > 0 ? ` x ${fixed(fade, 3)} after degradation` : ''}), less than the ${fixed((short.loadMW * 1000) / o.satellites, 1)} kW each satellite draws (GPU racks x ${site.overheadFactor})`,
       `declare arrayAreaM2: ${n(Math.ceil((o.arrayAreaM2 * short.loadMW) / short.arrayMW))} or more, better cells, or fewer racks per satellite`,
     );
   }

@@ -5,6 +5,7 @@
  */
 import { checkpointDemands, describeOverload, overloaded, tenantGpus } from '../storage/checkpoint';
 import { resolveShares, resolveStorage, sumTiB, tib } from '../storage/model';
+import { tenantNamespaces } from './derived-defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 import { nearest } from './validate-schema';
@@ -36,7 +37,7 @@ export function checkStorage(input: StorageCheckInput, base: SpecPath = ['spec']
 
   const claims = new Map<string, [string, number][]>();
   input.tenants.forEach((tenant, t) => {
-    const namespaces = tenant.namespaces ?? [tenant.name];
+    const namespaces = tenantNamespaces(tenant);
     const shares = resolveShares(tenant);
     const seenShare = new Map<string, number>();
     const seenVolume = new Map<string, string>();

@@ -4,6 +4,8 @@
  * composed in code, so both paths refuse the same clusters with the same codes.
  */
 import { GpuCatalog } from '../catalog/gpus';
+import { resolvePool } from '../model/cluster';
+import { tenantNamespaces } from './derived-defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { NodePoolSpec, TenantSpec } from './types';
 import { nearest } from './validate-schema';
@@ -71,7 +73,9 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
         'remove nodesPerRack',
       );
     }
-    const perBlock = (pool.racksPerBlock ?? 8) * (pool.nodesPerRack ?? sku.defaultNodesPerRack);
+    // The sizes as the model resolves them (the SKU is known from here on).
+    const sized = resolvePool(pool, catalog);
+    const perBlock = sized.racksPerBlock * sized.nodesPerRack;
     if (sku.rackScale && pool.maxUnavailable !== undefined && pool.maxUnavailable !== perBlock) {
       // A MachineDeployment picks the machines it replaces without regard to racks (CAPI v1.14
       // MachineDeployment deletion order: Random, Newest or Oldest), so less than a block would
@@ -100,8 +104,7 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
         near ? `did you mean "${near}"?` : `use one of ${[...tenantNames].join(', ')}`,
       );
     }
-    const nodesPerRack = pool.nodesPerRack ?? sku.defaultNodesPerRack;
-    poolGpus.set(pool.name, (pool.nodes ?? (pool.racks ?? 0) * nodesPerRack) * sku.gpusPerNode);
+    poolGpus.set(pool.name, sized.gpus);
   });
 
   duplicates(input.tenants.map((t) => t.name)).forEach(([i, first]) =>
@@ -122,7 +125,7 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
         'choose another tenant name',
       );
     }
-    const namespaces = tenant.namespaces ?? [tenant.name];
+    const namespaces = tenantNamespaces(tenant);
     namespaces.forEach((ns, n) => {
       const path = tenant.namespaces ? ['tenants', t, 'namespaces', n] : ['tenants', t, 'name'];
       if (RESERVED_NAMESPACE.test(ns)) {

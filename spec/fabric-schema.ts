@@ -3,6 +3,7 @@
  * `spec.kubernetes`, and a tenant's `fabricPartition`. Merged into CLUSTER_SCHEMA (spec/schema.ts).
  */
 import type { JsonSchema } from './schema';
+import { defaultsTo, tsType } from './schema-annotations';
 
 /** An IPv4 CIDR; octet and prefix ranges are checked semantically (spec/check-fabric.ts). */
 export const cidrSchema = (description: string): JsonSchema => ({
@@ -30,18 +31,21 @@ const gbps = (description: string): JsonSchema => ({
 
 /** `spec.fabric`. */
 export const fabricSchema: JsonSchema = {
+  ...tsType('FabricSpec', 'The rail-optimized RDMA compute fabric: one NIC per GPU, one rail per NIC index.'),
   type: 'object',
   description: 'The rail-optimized RDMA compute fabric. Default: none (no fabric objects, no Kueue Topology).',
   additionalProperties: false,
   required: ['kind', 'linkGbps', 'switch', 'railCIDR'],
   properties: {
     kind: {
+      ...tsType('FabricKind', 'Compute fabric technology.'),
       type: 'string',
       description: 'Fabric technology: Spectrum-X Ethernet (RoCE) or InfiniBand.',
       enum: ['spectrum-x', 'infiniband'],
     },
     linkGbps: gbps('Speed of each GPU NIC, Gb/s.'),
     switch: {
+      ...tsType('FabricSwitchSpec', 'A switch model of the compute fabric.'),
       type: 'object',
       description: 'The switch model every tier is built from.',
       additionalProperties: false,
@@ -90,13 +94,19 @@ export const fabricSchema: JsonSchema = {
 
 /** `spec.kubernetes.podCIDR` and `serviceCIDR`. */
 export const clusterCidrSchemas: Record<string, JsonSchema> = {
-  podCIDR: cidrSchema('Pod network range; required with spec.fabric, whose rail ranges must not overlap it.'),
-  serviceCIDR: cidrSchema('Service range; required with spec.fabric, whose rail ranges must not overlap it.'),
+  podCIDR: defaultsTo(
+    cidrSchema('Pod network range; required with spec.fabric, whose rail ranges must not overlap it.'),
+    'unknown',
+  ),
+  serviceCIDR: defaultsTo(
+    cidrSchema('Service range; required with spec.fabric, whose rail ranges must not overlap it.'),
+    'unknown',
+  ),
 };
 
 /** A tenant's `fabricPartition`. */
 export const fabricPartitionSchema: JsonSchema = whole(
-  "The tenant's fabric partition: InfiniBand PKey (1-0x7FFE, write 0x0101) or Ethernet VLAN (1-4094). Default: derived from the name.",
+  "The tenant's fabric partition, never shared with another tenant: InfiniBand PKey (1-0x7FFE, write 0x0101) or Ethernet VLAN (1-4094). Default: derived from the name.",
   1,
   0x7ffe,
 );

@@ -4,6 +4,8 @@
  * code, and names that collide with the toolkit's own plumbing.
  */
 import { OPERATOR_NAMESPACES } from '../operators/charts';
+import { DEFAULTS } from './defaults';
+import { tenantNamespaces } from './derived-defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 
@@ -105,7 +107,7 @@ export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): Spe
   // The operators' namespaces run privileged node agents: a tenant Role there would reach every node.
   const operatorNamespaces = new Set<string>(Object.values(OPERATOR_NAMESPACES));
   spec.tenants.forEach((tenant, t) => {
-    (tenant.namespaces ?? [tenant.name]).forEach((ns, n) => {
+    tenantNamespaces(tenant).forEach((ns, n) => {
       if (!operatorNamespaces.has(ns)) return;
       issues.push({
         code: 'reserved-name',
@@ -132,10 +134,9 @@ export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): Spe
     });
   });
   if (spec.backend?.kind === 'kubernetes') {
-    const stateNamespace = spec.backend.namespace ?? 'terraform-state';
+    const stateNamespace = spec.backend.namespace ?? DEFAULTS.backend.namespace;
     spec.tenants.forEach((tenant, t) => {
-      const namespaces = tenant.namespaces ?? [tenant.name];
-      namespaces.forEach((ns, n) => {
+      tenantNamespaces(tenant).forEach((ns, n) => {
         if (ns !== stateNamespace) return;
         issues.push({
           code: 'state-namespace-shared',

@@ -8,6 +8,7 @@
 import { cellsSchema } from './cells-schema';
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 import { sitePhysicsSchemas } from './site-schema';
+import { defaultsTo, tsType } from './schema-annotations';
 
 /** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
 export interface JsonSchema {
@@ -35,6 +36,10 @@ export interface JsonSchema {
   readonly default?: unknown;
   /** How to fix a value that does not match (shown with the error). */
   readonly 'x-fix'?: string;
+  /** Name of the TypeScript type spec/types.ts declares for this schema (see spec/ts-type.ts). */
+  readonly 'x-ts-type'?: string;
+  /** TSDoc of that type. */
+  readonly 'x-ts-doc'?: string;
 }
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
@@ -74,22 +79,32 @@ const positive = (description: string, maximum: number): JsonSchema => ({
   'x-fix': `use a number above 0 and at most ${maximum}`,
 });
 
+/** An object with exactly `properties`; `type` names its TypeScript type (else it is written inline). */
 const objectOf = (
   description: string,
   properties: Record<string, JsonSchema>,
   required: string[] = [],
-): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false });
+  type?: ReturnType<typeof tsType>,
+): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false, ...type });
 
-const objectQuota = objectOf('Object count limits per tenant namespace (ResourceQuota count/*).', {
-  pods: count(
-    'Pods per namespace. Default: one per GPU the namespace may use (a full-pool job at one GPU per pod), plus 10,000.',
-    10_000_000,
-  ),
-  services: { ...count('Services per namespace.', 100_000), default: 100 },
-  configMaps: { ...count('ConfigMaps per namespace.', 100_000), default: 1000 },
-  secrets: { ...count('Secrets per namespace.', 100_000), default: 1000 },
-  persistentVolumeClaims: { ...count('PersistentVolumeClaims per namespace.', 100_000), default: 200 },
-});
+const objectQuota = objectOf(
+  "Object count limits per tenant namespace (ResourceQuota count/*). Default: each field's default.",
+  {
+    pods: count(
+      'Pods per namespace. Default: one per GPU the namespace may use (a full-pool job at one GPU per pod), plus 10,000.',
+      10_000_000,
+    ),
+    services: {
+      ...count('Services per namespace (LoadBalancer and NodePort ones are never allowed).', 100_000),
+      default: 100,
+    },
+    configMaps: { ...count('ConfigMaps per namespace.', 100_000), default: 1000 },
+    secrets: { ...count('Secrets per namespace.', 100_000), default: 1000 },
+    persistentVolumeClaims: { ...count('PersistentVolumeClaims per namespace.', 100_000), default: 200 },
+  },
+  [],
+  tsType('ObjectQuotaSpec', 'Object count limits per namespace (ResourceQuota `count/...`).'),
+);
 
 const osImage = (description: string): JsonSchema =>
   objectOf(
@@ -108,9 +123,18 @@ const osImage = (description: string): JsonSchema =>
         pattern: '^[^\\s]+$',
         'x-fix': 'write the checksum (hex) or the URL of the checksum file',
       },
-      checksumType: { type: 'string', enum: ['sha256', 'sha512'], default: 'sha256' },
-      diskFormat: { type: 'string', enum: ['raw', 'qcow2'], default: 'raw' },
+      checksumType: {
+        type: 'string',
+        description: 'Algorithm of the checksum.',
+        enum: ['sha256', 'sha512'],
+        default: 'sha256',
+      },
+      diskFormat: { type: 'string', description: 'Format of the image.', enum: ['raw', 'qcow2'], default: 'raw' },
       architecture: {
+        ...tsType(
+          'CpuArchitecture',
+          'CPU architecture of a host and of the OS image written to it (Go and Kubernetes names).',
+        ),
         type: 'string',
         description: 'CPU architecture the image is built for (GB200 and GB300 trays are arm64).',
         enum: ['amd64', 'arm64'],
@@ -118,6 +142,7 @@ const osImage = (description: string): JsonSchema =>
       },
     },
     ['url', 'checksum'],
+    tsType('OsImageSpec', 'A disk image Metal3 writes to a host.'),
   );
 
 const nodePool = objectOf(
@@ -130,8 +155,14 @@ const nodePool = objectOf(
         'GPU system from the catalog (H100-SXM5-80GB, H200-SXM-141GB, B200-SXM-180GB, GB200-NVL72, GB300-NVL72).',
       minLength: 1,
     },
-    nodes: count('Number of nodes (HGX systems). Exactly one of nodes and racks.', 1_000_000),
-    racks: count('Number of racks (required for NVL72 systems). Exactly one of nodes and racks.', 100_000),
+    nodes: defaultsTo(
+      count('Number of nodes (HGX systems). Exactly one of nodes and racks.', 1_000_000),
+      'racks x nodesPerRack',
+    ),
+    racks: defaultsTo(
+      count('Number of racks (required for NVL72 systems). Exactly one of nodes and racks.', 100_000),
+      'enough racks for nodes',
+    ),
     nodesPerRack: count('Nodes per rack. Default: the catalog figure (8 for HGX, 18 trays for NVL72).', 64),
     racksPerBlock: { ...count('Racks per block, the unit of rollout and scheduling locality.', 1024), default: 8 },
     driverVersion: {
@@ -140,7 +171,10 @@ const nodePool = objectOf(
       pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
       'x-fix': 'use a driver version like "580.95.05"',
     },
-    dedicatedTo: dnsLabel('Tenant owning the pool exclusively; its nodes are tainted for that tenant.', 40),
+    dedicatedTo: defaultsTo(
+      dnsLabel('Tenant owning the pool exclusively; its nodes are tainted for that tenant.', 40),
+      'shared by every tenant with quota on it',
+    ),
     migProfile: {
       type: 'string',
       description: 'MIG layout for every GPU of the pool (mig-parted config such as all-1g.10gb). Default: MIG off.',
@@ -163,7 +197,7 @@ const nodePool = objectOf(
     railPciAddresses: {
       type: 'array',
       description:
-        "PCI addresses of the rail NICs on the pool's nodes, rail 0 first; renamed to the rail names by a NicInterfaceNameTemplate. Required on a fabric without railInterfaces.",
+        "PCI addresses of the rail NICs on the pool's nodes, rail 0 first; renamed to the rail names by a NicInterfaceNameTemplate. Required on a fabric without railInterfaces. Default: none.",
       items: {
         type: 'string',
         pattern: '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$',
@@ -175,6 +209,7 @@ const nodePool = objectOf(
     },
   },
   ['name', 'gpu'],
+  tsType('NodePoolSpec', 'A pool of identical GPU systems.'),
 );
 
 const capacityTiB = (description: string): JsonSchema => positive(`${description}, TiB.`, 10_000_000);
@@ -184,6 +219,7 @@ const filesystem = objectOf(
   {
     name: dnsLabel('Filesystem name; also the StorageClass (and VolumeSnapshotClass) name.'),
     kind: {
+      ...tsType('FilesystemKind', "What a filesystem is; decides its StorageClass's binding mode and reclaim policy."),
       type: 'string',
       description:
         'parallel-filesystem and nfs: shared, reclaimPolicy Retain; local-nvme: node-local scratch, WaitForFirstConsumer.',
@@ -199,7 +235,7 @@ const filesystem = objectOf(
     },
     parameters: {
       type: 'object',
-      description: 'Driver parameters, passed to the StorageClass unchanged.',
+      description: 'Driver parameters, passed to the StorageClass unchanged. Default: none.',
       propertyNames: {
         type: 'string',
         pattern: '^[A-Za-z0-9][-A-Za-z0-9_./]*$',
@@ -235,10 +271,11 @@ const filesystem = objectOf(
     },
   },
   ['name', 'kind', 'csiDriver', 'capacityTiB', 'throughputGBps'],
+  tsType('FilesystemSpec', 'A filesystem the cluster offers, emitted as one StorageClass of the same name.'),
 );
 
 const checkpoint = objectOf(
-  'Checkpoint bandwidth model: GPUs x stateGBPerGpu / targetSeconds GB/s per tenant, on its checkpoint filesystems.',
+  "Checkpoint bandwidth model: GPUs x stateGBPerGpu / targetSeconds GB/s per tenant, on its checkpoint filesystems. Default: each field's default.",
   {
     stateGBPerGpu: { ...positive('Checkpoint state each GPU writes, GB.', 10_000), default: 4 },
     targetSeconds: { ...positive('Seconds a checkpoint may take.', 86_400), default: 120 },
@@ -248,6 +285,11 @@ const checkpoint = objectOf(
       default: false,
     },
   },
+  [],
+  tsType(
+    'CheckpointSpec',
+    'The checkpoint bandwidth model: a tenant checkpointing all its GPUs at once needs GPUs x stateGBPerGpu / targetSeconds GB/s from the filesystems holding its checkpoint volumes.',
+  ),
 );
 
 const tenantVolume = objectOf(
@@ -255,6 +297,7 @@ const tenantVolume = objectOf(
   {
     name: dnsLabel('Volume name; the PersistentVolumeClaim name.'),
     purpose: {
+      ...tsType('VolumePurpose', 'What a tenant volume holds; decides its access modes.'),
       type: 'string',
       description: 'What the volume holds: datasets (read-mostly, shared) or checkpoints.',
       enum: ['datasets', 'checkpoints'],
@@ -262,11 +305,13 @@ const tenantVolume = objectOf(
     capacityTiB: capacityTiB('Size of the volume'),
     allowDataDeletion: {
       type: 'boolean',
-      description: 'Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec).',
+      description:
+        'Lift the protection (prevent_destroy, GitOps prune guards, retention when removed from the spec); set it and apply before removing a volume whose data may go.',
       default: false,
     },
   },
   ['name', 'purpose', 'capacityTiB'],
+  tsType('TenantVolumeSpec', 'A tenant volume: one PersistentVolumeClaim.'),
 );
 
 const tenantStorage = objectOf(
@@ -277,12 +322,13 @@ const tenantStorage = objectOf(
     namespace: dnsLabel("Namespace of the share and its volumes. Default: the tenant's first namespace."),
     volumes: {
       type: 'array',
-      description: 'PersistentVolumeClaims created on the share.',
+      description: 'PersistentVolumeClaims created on the share. Default: none.',
       items: tenantVolume,
       maxItems: 100,
     },
   },
   ['filesystem', 'capacityTiB'],
+  tsType('TenantStorageSpec', "A tenant's share of one filesystem in one of its namespaces."),
 );
 
 const tenant = objectOf(
@@ -327,6 +373,7 @@ const tenant = objectOf(
       },
     },
     priority: {
+      ...tsType('TenantPriority', "Relative scheduling priority of a tenant's workloads."),
       type: 'string',
       description: "Priority of the tenant's workloads.",
       enum: ['low', 'normal', 'high', 'critical'],
@@ -338,6 +385,8 @@ const tenant = objectOf(
     },
     cohort: dnsLabel('Kueue cohort. Default: "<cluster>-shared" for tenants that can borrow, none otherwise.'),
     podSecurity: {
+      // Strictest first: the review ranks the levels by their place in this list.
+      ...tsType('PodSecurityLevel', "Pod Security Standard level enforced on a tenant's namespaces."),
       type: 'string',
       description:
         "Pod Security level enforced on the tenant's namespaces; other than restricted is reported by the audit.",
@@ -368,15 +417,16 @@ const tenant = objectOf(
     },
   },
   ['name', 'groups', 'gpuQuota'],
+  tsType('TenantSpec', 'A tenant: a team or an external lab with hard isolation from the others.'),
 );
 
 const site = objectOf(
   'A physical site and its power envelope.',
   {
     name: dnsLabel('Site name.'),
-    powerBudgetMW: positive(
-      'Power available to the site, MW (required on the ground; the arrays set it in orbit).',
-      100_000,
+    powerBudgetMW: defaultsTo(
+      positive('Power available to the site, MW (required on the ground; the arrays set it in orbit).', 100_000),
+      'none on an orbital site',
     ),
     maxRackKW: positive('Power one rack may draw, kW.', 10_000),
     overheadFactor: {
@@ -392,6 +442,7 @@ const site = objectOf(
   },
   // powerBudgetMW is required of ground sites only (spec/check-power.ts).
   ['name', 'maxRackKW'],
+  tsType('SiteSpec', 'The physical site: the power and cooling envelope.'),
 );
 
 const kubernetesVersion = (description: string): JsonSchema => ({
@@ -423,7 +474,14 @@ const management = objectOf(
           pattern: '^[A-Za-z0-9.:-]+$',
           'x-fix': 'use a host name or an IP address',
         },
-        port: { type: 'integer', minimum: 1, maximum: 65535, default: 6443, 'x-fix': 'use a port from 1 to 65535' },
+        port: {
+          type: 'integer',
+          description: 'API server port.',
+          minimum: 1,
+          maximum: 65535,
+          default: 6443,
+          'x-fix': 'use a port from 1 to 65535',
+        },
       },
       ['host'],
     ),
@@ -435,11 +493,13 @@ const management = objectOf(
     },
     image: osImage('OS image Ironic writes to every host (unless its pool names its own).'),
     rollout: objectOf(
-      'A change of image or Kubernetes version moving wave by wave: blocks below wave x blocksAtOnce of every pool run the settings above, the rest keep `from`.',
+      'A change of image or Kubernetes version moving wave by wave: blocks below wave x blocksAtOnce of every pool run the settings above, the rest keep `from`. Default: none (every block runs the settings above).',
       {
         from: objectOf('Settings the blocks not yet rolled keep (at least one).', {
-          image: osImage('Image of the blocks not yet rolled.'),
-          kubernetesVersion: kubernetesVersion('Kubernetes version of the blocks not yet rolled.'),
+          image: osImage('Image of the blocks not yet rolled. Default: management.image.'),
+          kubernetesVersion: kubernetesVersion(
+            'Kubernetes version of the blocks not yet rolled. Default: management.kubernetesVersion.',
+          ),
         }),
         wave: {
           type: 'integer',
@@ -450,9 +510,17 @@ const management = objectOf(
         },
       },
       ['from', 'wave'],
+      tsType(
+        'RolloutSpec',
+        'A staged rollout of the machines\' image or Kubernetes version (see README "Operations").',
+      ),
     ),
   },
   ['context', 'kubernetesVersion', 'controlPlaneEndpoint', 'image'],
+  tsType(
+    'ManagementSpec',
+    'The management cluster (Cluster API v1.14 with Metal3 CAPM3 v1.13 installed) that provisions the nodes.',
+  ),
 );
 
 const minutes = (description: string, dflt: number): JsonSchema => ({
@@ -461,13 +529,18 @@ const minutes = (description: string, dflt: number): JsonSchema => ({
 });
 
 const operations = objectOf(
-  'Day-2 times per node; the summary and colossus diff estimate rollouts, driver upgrades and SR-IOV changes from them.',
+  "Day-2 times per node; the summary and colossus diff estimate rollouts, driver upgrades and SR-IOV changes from them. Default: each field's default.",
   {
     drainMinutes: minutes("Time to evict a node's pods", 15),
     rebootMinutes: minutes('Time to reboot a host', 15),
     reimageMinutes: minutes('Time to deprovision a host, write the image, boot and join', 60),
     driverMinutes: minutes('Time to unload and load the GPU driver on a drained node', 10),
   },
+  [],
+  tsType(
+    'OperationsSpec',
+    'Day-2 figures: how long one node takes to drain, reboot, reimage and reload its GPU driver.',
+  ),
 );
 
 /** The JSON Schema of a cluster spec file. */
@@ -509,6 +582,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
               ...clusterCidrSchemas,
             },
             ['version', 'context'],
+            tsType('KubernetesSpec', "The workload cluster's Kubernetes API."),
           ),
           backend: objectOf(
             "Where Terraform keeps each stack's state. Default: local files.",
@@ -527,12 +601,17 @@ export const CLUSTER_SCHEMA: JsonSchema = {
               },
             },
             ['kind'],
+            tsType('BackendSpec', "Where Terraform keeps each stack's state."),
           ),
-          site: { ...site, description: 'The physical site and its power envelope. Exactly one of site and sites.' },
+          site: {
+            ...site,
+            description:
+              'The physical site and its power envelope. Exactly one of site and sites. Default: none (sites is given).',
+          },
           sites: {
             type: 'array',
             description:
-              'The sites of a cluster spanning several; each pool names its own. Exactly one of site and sites.',
+              'The sites of a cluster spanning several; each pool names its own. Exactly one of site and sites. Default: none (site is given).',
             items: site,
             minItems: 1,
             maxItems: 64,
@@ -553,7 +632,8 @@ export const CLUSTER_SCHEMA: JsonSchema = {
           },
           storage: {
             type: 'array',
-            description: 'Filesystems the cluster offers (parallel filesystems, NFS, local NVMe scratch).',
+            description:
+              'Filesystems the cluster offers (parallel filesystems, NFS, local NVMe scratch). Default: none.',
             items: filesystem,
             maxItems: 64,
           },
@@ -563,8 +643,10 @@ export const CLUSTER_SCHEMA: JsonSchema = {
           cells: cellsSchema,
         },
         ['kubernetes', 'nodePools', 'tenants'],
+        tsType('ClusterSpec', 'The declared cluster.'),
       ),
     },
     ['apiVersion', 'kind', 'metadata', 'spec'],
+    tsType('ClusterSpecDocument', 'Top-level document of a cluster spec file.'),
   ),
 };

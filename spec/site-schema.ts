@@ -5,6 +5,7 @@
  */
 import { whole } from './fabric-schema';
 import type { JsonSchema } from './schema';
+import { defaultsTo, tsType } from './schema-annotations';
 
 const number = (description: string, minimum: number, maximum: number, exclusive = false): JsonSchema => ({
   type: 'number',
@@ -29,7 +30,8 @@ const objectOf = (
   description: string,
   properties: Record<string, JsonSchema>,
   required: string[] = [],
-): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false });
+  type?: ReturnType<typeof tsType>,
+): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false, ...type });
 
 /** ASHRAE TC 9.9 facility water classes, with the highest supply temperature each allows (W+ has none). */
 export const WATER_CLASS_MAX_C: Readonly<Record<string, number>> = { W17: 17, W27: 27, W32: 32, W40: 40, W45: 45 };
@@ -46,6 +48,7 @@ const hall = objectOf(
       'Facility water supplied to the CDUs.',
       {
         class: {
+          ...tsType('WaterClass', 'ASHRAE TC 9.9 facility water classes (the highest supply temperature each allows).'),
           type: 'string',
           description: 'ASHRAE facility water class (W17, W27, W32, W40, W45, W+).',
           enum: ['W17', 'W27', 'W32', 'W40', 'W45', 'W+'],
@@ -53,6 +56,7 @@ const hall = objectOf(
         supplyC: number('Supply temperature, degrees C.', 0, 80),
       },
       ['class', 'supplyC'],
+      tsType('FacilityWaterSpec', 'Facility water supplied to a hall.'),
     ),
     cdus: objectOf(
       'CDUs in groups, each group serving racksServed racks. Default: none (the racks must be air-cooled).',
@@ -73,6 +77,7 @@ const hall = objectOf(
         },
       },
       ['capacityKW', 'flowLpm', 'racksServed', 'unitsPerGroup'],
+      tsType('CduSpec', 'Identical CDUs in groups, each group serving a fixed number of racks.'),
     ),
     racks: {
       type: 'object',
@@ -82,16 +87,22 @@ const hall = objectOf(
     },
   },
   ['name', 'rackPositions', 'floorAreaM2', 'floorLoadKgPerM2', 'airCoolingKW', 'facilityWater', 'racks'],
+  tsType('HallSpec', 'A data hall: floor, air cooling, facility water, CDUs, and the racks placed in it.'),
 );
 
-const rackProfile = objectOf("A site's figures for one SKU's racks.", {
-  liquidShare: share("Share of the rack's heat carried away by liquid"),
-  weightKg: number('Weight of a full rack, kg.', 0, 10_000, true),
-  positions: whole('Floor positions one rack takes.', 1, 8),
-});
+const rackProfile = objectOf(
+  "A site's figures for one SKU's racks.",
+  {
+    liquidShare: defaultsTo(share("Share of the rack's heat carried away by liquid"), "the catalog's figure"),
+    weightKg: defaultsTo(number('Weight of a full rack, kg.', 0, 10_000, true), "the catalog's figure"),
+    positions: defaultsTo(whole('Floor positions one rack takes.', 1, 8), "the catalog's figure"),
+  },
+  [],
+  tsType('RackProfileSpec', 'Rack figures a site declares for a SKU.'),
+);
 
 const orbital = objectOf(
-  'Declared assumptions of an orbital site (a formation of identical satellites); required with kind: orbital.',
+  'Declared assumptions of an orbital site (a formation of identical satellites); required with kind: orbital. Default: none.',
   {
     satellites: whole('Satellites in the formation; racks are spread evenly over them.', 1, 1_000_000),
     arrayAreaM2: number('Solar array area per satellite, m2.', 0, 10_000_000, true),
@@ -114,7 +125,10 @@ const orbital = objectOf(
     offSatelliteGbpsPerGpu: number('Bandwidth each GPU sends off its satellite, Gb/s.', 0, 100_000),
     annualFailureRate: share('Share of the GPUs failing per year, never repaired'),
     missionYears: whole('Mission length, years.', 1, 50),
-    minEndOfMissionCapacity: share('Capacity that must remain at the end of the mission'),
+    minEndOfMissionCapacity: defaultsTo(
+      share('Capacity that must remain at the end of the mission'),
+      'none (capacity is reported, not checked)',
+    ),
   },
   [
     'satellites',
@@ -133,11 +147,16 @@ const orbital = objectOf(
     'annualFailureRate',
     'missionYears',
   ],
+  tsType(
+    'OrbitalSpec',
+    'The declared assumptions of an orbital site: a formation of identical satellites. Every figure is a planning assumption (none is flight data), checked against physics.',
+  ),
 );
 
 /** The site fields of this module, merged into the site schema. */
 export const sitePhysicsSchemas: Record<string, JsonSchema> = {
   kind: {
+    ...tsType('SiteKind', 'Where a site is.'),
     type: 'string',
     description: 'ground (a data centre) or orbital (a planning target: no workload cluster is emitted for it).',
     enum: ['ground', 'orbital'],
@@ -150,7 +169,8 @@ export const sitePhysicsSchemas: Record<string, JsonSchema> = {
   ),
   halls: {
     type: 'array',
-    description: "The site's halls (rack positions, floor load, air and liquid cooling, racks per pool).",
+    description:
+      "The site's halls (rack positions, floor load, air and liquid cooling, racks per pool). Default: none (no space or cooling checks).",
     items: hall,
     minItems: 1,
     maxItems: 256,
@@ -158,13 +178,18 @@ export const sitePhysicsSchemas: Record<string, JsonSchema> = {
   rackProfiles: {
     type: 'object',
     description:
-      'Rack figures per catalog SKU (liquid share, weight, positions) where the catalog has none or the site differs.',
+      "Rack figures per catalog SKU (liquid share, weight, positions) where the catalog has none or the site differs. Default: the catalog's.",
     additionalProperties: rackProfile,
   },
-  coolant: objectOf('Coolant flow sizing of the rack loops. Default: 1.5 L/min per kW at a 10 K rise.', {
-    litresPerMinutePerKW: { ...number('Flow per kW of liquid heat, L/min.', 0, 100, true), default: 1.5 },
-    riseK: { ...number('Coolant temperature rise across the racks, K.', 0, 60, true), default: 10 },
-  }),
+  coolant: objectOf(
+    "Coolant flow sizing of the rack loops. Default: each field's default.",
+    {
+      litresPerMinutePerKW: { ...number('Flow per kW of liquid heat, L/min.', 0, 100, true), default: 1.5 },
+      riseK: { ...number('Coolant temperature rise across the racks, K.', 0, 60, true), default: 10 },
+    },
+    [],
+    tsType('CoolantSpec', 'Coolant flow sizing: flow per kW of liquid heat at a temperature rise.'),
+  ),
   water: objectOf(
     'Evaporative heat rejection; the water used per day is reported. Default: none (dry).',
     {
@@ -172,6 +197,7 @@ export const sitePhysicsSchemas: Record<string, JsonSchema> = {
       cyclesOfConcentration: number('Cycles of concentration of the cooling towers.', 1, 50, true),
     },
     ['evaporativeShare', 'cyclesOfConcentration'],
+    tsType('WaterSpec', 'Evaporative heat rejection (cooling towers), for the water figure.'),
   ),
   orbital,
 };

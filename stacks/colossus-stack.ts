@@ -9,6 +9,7 @@ import { EmitOptions, ObjectSink } from '../constructs/object-sink';
 import { KubernetesManifest } from '../emit/manifest-resource';
 import { emitManifest, isNamespace, terraformAddress } from '../emit/terraform';
 import { KubeObject, objectKey } from '../model/kube';
+import { DEFAULTS } from '../spec/defaults';
 import { assertNoKubeOverrides } from './kube-environment';
 import { KubernetesBackend, stateSecretSuffix } from './kubernetes-backend';
 import { assertPlainValues } from './plain-values';
@@ -35,7 +36,7 @@ export interface ColossusStackProps {
   readonly kubeContext: string;
   /**
    * kubeconfig file the provider reads; only its path is written, never its content.
-   * @default "~/.kube/config"
+   * @default - the spec's default, `DEFAULTS.kubernetes.kubeconfig` (spec/defaults.ts)
    */
   readonly kubeconfig?: string;
   /**
@@ -94,7 +95,7 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
     this.adopt = props.adopt ?? false;
     // The provider below pins a context; KUBE_* variables would silently replace it.
     if (this.emitTerraform) assertNoKubeOverrides();
-    const kubeconfig = props.kubeconfig ?? '~/.kube/config';
+    const kubeconfig = props.kubeconfig ?? DEFAULTS.kubernetes.kubeconfig;
     const backend = props.backend ?? { kind: 'local', path: `terraform.${name}.tfstate` };
     if (backend.kind === 'kubernetes') {
       new KubernetesBackend(this, {

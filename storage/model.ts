@@ -12,11 +12,8 @@ import {
 } from '../spec/types';
 import { quantity } from '../model/quantity';
 import { formatNumber } from '../model/values';
-
-/** Checkpoint state each GPU writes, GB, when the spec does not say. */
-export const DEFAULT_STATE_GB_PER_GPU = 4;
-/** Seconds a checkpoint may take when the spec does not say. */
-export const DEFAULT_CHECKPOINT_SECONDS = 120;
+import { DEFAULTS } from '../spec/defaults';
+import { tenantNamespaces } from '../spec/derived-defaults';
 
 /** Label naming the filesystem of a StorageClass, VolumeSnapshotClass or PersistentVolumeClaim. */
 export const FILESYSTEM_LABEL = 'colossus.dev/filesystem';
@@ -95,21 +92,21 @@ export function resolveStorage(spec: Pick<ClusterSpec, 'storage' | 'checkpoint' 
       parameters: { ...(f.parameters ?? {}) },
       capacityTiB: f.capacityTiB,
       throughputGBps: f.throughputGBps,
-      snapshots: f.snapshots ?? false,
+      snapshots: f.snapshots ?? DEFAULTS.filesystem.snapshots,
       mountOptions: [...(f.mountOptions ?? [])],
     })),
     shares: spec.tenants.flatMap(resolveShares),
     checkpoint: {
-      stateGBPerGpu: spec.checkpoint?.stateGBPerGpu ?? DEFAULT_STATE_GB_PER_GPU,
-      targetSeconds: spec.checkpoint?.targetSeconds ?? DEFAULT_CHECKPOINT_SECONDS,
-      enforce: spec.checkpoint?.enforce ?? false,
+      stateGBPerGpu: spec.checkpoint?.stateGBPerGpu ?? DEFAULTS.checkpoint.stateGBPerGpu,
+      targetSeconds: spec.checkpoint?.targetSeconds ?? DEFAULTS.checkpoint.targetSeconds,
+      enforce: spec.checkpoint?.enforce ?? DEFAULTS.checkpoint.enforce,
     },
   };
 }
 
 /** A tenant's shares; a share without a namespace belongs to the tenant's first namespace. */
 export function resolveShares(tenant: Pick<TenantSpec, 'name' | 'namespaces' | 'storage'>): StorageShare[] {
-  const firstNamespace = (tenant.namespaces ?? [tenant.name])[0];
+  const firstNamespace = tenantNamespaces(tenant)[0];
   return (tenant.storage ?? []).map((s) => {
     const namespace = s.namespace ?? firstNamespace;
     return {
@@ -124,7 +121,7 @@ export function resolveShares(tenant: Pick<TenantSpec, 'name' | 'namespaces' | '
         name: v.name,
         purpose: v.purpose,
         capacityTiB: v.capacityTiB,
-        protected: !(v.allowDataDeletion ?? false),
+        protected: !(v.allowDataDeletion ?? DEFAULTS.tenantVolume.allowDataDeletion),
       })),
     };
   });
