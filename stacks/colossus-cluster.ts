@@ -176,7 +176,8 @@ export class ClusterTenant {
 /**
  * A whole cluster composed in code: pools, tenants and filesystems that refer to each other by
  * object, built into the same stacks a YAML spec gives (`<cluster>-platform`, one
- * `<cluster>-tenant-<tenant>` per tenant, ...). The construct id is the cluster's name.
+ * `<cluster>-tenant-<tenant>` per tenant, ...), created in the cluster's scope (the app) with the
+ * construct paths a spec's stacks have. The construct id is the cluster's name.
  *
  * Like a spec, the parts are checked together, once every part is declared, and every problem is
  * reported at once: when the app synthesizes (a `ColossusApp` prepares the cluster and refuses it
@@ -296,7 +297,9 @@ export class ColossusCluster extends Construct {
     if ('issues' in checked) throw new SpecError(`cluster ${this.node.path}`, checked.issues);
     const app = this.node.root instanceof ColossusApp ? this.node.root : undefined;
     const { cluster } = checked;
-    const stacks = buildClusterStacks(this, cluster, {
+    // The stacks are created beside the cluster, in its scope (the app): their construct paths, and so
+    // cdktf's manifest and the stack dependencies, are those of the same cluster built from a spec.
+    const stacks = buildClusterStacks(this.node.scope!, cluster, {
       catalog: this.props.catalog,
       terraform: this.props.terraform,
       adopt: this.props.adopt,
