@@ -250,8 +250,8 @@ export class ColossusCluster extends Construct {
 
   /** The cluster as a spec document: what `colossus synth` would read to build the same cluster. */
   public toDocument(): ClusterSpecDocument {
-    const { catalog, terraform, adopt, ...spec } = this.props;
-    (void catalog, void terraform, void adopt);
+    // The build options are no part of a spec (undefined members are dropped below).
+    const spec = { ...this.props, catalog: undefined, terraform: undefined, adopt: undefined };
     return definedOnly({
       apiVersion: 'colossus.dev/v1alpha1',
       kind: 'Cluster',
