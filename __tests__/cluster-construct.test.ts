@@ -4,9 +4,11 @@
  * express it, is refused with exactly the issues the YAML path reports for the same spec; and each
  * example spec composed in code gives byte-identical output.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
+import * as ts from 'typescript';
 import { parse } from 'yaml';
 import { GpuCatalog } from '../catalog/gpus';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
@@ -20,7 +22,7 @@ import { ClusterSpecDocument } from '../spec/types';
 import { ClusterPool, ClusterTenant, ColossusCluster, ColossusClusterProps } from '../stacks/colossus-cluster';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { SpecDoc, toYamlText } from './support/arbitraries';
-import { readTree } from './support/run-cli';
+import { binBuilt, readTree } from './support/run-cli';
 import { ROOT, tempDir } from './support/synth';
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -521,5 +523,61 @@ describe('each example composed in code', () => {
     expect([...code.keys()]).toEqual([...yaml.keys()]);
     for (const [file, content] of yaml) expect({ file, content: code.get(file) }).toEqual({ file, content });
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+(binBuilt() ? describe : describe.skip)('the README example of ColossusCluster', () => {
+  it('compiles against the built public API (dist/index.d.ts), runs and writes the cluster it declares', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.split(/^## /m).find((s) => s.startsWith('Reuse the constructs'))!;
+    const block = [...section.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1])
+      .find((b) => /ColossusCluster/.test(b));
+    expect(block).toBeDefined();
+    const dir = tempDir('colossus-readme-cluster-');
+    const file = path.join(dir, 'main.ts');
+    // As a partner's app gets the package: the compiled JavaScript and its declarations.
+    fs.writeFileSync(
+      file,
+      block!.replace(`from 'colossus-cdktf'`, `from ${JSON.stringify(path.join(ROOT, 'dist', 'index'))}`),
+    );
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+    });
+    const errors = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName === file)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(errors).toEqual([]);
+    const js = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    fs.writeFileSync(path.join(dir, 'main.js'), js);
+    const run = spawnSync(process.execPath, ['main.js'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const out = path.join(dir, 'cdktf.out');
+    expect(fs.readdirSync(path.join(out, 'stacks')).sort()).toEqual([
+      'acme-lab-operators',
+      'acme-lab-platform',
+      'acme-lab-tenant-partner',
+      'acme-lab-tenant-research',
+    ]);
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'reports', 'summary.json'), 'utf8'));
+    expect(summary.tenants.research.gpuQuota).toEqual({ h100: 24, gb200: 72 });
+    expect(summary.pools.gb200.dedicatedTo).toBe('research');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'acme-lab.protected.json'), 'utf8')).protected).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'PersistentVolumeClaim', name: 'checkpoints' })]),
+    );
   });
 });
