@@ -467,7 +467,27 @@ describe('the mutation table composed in code', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it('refuses parts added after the stacks are built', () => {
+  it('fails a synth that drops a tenant without offboarding it, as colossus synth does, and keeps the output', () => {
+    const out = path.join(tempDir('colossus-cluster-dropped-'), 'out');
+    const synth = (tenants: string[]) => {
+      const app = new ColossusApp({ cluster: 'lab', outdir: out, dataRecords: false });
+      const cluster = new ColossusCluster(app, 'lab', {
+        kubernetes: { version: '1.33', context: 'kind-lab' },
+        site: { name: 'lab', powerBudgetMW: 0.1, maxRackKW: 30 },
+      });
+      const h100 = cluster.addPool({ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 2 });
+      for (const name of tenants) cluster.addTenant({ name, groups: [`lab:${name}`] }).grant(h100, { gpus: 8 });
+      app.synth();
+    };
+    synth(['team-a', 'partner']);
+    const before = readTree(out);
+    expect(() => synth(['team-a'])).toThrow(
+      /error\[tenant-removed\] spec\.tenants: "partner" had stacks \(lab-tenant-partner\)/,
+    );
+    expect(readTree(out)).toEqual(before);
+  });
+
+  it('fails to add a part once the stacks are built', () => {
     const { cluster } = lab();
     expect(cluster.stacks.tenants.map((s) => s.node.id)).toEqual(['lab-tenant-team-a', 'lab-tenant-partner']);
     expect(() => cluster.addTenant({ name: 'late', groups: ['g'] })).toThrow(

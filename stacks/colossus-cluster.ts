@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
 import { Tenant } from '../constructs/tenant';
 import { ColossusApp, fromSpec } from '../emit/colossus-app';
+import { assertNoTenantAbandoned, assertRecordsWhereStateIs } from '../emit/synthesize';
 import { Cluster } from '../model/cluster';
 import { KubeObject } from '../model/kube';
 import { checkDocument } from '../spec/check-spec';
@@ -297,6 +298,12 @@ export class ColossusCluster extends Construct {
     if ('issues' in checked) throw new SpecError(`cluster ${this.node.path}`, checked.issues);
     const app = this.node.root instanceof ColossusApp ? this.node.root : undefined;
     const { cluster } = checked;
+    if (app) {
+      // What `colossus synth` refuses before building a spec: local state without records of its data,
+      // and a tenant whose stack an earlier synth wrote, dropped without offboarding.
+      assertRecordsWhereStateIs(app, cluster, app.target);
+      assertNoTenantAbandoned(app, cluster);
+    }
     // The stacks are created beside the cluster, in its scope (the app): their construct paths, and so
     // cdktf's manifest and the stack dependencies, are those of the same cluster built from a spec.
     const stacks = buildClusterStacks(this.node.scope!, cluster, {
