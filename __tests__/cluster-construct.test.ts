@@ -493,6 +493,13 @@ describe('the mutation table composed in code', () => {
     expect(() => cluster.addTenant({ name: 'late', groups: ['g'] })).toThrow(
       "cannot add a tenant: the cluster's stacks are built already",
     );
+    expect(() => lab().teamA.grant(lab().h100, { gpus: 1 })).not.toThrow();
+    const { cluster: built, teamA, h100 } = lab();
+    expect(built.stacks.all.length).toBeGreaterThan(0);
+    expect(() => teamA.grant(h100, { gpus: 1 })).toThrow(
+      `cannot grant GPUs to tenant "team-a": its cluster's stacks are built already`,
+    );
+    expect(() => h100.dedicateTo(teamA)).toThrow(`cannot dedicate pool "h100"`);
   });
 });
 

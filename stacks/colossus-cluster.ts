@@ -72,6 +72,13 @@ export interface GpuGrant {
   readonly gpus: number;
 }
 
+/** For each part, whether its cluster's stacks are built: a part cannot change after that. */
+const BUILT = new WeakMap<object, () => boolean>();
+
+function assertOpen(part: { readonly name: string }, what: string): void {
+  if (BUILT.get(part)?.()) throw new Error(`cannot ${what} "${part.name}": its cluster's stacks are built already`);
+}
+
 /** A node pool of a ColossusCluster (`ColossusCluster.addPool`). */
 export class ClusterPool {
   /** The pool's name; also its Kueue ResourceFlavor's. */
@@ -88,6 +95,7 @@ export class ClusterPool {
 
   /** Dedicates the pool to `tenant`: its nodes are tainted, and only that tenant may be granted GPUs on it. */
   public dedicateTo(tenant: ClusterTenant): this {
+    assertOpen(this, 'dedicate pool');
     this.owner = tenant;
     return this;
   }
@@ -141,6 +149,7 @@ export class ClusterTenant {
 
   /** Grants the tenant `gpus` GPUs on `pool` (its quota there; a later grant on the same pool replaces it). */
   public grant(pool: ClusterPool, grant: GpuGrant): this {
+    assertOpen(this, 'grant GPUs to tenant');
     const at = this.grants.findIndex(([p]) => p === pool);
     if (at >= 0) this.grants.splice(at, 1, [pool, grant]);
     else this.grants.push([pool, grant]);
@@ -149,6 +158,7 @@ export class ClusterTenant {
 
   /** Gives the tenant a share of `filesystem`, with the volumes created on it. */
   public addStorage(filesystem: ClusterFilesystem, share: StorageShareProps): this {
+    assertOpen(this, 'add storage to tenant');
     this.shares.push([filesystem, share]);
     return this;
   }
@@ -229,6 +239,7 @@ export class ColossusCluster extends Construct {
   public addPool(props: ClusterPoolProps): ClusterPool {
     this.assertOpen('a pool');
     const pool = new ClusterPool(props);
+    BUILT.set(pool, () => this.built !== undefined);
     this.pools.push(pool);
     return pool;
   }
@@ -245,6 +256,7 @@ export class ColossusCluster extends Construct {
   public addTenant(props: ClusterTenantProps): ClusterTenant {
     this.assertOpen('a tenant');
     const tenant = new ClusterTenant(props);
+    BUILT.set(tenant, () => this.built !== undefined);
     this.tenants.push(tenant);
     return tenant;
   }
