@@ -443,7 +443,9 @@ describe('the mutation table composed in code', () => {
       expect(issues).toEqual(yamlIssues(cluster));
     },
   );
+});
 
+describe('ColossusCluster in an app', () => {
   it('fails a synth of the app with every error[code], and writes nothing', () => {
     const dir = tempDir('colossus-cluster-refused-');
     const out = path.join(dir, 'out');
@@ -485,6 +487,16 @@ describe('the mutation table composed in code', () => {
       /error\[tenant-removed\] spec\.tenants: "partner" had stacks \(lab-tenant-partner\)/,
     );
     expect(readTree(out)).toEqual(before);
+  });
+
+  it('fails the synth of a plain cdktf App whose cluster was never built, and builds it when asked', () => {
+    const plain = (build: boolean) => {
+      const { cluster } = lab();
+      if (build) expect(cluster.stacks.platform.node.id).toBe('lab-platform');
+      return () => (cluster.node.root as ReturnType<typeof Testing.app>).synth();
+    };
+    expect(plain(false)).toThrow(/error\[cluster-not-built\] lab: the cluster's stacks were never built/);
+    expect(plain(true)).not.toThrow();
   });
 
   it('fails to add a part once the stacks are built', () => {

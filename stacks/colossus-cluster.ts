@@ -233,6 +233,19 @@ export class ColossusCluster extends Construct {
     this.props = props;
     onPrepare(this, () => this.prepare());
     this.node.addValidation({ validate: () => (this.refused ?? []).map(render) });
+    if (!(this.node.root instanceof ColossusApp)) {
+      // A plain cdktf App synthesizes the stacks that exist when synth() starts and validates the app
+      // after: a cluster whose stacks were never built would otherwise give an empty output silently.
+      this.node.root.node.addValidation({
+        validate: () =>
+          this.built
+            ? []
+            : [
+                `error[cluster-not-built] ${this.node.path}: the cluster's stacks were never built\n` +
+                  '  fix: read cluster.stacks before app.synth(), or compose the cluster in a ColossusApp, which builds it',
+              ],
+      });
+    }
   }
 
   /** Adds a node pool. */
