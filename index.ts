@@ -8,6 +8,17 @@
  * @packageDocumentation
  */
 
+// A whole cluster in code: one construct owning its pools, tenants and filesystems, which refer to each
+// other by object; built and checked through the same path as a YAML spec.
+export { ClusterFilesystem, ClusterPool, ClusterTenant, ColossusCluster } from './stacks/colossus-cluster';
+export type {
+  ClusterPoolProps,
+  ClusterTenantProps,
+  ColossusClusterProps,
+  GpuGrant,
+  StorageShareProps,
+} from './stacks/colossus-cluster';
+
 // Constructs: compose a cluster in code, without the YAML spec. A storage driver of your own is a
 // Filesystem with its CSI driver and parameters.
 export { GpuNodePool } from './constructs/gpu-node-pool';

@@ -233,12 +233,15 @@ describe('constructs composed in code', () => {
       new Tenant(platform, 'a', {
         ...tenantProps,
         name: 'a',
+        groups: ['a'],
         gpuQuota: { h100: 8 },
         pools: [resolvePool({ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 1 }, catalog)],
       });
       new Tenant(platform, 'b', {
         ...tenantProps,
+        // Each its own group: a group bound by two tenants is refused (shared-group), as in a spec.
         name: 'b',
+        groups: ['b'],
         gpuQuota: { h100: 4 },
         pools: [resolvePool({ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 1 }, catalog)],
       });

@@ -28,6 +28,7 @@ import type { ClusterStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { retainRemovedData, storageSummaryOf } from '../stacks/data-retention';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
+import { prepareAll } from '../stacks/prepare';
 import { readLedger, writeLedger } from '../storage/data-ledger';
 import { resolveStorage } from '../storage/model';
 import { readPreviousSummary } from '../storage/previous-output';
@@ -221,6 +222,8 @@ export class ColossusApp extends App {
   public override synth(): void {
     const release = lockOutput(this.target);
     try {
+      // Constructs that build once everything is declared (a ColossusCluster's stacks) build now.
+      prepareAll(this);
       const problems = this.node
         .findAll()
         .flatMap((c) => c.node.validate().map((message) => ({ path: c.node.path || '(app)', message })));

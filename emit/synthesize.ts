@@ -101,7 +101,7 @@ export function synthesizeApp(cluster: Cluster, options: SynthOptions): Colossus
  * summary): a synth now could plan the destruction of a volume the spec no longer declares (Terraform
  * destroys what leaves the configuration, prevent_destroy or not). Stop and ask for the records.
  */
-function assertRecordsWhereStateIs(app: ColossusApp, cluster: Cluster, outdir: string): void {
+export function assertRecordsWhereStateIs(app: ColossusApp, cluster: Cluster, outdir: string): void {
   if (app.foundRecords || cluster.backend.kind !== 'local') return;
   // Terraform runs in <out>/stacks/<stack> with `../../../<path>` (stacks/cluster-stacks.ts backendFor).
   const stateDir = path.resolve(outdir, '..', cluster.backend.path);
@@ -122,7 +122,7 @@ function assertRecordsWhereStateIs(app: ColossusApp, cluster: Cluster, outdir: s
  * cdktf a stack that is no longer synthesized is simply no longer deployed: its RoleBindings, queue,
  * networks and policies would stay live, unmanaged (cdktf-cli removes the stack's directory only).
  */
-function assertNoTenantAbandoned(app: ColossusApp, cluster: Cluster): void {
+export function assertNoTenantAbandoned(app: ColossusApp, cluster: Cluster): void {
   const declared = new Set([...cluster.tenants.map((t) => t.name), ...(cluster.offboarding ?? [])]);
   const gone = [...app.previousTenants.active].filter(
     (t) => !declared.has(t) && !app.previousTenants.offboarding.has(t),

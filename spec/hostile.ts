@@ -73,12 +73,16 @@ function stringIssue(value: string, path: SpecPath): SpecIssue | undefined {
   return undefined;
 }
 
+/** The parts of a spec the reserved-name checks read; constructs composed in code may lack the provider sections. */
+export type ReservedCheckInput = Pick<ClusterSpec, 'nodePools' | 'tenants'> &
+  Partial<Pick<ClusterSpec, 'kubernetes' | 'management' | 'backend'>>;
+
 /**
  * Semantic issues no single field shows: template sequences in provider settings, names the
  * toolkit's plumbing reserves, a group bound by two tenants, and a tenant owning the namespace
  * that holds Terraform state.
  */
-export function checkReserved(spec: ClusterSpec, base: SpecPath = ['spec']): SpecIssue[] {
+export function checkReserved(spec: ReservedCheckInput, base: SpecPath = ['spec']): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const section of PROVIDER_SECTIONS) {
     for (const field of PROVIDER_FIELDS) {

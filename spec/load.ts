@@ -6,19 +6,10 @@
 import * as fs from 'fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { GpuCatalog } from '../catalog/gpus';
-import { Cluster, resolveCluster } from '../model/cluster';
-import { checkCells } from './check-cells';
-import { checkCluster } from './check';
-import { checkFabric } from './check-fabric';
-import { checkStorage } from './check-storage';
-import { checkManagement } from './check-management';
-import { checkPower } from './check-power';
-import { checkSite } from './check-site';
-import { checkReserved, checkStrings } from './hostile';
+import { Cluster } from '../model/cluster';
+import { checkDocument } from './check-spec';
 import { SpecError, SpecIssue, SpecPath } from './errors';
-import { CLUSTER_SCHEMA } from './schema';
 import { ClusterSpecDocument } from './types';
-import { validateSchema } from './validate-schema';
 
 /** Spec files larger than this are refused before parsing. */
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -100,26 +91,10 @@ export function parseSpec(text: string, file: string, catalog: GpuCatalog = GpuC
       },
     ]);
   }
-  const structural = validateSchema(value, CLUSTER_SCHEMA);
-  const reported = new Set(structural.map((i) => JSON.stringify(i.path)));
-  structural.push(...checkStrings(value).filter((i) => !reported.has(JSON.stringify(i.path))));
-  if (structural.length > 0) fail(structural);
-  const document = value as ClusterSpecDocument;
-  const semantic = [
-    ...checkCluster(document.spec, catalog),
-    ...checkStorage(document.spec),
-    ...checkReserved(document.spec),
-    ...checkPower(document.spec, catalog),
-    ...checkSite(document.spec, catalog),
-    ...checkManagement(document.spec, ['spec'], catalog),
-    ...checkFabric(document.spec, catalog),
-  ];
-  if (semantic.length > 0) fail(semantic);
-  const cluster = resolveCluster(document, catalog);
-  // Cells and their scale envelope need the resolved pools and tenants.
-  const cells = checkCells(cluster);
-  if (cells.length > 0) fail(cells);
-  return { document, cluster };
+  // The same checks as a cluster composed in code (ColossusCluster); here their paths get file positions.
+  const checked = checkDocument(value, catalog);
+  if ('issues' in checked) return fail(checked.issues);
+  return checked;
 }
 
 /** Reads a spec file, refusing what cannot be a spec with a clear message. */
