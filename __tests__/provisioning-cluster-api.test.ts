@@ -244,14 +244,15 @@ describe('the management stack', () => {
   it('emits exactly the same objects to Terraform, addressed per block, not per node', () => {
     const terraform = [...out.terraformObjects('lab-management').values()];
     expect(terraform).toHaveLength(management.length);
-    const resources = colossus.summary.stacks['colossus-1-management'].terraformResources;
-    // 444 blocks x (MachineDeployment + Metal3MachineTemplate + MachineHealthCheck) + 3 pools x 2 + 5 cluster objects.
-    expect(resources).toBe(444 * 3 + 3 * 2 + 5);
-    // The example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
-    const cluster = colossus.yamlObjects('colossus-1-management').find((o) => o.kind === 'Cluster')!;
+    const colossus = synthToTemp('examples/colossus-1.yaml');
+    const resources = colossus.summary.stacks['colossus-1-h100-c00-management'].terraformResources;
+    // A cell of 78 blocks x (MachineDeployment + Metal3MachineTemplate) + 1 pool x 3 + 5 cluster objects.
+    expect(resources).toBe(78 * 2 + 3 + 5);
+    // The cell's share of the example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
+    const cluster = colossus.yamlObjects('colossus-1-h100-c01-management').find((o) => o.kind === 'Cluster')!;
     expect(spec(cluster).clusterNetwork).toEqual({
-      pods: { cidrBlocks: ['10.0.0.0/9'] },
-      services: { cidrBlocks: ['10.192.0.0/16'] },
+      pods: { cidrBlocks: ['10.32.0.0/11'] },
+      services: { cidrBlocks: ['172.17.0.0/16'] },
     });
     expect(spec(find('Cluster', 'lab')).clusterNetwork).toBeUndefined();
     // Resources grow with blocks, never with nodes (32,548 here).
