@@ -22,7 +22,7 @@ import { TenantStorage } from '../constructs/tenant-storage';
 import { objectSizeSummary } from '../day2/object-size';
 import { Cluster } from '../model/cluster';
 import { buildSummary, poolFigures, StackSummary, Summary, SUMMARY_FILE, tenantFigures } from '../reports/summary';
-import type { ClusterStacks } from '../stacks/cluster-stacks';
+import { ClusterStacks, workloadClusterOf } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { retainRemovedData, storageSummaryOf } from '../stacks/data-retention';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
@@ -385,8 +385,7 @@ function specSummary(
     ...buildSummary(cluster, stackFigures(stacks, outdir)),
     ...(storage ? { storage } : {}),
     objectSizes: objectSizeSummary(
-      cluster,
-      stacks.flatMap((s) => s.objects),
+      stacks.map((s) => ({ cluster: workloadClusterOf(s) ?? cluster, objects: s.objects })),
     ),
   };
 }

@@ -45,7 +45,10 @@ export function writeDeliveryFiles(
  */
 export function writeHelmfiles(outdir: string, cluster: Cluster, stacks: ClusterStacks): void {
   if (!stacks.cells) {
-    writeFile(path.join(outdir, 'helmfile.yaml'), renderHelmfile(operatorReleases(cluster), cluster.kubernetes.context));
+    writeFile(
+      path.join(outdir, 'helmfile.yaml'),
+      renderHelmfile(operatorReleases(cluster), cluster.kubernetes.context),
+    );
     return;
   }
   const kueue = operatorReleases(cluster).filter((r) => r.name === 'kueue');

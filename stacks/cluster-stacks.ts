@@ -230,7 +230,16 @@ function workloadStack(
   });
   setCheckGroup(stack, cluster.name);
   addPolicy(stack, objectSizePolicy(cluster));
+  WORKLOAD_CLUSTER.set(stack, cluster);
   return stack;
+}
+
+/** The workload cluster (a cell, or the whole cluster) each stack deploys to. */
+const WORKLOAD_CLUSTER = new WeakMap<ColossusStack, Cluster>();
+
+/** The workload cluster `stack` deploys to: a cell's stacks size their objects by the cell's nodes. */
+export function workloadClusterOf(stack: ColossusStack): Cluster | undefined {
+  return WORKLOAD_CLUSTER.get(stack);
 }
 
 /** The stacks of the workload cluster `cluster`, named `<cluster.name>-*`. */
@@ -358,8 +367,7 @@ function objectSizePolicy(cluster: Cluster): ObjectPolicy {
   return {
     name: 'object-size-budget',
     check: (object) => {
-      const estimate = estimateObjectSize(object, cluster);
-      return estimate.enforced ? overBudget(estimate) : undefined;
+      return overBudget(estimateObjectSize(object, cluster));
     },
   };
 }
