@@ -21,7 +21,8 @@ import { formatQuantity, parseQuantity } from '../model/quantity';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import { build, finalize, KubeObject, LABELS, standardLabels } from '../model/kube';
-import { OPERATOR_NAMESPACES } from '../operators/charts';
+import type { Cluster } from '../model/cluster';
+import { OPERATOR_NAMESPACES, OperatorRelease, operatorReleases } from '../operators/charts';
 
 /** The group and version of Kueue's API at v0.19.2. */
 export const KUEUE_API = 'kueue.x-k8s.io/v1beta2';
@@ -40,6 +41,16 @@ export const admissionCheckName = (pool: string) => `multikueue-${pool}`;
 
 /** The manager's ClusterQueue of a tenant on a pool. */
 export const managerQueueName = (tenant: string, pool: string) => `${tenant}-${pool}`;
+
+/**
+ * The manager's releases: Kueue alone. The manager cluster exists already, with its own pod network, so
+ * Kueue needs no other release first.
+ */
+export function managerReleases(cluster: Cluster): OperatorRelease[] {
+  return operatorReleases(cluster)
+    .filter((r) => r.name === 'kueue')
+    .map((r) => ({ ...r, needs: [] }));
+}
 
 /** The kubeconfig Secret (in the manager's kueue-system) of a cell; created by the operator, never written here. */
 export const kubeconfigSecretName = (cellCluster: string) => `${cellCluster}-kubeconfig`;

@@ -3,12 +3,12 @@
  * backend's namespace to bootstrap, and the Flux units that deliver the same stacks by GitOps.
  */
 import * as path from 'path';
-import { analyzeCells } from '../cells/analysis';
 import { managerKube } from '../cells/cell-cluster';
+import { managerReleases } from '../cells/multikueue';
 import { Cluster } from '../model/cluster';
 import { operatorReleases } from '../operators/charts';
 import { renderHelmfile } from '../operators/helmfile';
-import { ClusterStacks } from '../stacks/cluster-stacks';
+import { cellsOf, ClusterStacks } from '../stacks/cluster-stacks';
 import { renderDeployPlan, STATE_NAMESPACE_FILE, stateNamespace } from './deploy-plan';
 import { fluxUnits } from './flux';
 import { writeFile } from './output';
@@ -51,9 +51,8 @@ export function writeHelmfiles(outdir: string, cluster: Cluster, stacks: Cluster
     );
     return;
   }
-  const kueue = operatorReleases(cluster).filter((r) => r.name === 'kueue');
-  writeFile(path.join(outdir, 'helmfile.yaml'), renderHelmfile(kueue, managerKube(cluster).context));
-  for (const { cluster: cell } of analyzeCells(cluster).cellClusters ?? []) {
+  writeFile(path.join(outdir, 'helmfile.yaml'), renderHelmfile(managerReleases(cluster), managerKube(cluster).context));
+  for (const { cluster: cell } of cellsOf(stacks)) {
     writeFile(
       path.join(outdir, 'helmfiles', `${cell.name}.yaml`),
       renderHelmfile(operatorReleases(cell), cell.kubernetes.context),

@@ -40,7 +40,7 @@ import { retainRemovedData } from './data-retention';
 import { analyzeCells } from '../cells/analysis';
 import { managerKube } from '../cells/cell-cluster';
 import { priorityAndFairness } from '../cells/control-plane';
-import { managerObjects, workerAccess, workerPoolQueues } from '../cells/multikueue';
+import { managerObjects, managerReleases, workerAccess, workerPoolQueues } from '../cells/multikueue';
 
 /** The stacks of one cluster. */
 export interface ClusterStacks {
@@ -137,12 +137,8 @@ export function buildClusterStacks(
   // The manager: Kueue with MultiKueue, then the queues that dispatch to the cells.
   const kube = managerKube(cluster);
   const managerOperators = workloadStack(scope, cluster, `${cluster.name}-manager-operators`, kube, options);
-  // The manager cluster exists already, with its own pod network: Kueue is the only release it gets here.
-  const kueue = operatorReleases(cluster)
-    .filter((r) => r.name === 'kueue')
-    .map((r) => ({ ...r, needs: [] }));
   new OperatorReleases(managerOperators, 'operators', {
-    releases: kueue,
+    releases: managerReleases(cluster),
     kubeContext: kube.context,
     kubeconfig: kube.kubeconfig,
     kubernetesVersion: cluster.kubernetes.version,
@@ -240,6 +236,15 @@ const WORKLOAD_CLUSTER = new WeakMap<ColossusStack, Cluster>();
 /** The workload cluster `stack` deploys to: a cell's stacks size their objects by the cell's nodes. */
 export function workloadClusterOf(stack: ColossusStack): Cluster | undefined {
   return WORKLOAD_CLUSTER.get(stack);
+}
+
+/** The cells of a split cluster's stacks, in deployment order, each with its workload cluster; none when not split. */
+export function cellsOf(stacks: ClusterStacks): { cell: string; cluster: Cluster; stacks: WorkloadStacks }[] {
+  return Object.entries(stacks.cells ?? {}).map(([cell, cellStacks]) => {
+    const cluster = WORKLOAD_CLUSTER.get(cellStacks.operators);
+    if (!cluster) throw new Error(`cell ${cell}: stack ${cellStacks.operators.node.id} has no workload cluster`);
+    return { cell, cluster, stacks: cellStacks };
+  });
 }
 
 /** The stacks of the workload cluster `cluster`, named `<cluster.name>-*`. */
