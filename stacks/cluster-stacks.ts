@@ -154,7 +154,8 @@ export function buildClusterStacks(
     workerAccess().forEach((o) => stacks.platform.addObject(o));
     priorityAndFairness().forEach((o) => stacks.platform.addObject(o));
     cellCluster.tenants.forEach((t, i) => {
-      const pools = Object.keys(t.gpuQuota);
+      // The cell's pool, whether the tenant holds quota on it or borrows there.
+      const pools = cellCluster.pools.map((p) => p.name);
       workerPoolQueues(t.name, t.namespaces, pools, t.name).forEach((o) => stacks.tenants[i].addObject(o));
     });
     return { cell: cell.name, cluster: cellCluster, stacks };
@@ -166,10 +167,20 @@ export function buildClusterStacks(
       platform: c.stacks.platform.objects,
       tenants: new Map(c.cluster.tenants.map((t, i) => [t.name, c.stacks.tenants[i].objects])),
     })),
-    cluster.tenants.map((t) => ({
-      name: t.name,
-      pools: cluster.pools.map((p) => p.name).filter((p) => t.gpuQuota[p] !== undefined),
-    })),
+    cluster.tenants.map((t) => {
+      // Its own pools first (its `default` queue), then those it only borrows on.
+      const inCells = new Set(
+        cells.filter((c) => c.cluster.tenants.some((x) => x.name === t.name)).map((c) => c.cluster.pools[0].name),
+      );
+      const pools = cluster.pools.map((p) => p.name).filter((p) => inCells.has(p));
+      return {
+        name: t.name,
+        pools: [
+          ...pools.filter((p) => t.gpuQuota[p] !== undefined),
+          ...pools.filter((p) => t.gpuQuota[p] === undefined),
+        ],
+      };
+    }),
   ).forEach((o) => manager.addObject(o));
 
   const all = [managerOperators, manager, ...cells.flatMap((c) => c.stacks.all)];
