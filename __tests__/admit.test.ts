@@ -44,7 +44,7 @@ function derived(file: string, edit: (o: Json) => void): WorkloadInput[] {
 
 const podTemplate = (jobSet: Json): Json => jobSet.spec.replicatedJobs[0].template.spec.template;
 
-describe('every example job is admitted on the pool its tenant holds', () => {
+describe('every example job is admitted on the pool its tenant holds, in the first cell of that pool', () => {
   test.each([
     ['grok-train', 'grok/pretrain-jobset.yaml', 'grok', [['trainer', 64, 'h100', 64]]],
     ['grok-infer', 'grok/inference-deployment.yaml', 'grok', [['main', 16, 'h100', 16]]],
@@ -63,7 +63,9 @@ describe('every example job is admitted on the pool its tenant holds', () => {
   ] as const)('%s %s', (namespace, file, tenant, podSets) => {
     const [result] = admit(namespace, file);
     expect(result.reasons).toEqual([]);
-    expect(result).toMatchObject({ admitted: true, tenant, clusterQueue: tenant, cell: 'colossus-1' });
+    // The manager dispatches to the pool's cells in its MultiKueueConfig's order; the cell's queue is the tenant's.
+    const cell = `colossus-1-${podSets[0][2]}-c00`;
+    expect(result).toMatchObject({ admitted: true, tenant, clusterQueue: tenant, cell });
     expect(result.podSets.map((p) => [p.name, p.pods, p.flavor, p.nodes])).toEqual(podSets);
   });
 
@@ -93,11 +95,12 @@ describe('every example job is admitted on the pool its tenant holds', () => {
     ]);
   });
 
-  test('a full-pool job fits the pod quota: 150,016 one-GPU pods on all 18,752 h100 nodes', () => {
-    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+  /** grok's example job widened to `pods` one-GPU pods on rail 0, with no topology requirement. */
+  const wide = (pods: number) =>
+    derived('grok/pretrain-jobset.yaml', (o) => {
       const t = podTemplate(o);
-      o.spec.replicatedJobs[0].template.spec.parallelism = 150016;
-      o.spec.replicatedJobs[0].template.spec.completions = 150016;
+      o.spec.replicatedJobs[0].template.spec.parallelism = pods;
+      o.spec.replicatedJobs[0].template.spec.completions = pods;
       delete t.metadata.annotations['kueue.x-k8s.io/podset-required-topology'];
       t.metadata.annotations['k8s.v1.cni.cncf.io/networks'] = 'grok-train-rail-0';
       t.spec.containers[0].resources = {
@@ -105,9 +108,18 @@ describe('every example job is admitted on the pool its tenant holds', () => {
         limits: { 'nvidia.com/gpu': 1, 'nvidia.com/rail0': 1 },
       };
     });
-    const [result] = admitOnSite(site, 'grok-train', inputs);
+
+  test('a whole-cell job fits the pod quota: 39,936 one-GPU pods on all 4,992 nodes of cell h100-c00', () => {
+    const [result] = admitOnSite(site, 'grok-train', wide(39936));
     expect(result.reasons).toEqual([]);
-    expect(result.podSets[0]).toMatchObject({ pods: 150016, flavor: 'h100', nodes: 18752 });
+    expect(result).toMatchObject({ cell: 'colossus-1-h100-c00' });
+    expect(result.podSets[0]).toMatchObject({ pods: 39936, flavor: 'h100', nodes: 4992 });
+  });
+
+  test('a job larger than any cell is denied: MultiKueue runs a workload in one cell, never across cells', () => {
+    const [result] = admitOnSite(site, 'grok-train', wide(39937));
+    expect(result.admitted).toBe(false);
+    expect(result.reasons).toContain('ResourceQuota tenant-quota: requests.nvidia.com/gpu 39937 exceeds 39936');
   });
 });
 
@@ -124,7 +136,7 @@ describe('denials, each with its reason', () => {
     const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.admitted).toBe(false);
     expect(result.reasons).toEqual([
-      `pod set trainer: no flavor of ClusterQueue grok fits: flavor h100 doesn't match node selector ${LABELS.placementPool}=gb200; flavor h200 doesn't match node selector ${LABELS.placementPool}=gb200`,
+      `pod set trainer: no flavor of ClusterQueue grok fits: flavor h100 doesn't match node selector ${LABELS.placementPool}=gb200`,
     ]);
   });
 
@@ -142,17 +154,15 @@ describe('denials, each with its reason', () => {
     );
   });
 
-  test('more GPUs than the quota: 420 NVL72 racks of trays against anthropic’s 30,096 GPUs', () => {
+  test('more GPUs than a cell holds: 420 NVL72 racks of trays against anthropic’s 19,584 GPUs in its first cell', () => {
     const inputs = derived('anthropic/pretrain-nvl72.yaml', (o) => {
       o.spec.replicatedJobs[0].replicas = 420;
       delete podTemplate(o).metadata.annotations['kueue.x-k8s.io/podset-required-topology'];
     });
     const [result] = admitOnSite(site, 'anthropic-train', inputs);
     expect(result.admitted).toBe(false);
-    expect(result.reasons).toEqual([
-      'ResourceQuota tenant-quota: requests.nvidia.com/gpu 30240 exceeds 30096',
-      'pod set trainer: no flavor of ClusterQueue anthropic fits: flavor gb200: nvidia.com/gpu 30240 exceeds the quota 30096',
-    ]);
+    expect(result.cell).toBe('colossus-1-gb200-c00');
+    expect(result.reasons).toContain('ResourceQuota tenant-quota: requests.nvidia.com/gpu 30240 exceeds 19584');
   });
 
   test('a job with no queue: its LocalQueue does not exist', () => {
@@ -166,7 +176,9 @@ describe('denials, each with its reason', () => {
 
   test('a namespace that is no tenant’s', () => {
     const [result] = admit('kube-system', 'grok/inference-deployment.yaml');
-    expect(result.reasons).toEqual(['namespace "kube-system" is not a tenant namespace of cluster colossus-1']);
+    expect(result.reasons).toEqual([
+      'namespace "kube-system" is not a tenant namespace of cluster colossus-1-h100-c00',
+    ]);
   });
 
   test('a pod set larger than the topology level it requires', () => {
@@ -218,13 +230,24 @@ describe('what the job-path fixes rest on: undo one, and its denial comes back',
     ]);
   });
 
-  test('borrowing happens: grok runs on h200 with nominal 0 there, borrowing grok-research’s idle quota in the cohort', () => {
+  test('borrowing happens: grok’s job in its h200 queue runs in an h200 cell with nominal 0 there, borrowing grok-research’s idle quota in the cohort', () => {
     const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      // The manager's LocalQueue `h200` dispatches to the h200 cells, where grok is a borrower.
+      o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'h200';
       podTemplate(o).spec.nodeSelector = { [LABELS.placementPool]: 'h200' };
     });
     const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.reasons).toEqual([]);
     expect(result.podSets[0]).toMatchObject({ flavor: 'h200', borrows: true });
+    expect(result.cell).toBe('colossus-1-h200-c00');
+    // In its default queue the same job goes to the h100 cells, whose flavor does not match.
+    const viaDefault = derived('grok/pretrain-jobset.yaml', (o) => {
+      podTemplate(o).spec.nodeSelector = { [LABELS.placementPool]: 'h200' };
+    });
+    expect(admitOnSite(site, 'grok-train', viaDefault)[0]).toMatchObject({
+      admitted: false,
+      cell: 'colossus-1-h100-c00',
+    });
     // The external tenant is in no cohort: it cannot borrow, and nobody borrows its trays.
     const anthropic = cellObjects().find((o) => o.kind === 'ClusterQueue' && o.metadata.name === 'anthropic') as Json;
     expect(anthropic.spec.cohortName).toBeUndefined();
@@ -346,7 +369,7 @@ describe('the admit command', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(
-      'ADMITTED JobSet/grok-pretrain-512 in grok-train (tenant grok, cell colossus-1, ClusterQueue grok)',
+      'ADMITTED JobSet/grok-pretrain-512 in grok-train (tenant grok, cell colossus-1-h100-c00, ClusterQueue grok)',
     );
     expect(ok.stdout).toContain('pod set trainer: 64 pods -> flavor h100, node group h100, 64 nodes');
     const denied = runCli([

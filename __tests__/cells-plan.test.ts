@@ -141,13 +141,14 @@ describe('the cell planner', () => {
 });
 
 describe('the scale envelope', () => {
-  it('puts the 230k example as one cluster outside it: 32,548 nodes, about 660k pods, a 3.4 MiB IPPool', () => {
+  it('puts the 230k example as one cluster outside it: 32,548 nodes, about 850k pods, a 3 MiB IPPool', () => {
     const cluster = parseSpec(colossus, 'colossus-1.yaml').cluster;
     const f = envelopeFigures(cluster);
     expect(f.nodes).toBe(32548);
     expect(f.nodeAgents).toBe(19);
-    // 19 agents per node, and the pod quotas of four tenant namespaces.
-    expect(f.pods).toBe(32548 * 19 + 4 * 10000);
+    // 19 agents per node, and the job pods the pools hold at one pod per GPU (the tenants' pod quotas follow
+    // their GPUs, so the pools bound them).
+    expect(f.pods).toBe(32548 * 19 + 230288);
     expect(f.heartbeatWritesPerSecond).toBeCloseTo(3254.8);
     expect(f.largestObject.bytes).toBeGreaterThan(2.5 * 1024 * 1024);
     const findings = envelopeFindings(f, { nodeCidrsAllocated: true, splitFix: 'split it' });

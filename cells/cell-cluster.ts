@@ -4,6 +4,7 @@
  * names its Cluster API Cluster), kubeconfig context, API endpoint and pod, Service and rail
  * ranges. Constructs build a cell from this view exactly as they build an unsplit cluster. Pure.
  */
+import { borrowablePools } from '../constructs/tenant';
 import {
   blockSize,
   findOverlaps,
@@ -113,9 +114,7 @@ export function cellClusters(cluster: Cluster, plan: CellPlan): CellClusters {
     // holds quota, with none of its own: its ClusterQueue there borrows the cohort's idle GPUs, as on an
     // unsplit cluster (constructs/tenant.ts quotaOf lists such a pool with nominal 0).
     const borrows = (t: Tenant) =>
-      t.cohort !== undefined &&
-      t.canBorrow &&
-      (pool.dedicatedTo === undefined || pool.dedicatedTo === t.name) &&
+      borrowablePools({ ...t, gpuQuota: {} }, [pool]).length > 0 &&
       cluster.tenants.some((o) => o.cohort === t.cohort && holds(o));
     const tenants: Tenant[] = cluster.tenants
       .filter((t) => holds(t) || borrows(t))

@@ -19,7 +19,7 @@ import { Filesystem } from '../constructs/filesystem';
 import { ComputeFabric, TenantFabric, topologyNameOf } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
-import { priorityClassName, Tenant } from '../constructs/tenant';
+import { borrowablePools, priorityClassName, Tenant } from '../constructs/tenant';
 import { setCheckGroup } from '../constructs/validation';
 import { TenantGuards } from '../constructs/tenant-guards';
 import { TenantStorage } from '../constructs/tenant-storage';
@@ -331,7 +331,10 @@ function buildWorkloadStacks(scope: Construct, cluster: Cluster, options: Cluste
         filesystems: cluster.storage.filesystems,
       });
     }
-    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name, gpuQuota: t.gpuQuota });
+    if (fabric) {
+      const borrows = borrowablePools(t, cluster.pools).map((p) => p.name);
+      new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name, gpuQuota: t.gpuQuota, borrows });
+    }
     tenantStack.addDependency(platform);
     return tenantStack;
   });
