@@ -17,6 +17,7 @@
  * - site/static/examples/multikueue/tas/: the manager defines flavors and a Topology of the same
  *   names as the workers' for topology-aware scheduling.
  */
+import { POLICY_NAMES } from '../admission/policies';
 import { formatQuantity, parseQuantity } from '../model/quantity';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
@@ -201,7 +202,8 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
     for (const o of poolCells[0].platform) {
       const key = `${o.kind}/${o.metadata.name}`;
       const isFlavor = o.kind === 'ResourceFlavor' && o.metadata.name === pool;
-      if ((isFlavor || o.kind === 'Topology') && o.apiVersion === KUEUE_API && !mirrored.has(key)) {
+      const isKueue = (isFlavor || o.kind === 'Topology') && o.apiVersion === KUEUE_API;
+      if ((isKueue || isTenantGuard(o)) && !mirrored.has(key)) {
         mirrored.add(key);
         out.push(o);
       }
@@ -236,6 +238,20 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
     }
   }
   return out;
+}
+
+/**
+ * The tenant guards (admission/policies.ts) hold on the manager too: tenants create their jobs there, and
+ * the manager's Kueue queues and preempts by the priority they name. The fabric policy is the cells' only
+ * (it guards pods, which never run on the manager).
+ */
+const MANAGER_GUARDS: ReadonlySet<string> = new Set(
+  Object.values(POLICY_NAMES).filter((name) => name !== POLICY_NAMES.networks),
+);
+
+function isTenantGuard(o: KubeObject): boolean {
+  const admission = o.kind === 'ValidatingAdmissionPolicy' || o.kind === 'ValidatingAdmissionPolicyBinding';
+  return admission && MANAGER_GUARDS.has(o.metadata.name);
 }
 
 /** Tenant objects the manager has as the cells do: jobs are submitted there, under the same rules. */
