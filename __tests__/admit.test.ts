@@ -6,8 +6,8 @@
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import * as fs from 'fs';
-import { admitWorkloads, AdmitResult, podRequests, podSecurityViolations, WorkloadInput } from '../admit/admit';
-import { ClusterView, loadClusterView } from '../admit/cluster-view';
+import { admitOnSite, AdmitResult, podRequests, podSecurityViolations, WorkloadInput } from '../admit/admit';
+import { ClusterView, loadSiteView, SiteView } from '../admit/cluster-view';
 import { readWorkloadFiles } from '../admit/command';
 import { KubeObject, LABELS } from '../model/kube';
 import { runCli } from './support/run-cli';
@@ -18,15 +18,20 @@ type Json = Record<string, any>;
 
 const JOBS = path.join(ROOT, 'examples', 'jobs');
 let outdir: string;
-let view: ClusterView;
+let site: SiteView;
 
 beforeAll(() => {
   outdir = synthToTemp('examples/colossus-1.yaml').outdir;
-  view = loadClusterView(outdir);
+  site = loadSiteView(outdir);
 });
 
-const admit = (namespace: string, file: string, v: ClusterView = view): AdmitResult[] =>
-  admitWorkloads(v, namespace, readWorkloadFiles([path.join(JOBS, file)]));
+const admit = (namespace: string, file: string, s: SiteView = site): AdmitResult[] =>
+  admitOnSite(s, namespace, readWorkloadFiles([path.join(JOBS, file)]));
+
+/** The site with `edit` applied to every cell's view (to undo one fix everywhere). */
+const edited = (edit: (v: ClusterView) => ClusterView): SiteView => ({ ...site, clusters: site.clusters.map(edit) });
+/** Every object of every cell. */
+const cellObjects = (): KubeObject[] => site.clusters.flatMap((c) => c.objects);
 
 /** The example's objects, with `edit` applied to each (for workloads derived from an example). */
 function derived(file: string, edit: (o: Json) => void): WorkloadInput[] {
@@ -39,7 +44,7 @@ function derived(file: string, edit: (o: Json) => void): WorkloadInput[] {
 
 const podTemplate = (jobSet: Json): Json => jobSet.spec.replicatedJobs[0].template.spec.template;
 
-describe('every example job is admitted on the pool its tenant holds', () => {
+describe('every example job is admitted on the pool its tenant holds, in the first cell of that pool', () => {
   test.each([
     ['grok-train', 'grok/pretrain-jobset.yaml', 'grok', [['trainer', 64, 'h100', 64]]],
     ['grok-infer', 'grok/inference-deployment.yaml', 'grok', [['main', 16, 'h100', 16]]],
@@ -58,7 +63,9 @@ describe('every example job is admitted on the pool its tenant holds', () => {
   ] as const)('%s %s', (namespace, file, tenant, podSets) => {
     const [result] = admit(namespace, file);
     expect(result.reasons).toEqual([]);
-    expect(result).toMatchObject({ admitted: true, tenant, clusterQueue: tenant, cell: 'colossus-1' });
+    // The manager dispatches to the pool's cells in its MultiKueueConfig's order; the cell's queue is the tenant's.
+    const cell = `colossus-1-${podSets[0][2]}-c00`;
+    expect(result).toMatchObject({ admitted: true, tenant, clusterQueue: tenant, cell });
     expect(result.podSets.map((p) => [p.name, p.pods, p.flavor, p.nodes])).toEqual(podSets);
   });
 
@@ -78,7 +85,7 @@ describe('every example job is admitted on the pool its tenant holds', () => {
         trainer: { numNodes: 16, resourcesPerNode: podJob('research').spec.template.spec.containers[0].resources },
       },
     };
-    const [result] = admitWorkloads(view, 'research', [
+    const [result] = admitOnSite(site, 'research', [
       { file: 'inline', object: runtime as KubeObject },
       { file: 'inline', object: trainJob as unknown as KubeObject },
     ]);
@@ -88,11 +95,12 @@ describe('every example job is admitted on the pool its tenant holds', () => {
     ]);
   });
 
-  test('a full-pool job fits the pod quota: 150,016 one-GPU pods on all 18,752 h100 nodes', () => {
-    const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+  /** grok's example job widened to `pods` one-GPU pods on rail 0, with no topology requirement. */
+  const wide = (pods: number) =>
+    derived('grok/pretrain-jobset.yaml', (o) => {
       const t = podTemplate(o);
-      o.spec.replicatedJobs[0].template.spec.parallelism = 150016;
-      o.spec.replicatedJobs[0].template.spec.completions = 150016;
+      o.spec.replicatedJobs[0].template.spec.parallelism = pods;
+      o.spec.replicatedJobs[0].template.spec.completions = pods;
       delete t.metadata.annotations['kueue.x-k8s.io/podset-required-topology'];
       t.metadata.annotations['k8s.v1.cni.cncf.io/networks'] = 'grok-train-rail-0';
       t.spec.containers[0].resources = {
@@ -100,9 +108,18 @@ describe('every example job is admitted on the pool its tenant holds', () => {
         limits: { 'nvidia.com/gpu': 1, 'nvidia.com/rail0': 1 },
       };
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+
+  test('a whole-cell job fits the pod quota: 39,936 one-GPU pods on all 4,992 nodes of cell h100-c00', () => {
+    const [result] = admitOnSite(site, 'grok-train', wide(39936));
     expect(result.reasons).toEqual([]);
-    expect(result.podSets[0]).toMatchObject({ pods: 150016, flavor: 'h100', nodes: 18752 });
+    expect(result).toMatchObject({ cell: 'colossus-1-h100-c00' });
+    expect(result.podSets[0]).toMatchObject({ pods: 39936, flavor: 'h100', nodes: 4992 });
+  });
+
+  test('a job larger than any cell is denied: MultiKueue runs a workload in one cell, never across cells', () => {
+    const [result] = admitOnSite(site, 'grok-train', wide(39937));
+    expect(result.admitted).toBe(false);
+    expect(result.reasons).toContain('ResourceQuota tenant-quota: requests.nvidia.com/gpu 39937 exceeds 39936');
   });
 });
 
@@ -116,10 +133,10 @@ describe('denials, each with its reason', () => {
         { key: 'colossus.dev/dedicated', operator: 'Equal', value: 'anthropic', effect: 'NoSchedule' },
       ];
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.admitted).toBe(false);
     expect(result.reasons).toEqual([
-      `pod set trainer: no flavor of ClusterQueue grok fits: flavor h100 doesn't match node selector ${LABELS.placementPool}=gb200; flavor h200 doesn't match node selector ${LABELS.placementPool}=gb200`,
+      `pod set trainer: no flavor of ClusterQueue grok fits: flavor h100 doesn't match node selector ${LABELS.placementPool}=gb200`,
     ]);
   });
 
@@ -127,7 +144,7 @@ describe('denials, each with its reason', () => {
     const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
       delete podTemplate(o).metadata.annotations['k8s.v1.cni.cncf.io/networks'];
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.admitted).toBe(false);
     expect(result.reasons[0]).toMatch(
       /^Pod denied by ValidatingAdmissionPolicy colossus-fabric-own-networks: containers requesting nvidia.com\/rail<k>/,
@@ -137,31 +154,31 @@ describe('denials, each with its reason', () => {
     );
   });
 
-  test('more GPUs than the quota: 420 NVL72 racks of trays against anthropic’s 30,096 GPUs', () => {
+  test('more GPUs than a cell holds: 420 NVL72 racks of trays against anthropic’s 19,584 GPUs in its first cell', () => {
     const inputs = derived('anthropic/pretrain-nvl72.yaml', (o) => {
       o.spec.replicatedJobs[0].replicas = 420;
       delete podTemplate(o).metadata.annotations['kueue.x-k8s.io/podset-required-topology'];
     });
-    const [result] = admitWorkloads(view, 'anthropic-train', inputs);
+    const [result] = admitOnSite(site, 'anthropic-train', inputs);
     expect(result.admitted).toBe(false);
-    expect(result.reasons).toEqual([
-      'ResourceQuota tenant-quota: requests.nvidia.com/gpu 30240 exceeds 30096',
-      'pod set trainer: no flavor of ClusterQueue anthropic fits: flavor gb200: nvidia.com/gpu 30240 exceeds the quota 30096',
-    ]);
+    expect(result.cell).toBe('colossus-1-gb200-c00');
+    expect(result.reasons).toContain('ResourceQuota tenant-quota: requests.nvidia.com/gpu 30240 exceeds 19584');
   });
 
   test('a job with no queue: its LocalQueue does not exist', () => {
     const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
       o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'batch';
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result).toMatchObject({ admitted: false, clusterQueue: undefined });
     expect(result.reasons).toEqual(['no queue: LocalQueue "batch" does not exist in namespace grok-train']);
   });
 
   test('a namespace that is no tenant’s', () => {
     const [result] = admit('kube-system', 'grok/inference-deployment.yaml');
-    expect(result.reasons).toEqual(['namespace "kube-system" is not a tenant namespace of cluster colossus-1']);
+    expect(result.reasons).toEqual([
+      'namespace "kube-system" is not a tenant namespace of cluster colossus-1-h100-c00',
+    ]);
   });
 
   test('a pod set larger than the topology level it requires', () => {
@@ -169,7 +186,7 @@ describe('denials, each with its reason', () => {
       o.spec.replicatedJobs[0].template.spec.parallelism = 128;
       o.spec.replicatedJobs[0].template.spec.completions = 128;
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.reasons).toEqual([
       `pod set trainer on h100: 128 nodes do not fit in one ${LABELS.placementBlock} (64 nodes)`,
     ]);
@@ -181,7 +198,7 @@ describe('denials, each with its reason', () => {
       delete spec.securityContext;
       spec.containers[0].securityContext = { capabilities: { add: ['IPC_LOCK'] } };
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.reasons).toEqual(
       expect.arrayContaining([
         'pod set trainer: Pod Security "restricted": container trainer adds capability IPC_LOCK',
@@ -193,30 +210,46 @@ describe('denials, each with its reason', () => {
 
 describe('what the job-path fixes rest on: undo one, and its denial comes back', () => {
   test('without excludeResourcePrefixes Kueue refuses rail VFs (kueue v0.19.2 flavorassigner "resource ... unavailable in ClusterQueue")', () => {
-    const [result] = admit('grok-train', 'grok/pretrain-jobset.yaml', { ...view, excludedResourcePrefixes: [] });
+    const [result] = admit(
+      'grok-train',
+      'grok/pretrain-jobset.yaml',
+      edited((v) => ({ ...v, excludedResourcePrefixes: [] })),
+    );
     expect(result.admitted).toBe(false);
     expect(result.reasons).toContain('pod set trainer: resource nvidia.com/rail0 unavailable in ClusterQueue grok');
   });
 
   test('without the ComputeDomain device-class mapping an NVL72 job is inadmissible (kueue pkg/dra/claims.go)', () => {
-    const [result] = admit('anthropic-train', 'anthropic/pretrain-nvl72.yaml', {
-      ...view,
-      deviceClassResources: new Map(),
-    });
+    const [result] = admit(
+      'anthropic-train',
+      'anthropic/pretrain-nvl72.yaml',
+      edited((v) => ({ ...v, deviceClassResources: new Map() })),
+    );
     expect(result.reasons).toEqual([
       "pod set trainer: DeviceClass compute-domain-default-channel.nvidia.com is not mapped in Kueue's deviceClassMappings",
     ]);
   });
 
-  test('borrowing happens: grok runs on h200 with nominal 0 there, borrowing grok-research’s idle quota in the cohort', () => {
+  test('borrowing happens: grok’s job in its h200 queue runs in an h200 cell with nominal 0 there, borrowing grok-research’s idle quota in the cohort', () => {
     const inputs = derived('grok/pretrain-jobset.yaml', (o) => {
+      // The manager's LocalQueue `h200` dispatches to the h200 cells, where grok is a borrower.
+      o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'h200';
       podTemplate(o).spec.nodeSelector = { [LABELS.placementPool]: 'h200' };
     });
-    const [result] = admitWorkloads(view, 'grok-train', inputs);
+    const [result] = admitOnSite(site, 'grok-train', inputs);
     expect(result.reasons).toEqual([]);
     expect(result.podSets[0]).toMatchObject({ flavor: 'h200', borrows: true });
+    expect(result.cell).toBe('colossus-1-h200-c00');
+    // In its default queue the same job goes to the h100 cells, whose flavor does not match.
+    const viaDefault = derived('grok/pretrain-jobset.yaml', (o) => {
+      podTemplate(o).spec.nodeSelector = { [LABELS.placementPool]: 'h200' };
+    });
+    expect(admitOnSite(site, 'grok-train', viaDefault)[0]).toMatchObject({
+      admitted: false,
+      cell: 'colossus-1-h100-c00',
+    });
     // The external tenant is in no cohort: it cannot borrow, and nobody borrows its trays.
-    const anthropic = view.objects.find((o) => o.kind === 'ClusterQueue' && o.metadata.name === 'anthropic') as Json;
+    const anthropic = cellObjects().find((o) => o.kind === 'ClusterQueue' && o.metadata.name === 'anthropic') as Json;
     expect(anthropic.spec.cohortName).toBeUndefined();
   });
 
@@ -226,7 +259,7 @@ describe('what the job-path fixes rest on: undo one, and its denial comes back',
       t.metadata.annotations['k8s.v1.cni.cncf.io/networks'] += ',anthropic-train-rail-4';
       t.spec.containers[0].resources.limits['nvidia.com/rail4'] = 1;
     });
-    const [result] = admitWorkloads(view, 'anthropic-train', inputs);
+    const [result] = admitOnSite(site, 'anthropic-train', inputs);
     expect(result.reasons).toEqual(
       expect.arrayContaining([
         'pod set trainer: network anthropic-train-rail-4 does not exist in namespace anthropic-train',
@@ -236,19 +269,22 @@ describe('what the job-path fixes rest on: undo one, and its denial comes back',
   });
 
   test('DNS and the API server must be reachable: without allow-dns every pod set is denied', () => {
-    const objects = view.objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-dns'));
-    const [result] = admit('grok-infer', 'grok/inference-deployment.yaml', { ...view, objects });
+    const without = (policy: string) =>
+      edited((v) => ({
+        ...v,
+        objects: v.objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === policy)),
+      }));
+    const [result] = admit('grok-infer', 'grok/inference-deployment.yaml', without('allow-dns'));
     expect(result.reasons).toEqual([
       'pod set main: NetworkPolicies of grok-infer block DNS (CoreDNS and NodeLocal DNS 169.254.20.10)',
     ]);
-    const noApi = view.objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-api-server'));
-    expect(admit('grok-infer', 'grok/inference-deployment.yaml', { ...view, objects: noApi })[0].reasons).toEqual([
+    expect(admit('grok-infer', 'grok/inference-deployment.yaml', without('allow-api-server'))[0].reasons).toEqual([
       'pod set main: NetworkPolicies of grok-infer block the API server (TCP 6443)',
     ]);
   });
 
   test('a GPU container that sets only GPUs gets requests, not 1-CPU/4-GiB limits, from the LimitRange', () => {
-    const limitRange = view.objects.find((o) => o.kind === 'LimitRange' && o.metadata.namespace === 'grok-train')!;
+    const limitRange = cellObjects().find((o) => o.kind === 'LimitRange' && o.metadata.namespace === 'grok-train')!;
     const spec = { containers: [{ name: 'gpu', resources: { limits: { 'nvidia.com/gpu': '8' } } }] };
     expect(podRequests(spec, [limitRange])).toEqual({ cpu: 0.25, memory: 2 ** 30, 'nvidia.com/gpu': 8 });
     expect(JSON.stringify(limitRange)).not.toContain('"default"');
@@ -298,8 +334,7 @@ describe('policies see the objects as Kueue shapes them', () => {
   ];
 
   test('a job’s pods carry the flavor’s node labels (podset.Merge); pod-integrated pods the admission gate; jobs are created suspended', () => {
-    const objects = [
-      ...view.objects,
+    const policies = [
       ...policy(
         'placed-or-gated',
         ['pods'],
@@ -308,7 +343,7 @@ describe('policies see the objects as Kueue shapes them', () => {
       ),
       ...policy('suspended', ['jobsets'], 'jobset.x-k8s.io', 'has(object.spec.suspend) && object.spec.suspend'),
     ];
-    const shaped = { ...view, objects };
+    const shaped = edited((v) => ({ ...v, objects: [...v.objects, ...policies] }));
     expect(admit('grok-train', 'grok/pretrain-jobset.yaml', shaped)[0].reasons).toEqual([]);
     expect(admit('anthropic-train', 'anthropic/inference-deployment.yaml', shaped)[0].reasons).toEqual([]);
     // Without a flavor (no queue) the job stays suspended: its controller creates no pod, so only the queue is named.
@@ -316,7 +351,7 @@ describe('policies see the objects as Kueue shapes them', () => {
       'grok/pretrain-jobset.yaml',
       (o) => (o.metadata.labels['kueue.x-k8s.io/queue-name'] = 'batch'),
     );
-    expect(admitWorkloads(shaped, 'grok-train', inputs)[0].reasons).toEqual([
+    expect(admitOnSite(shaped, 'grok-train', inputs)[0].reasons).toEqual([
       'no queue: LocalQueue "batch" does not exist in namespace grok-train',
     ]);
   });
@@ -334,7 +369,7 @@ describe('the admit command', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(
-      'ADMITTED JobSet/grok-pretrain-512 in grok-train (tenant grok, cell colossus-1, ClusterQueue grok)',
+      'ADMITTED JobSet/grok-pretrain-512 in grok-train (tenant grok, cell colossus-1-h100-c00, ClusterQueue grok)',
     );
     expect(ok.stdout).toContain('pod set trainer: 64 pods -> flavor h100, node group h100, 64 nodes');
     const denied = runCli([

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeCells } from '../cells/analysis';
+import { envelopeFigures, envelopeFindings } from '../cells/envelope';
 import { planCells } from '../cells/plan';
 import { SpecError } from '../spec/errors';
 import { parseSpec } from '../spec/load';
@@ -140,23 +141,26 @@ describe('the cell planner', () => {
 });
 
 describe('the scale envelope', () => {
-  it('reports the unsplit 230k example with its figures: 32,548 nodes, about 600k pods, a 2.5 MiB IPPool', () => {
-    const { plan, reports } = analyzeCells(parseSpec(colossus, 'colossus-1.yaml').cluster);
-    expect(plan.split).toBe(false);
-    const [r] = reports;
-    expect(r.figures.nodes).toBe(32548);
-    expect(r.figures.nodeAgents).toBe(19);
-    // 19 agents per node, and the job pods the pools hold at one pod per GPU (the tenants' pod quotas follow their
-    // GPUs, issue 15, so the pools bound them).
-    expect(r.figures.pods).toBe(32548 * 19 + 230288);
-    expect(r.figures.heartbeatWritesPerSecond).toBeCloseTo(3254.8);
-    expect(r.figures.largestObject.bytes).toBeGreaterThan(2.5 * 1024 * 1024);
-    expect(r.findings.map((f) => [f.severity, f.code])).toEqual([
-      ['warning', 'object-too-large'],
+  it('puts the 230k example as one cluster outside it: 32,548 nodes, about 850k pods, a 3 MiB IPPool', () => {
+    const cluster = parseSpec(colossus, 'colossus-1.yaml').cluster;
+    const f = envelopeFigures(cluster);
+    expect(f.nodes).toBe(32548);
+    expect(f.nodeAgents).toBe(19);
+    // 19 agents per node, and the job pods the pools hold at one pod per GPU (the tenants' pod quotas follow
+    // their GPUs, so the pools bound them).
+    expect(f.pods).toBe(32548 * 19 + 230288);
+    expect(f.heartbeatWritesPerSecond).toBeCloseTo(3254.8);
+    expect(f.largestObject.bytes).toBeGreaterThan(2.5 * 1024 * 1024);
+    const findings = envelopeFindings(f, { nodeCidrsAllocated: true, splitFix: 'split it' });
+    expect(findings.map((x) => [x.severity, x.code])).toEqual([
+      ['error', 'object-too-large'],
       ['warning', 'nodes-above-threshold'],
       ['warning', 'pods-above-threshold'],
     ]);
-    expect(r.findings[0].message).toMatch(/IPPool\/rail-0 .* over the 1\.5 MiB the API accepts/);
+    expect(findings[0].message).toMatch(/IPPool\/rail-0 .* over the 1\.5 MiB the API accepts/);
+    // So it is split without being asked: the cluster declares no spec.cells.
+    expect(cluster.cells).toBeUndefined();
+    expect(analyzeCells(cluster).plan.split).toBe(true);
   });
 
   it('puts every cell of the 230k example inside the envelope', () => {

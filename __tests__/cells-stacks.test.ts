@@ -1,5 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
 import { KubeObject } from '../model/kube';
-import { synthToTemp } from './support/synth';
+import { auditOutput } from '../review/audit';
+import { diffOutputs } from '../review/diff';
+import { readOutput } from '../review/read-output';
+import { renderReportHtml, renderReportMarkdown } from '../review/report';
+import { ROOT, synthToTemp } from './support/synth';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- nested fields of emitted objects
 
@@ -203,5 +211,66 @@ describe.each([
     expect(objects.filter((o) => cellKinds.includes(o.kind))).toEqual([]);
     expect(objects.filter((o) => o.metadata.name === 'colossus-multikueue-manager')).toEqual([]);
     expect(JSON.stringify(objects)).not.toMatch(/clusterConfiguration|colossus\.dev\/cell/);
+  });
+});
+
+describe('review follows cells (examples/cells.yaml)', () => {
+  const out = synthToTemp('examples/cells.yaml');
+  const read = () => readOutput(out.outdir, { yamlAlways: true });
+
+  it("audits the dedicated pool's cells: clean as synthesized, a finding when another tenant's namespace is there", () => {
+    const clean = auditOutput(read());
+    expect(clean.findings).toEqual([]);
+    // Another tenant's namespace slipped into the partner's cell.
+    const dir = path.join(out.outdir, 'manifests', 'cells-demo-gb200-c00-tenant-partner');
+    const intruder = stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-sneaky', labels: { 'colossus.dev/tenant': 'team' } },
+    });
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cells-audit-'));
+    fs.cpSync(out.outdir, copy, { recursive: true });
+    fs.writeFileSync(
+      path.join(copy, 'manifests', 'cells-demo-gb200-c00-tenant-partner', '00-namespace-extra.yaml'),
+      intruder,
+    );
+    fs.rmSync(path.join(copy, 'stacks', 'cells-demo-gb200-c00-tenant-partner'), { recursive: true });
+    expect(fs.existsSync(dir)).toBe(true);
+    const found = auditOutput(readOutput(copy, { yamlAlways: true })).findings.filter(
+      (f) => f.code === 'dedicated-cell-shared',
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'cell gb200-c00 holds pool gb200, dedicated to tenant partner, but also namespace team-sneaky of tenant team',
+    ]);
+  });
+
+  it('reports a table of cells and draws each cell around its blocks', () => {
+    const md = renderReportMarkdown(read());
+    expect(md).toMatch(/## Cells/);
+    expect(md).toMatch(/\| h100-c00 \| h100 16-46 \| team \| cells-demo-h100-c00 \| 1,984 \| 15,872 \|/);
+    const html = renderReportHtml(read());
+    for (const cell of ['hall-a', 'h100-c00', 'h100-c01', 'gb200-c00']) expect(html).toContain(`data-cell="${cell}"`);
+  });
+
+  it('diffs capacity per cell: a removed cell is high risk, a new one low', () => {
+    const spec = fs.readFileSync(path.join(ROOT, 'examples/cells.yaml'), 'utf8');
+    const grown = synthToTemp(
+      spec
+        .replace('nodes: 4096 # 64 blocks', 'nodes: 6144 # 96 blocks')
+        .replace('powerBudgetMW: 80', 'powerBudgetMW: 120'),
+    );
+    const up = diffOutputs(read(), readOutput(grown.outdir, { yamlAlways: true }));
+    const gpus = (d: typeof up, cell: string) =>
+      d.capacity.find((c) => c.section === 'cells' && c.item === cell && c.metric === 'GPUs');
+    expect(gpus(up, 'h100-c01')).toMatchObject({ base: 17 * 512, head: 31 * 512, risk: 'low' });
+    expect(gpus(up, 'h100-c02')).toMatchObject({
+      base: undefined,
+      head: 18 * 512,
+      risk: 'low',
+      reason: 'new cell of 9,216 GPUs',
+    });
+    const down = diffOutputs(readOutput(grown.outdir, { yamlAlways: true }), read());
+    expect(gpus(down, 'h100-c02')).toMatchObject({ risk: 'high' });
+    expect(gpus(down, 'h100-c02')!.reason).toMatch(/^cell removed/);
   });
 });

@@ -207,14 +207,15 @@ describe('rack-scale pools', () => {
   });
 });
 
-describe('at the example scale (230,000 GPUs)', () => {
+describe('at the example scale (230,000 GPUs, eight cells)', () => {
   const base = synthToTemp('examples/colossus-1.yaml');
-  const platform = base.yamlObjects('colossus-1-platform');
-  const byKind = (kind: string) => platform.filter((o) => o.kind === kind);
+  /** Objects of kind `kind` in the platform stack of cell `cell`. */
+  const byKind = (kind: string, cell = 'h100-c00') =>
+    base.yamlObjects(`colossus-1-${cell}-platform`).filter((o) => o.kind === kind);
 
-  it('upgrades GPU drivers one block at a time per pool, draining the nodes', () => {
-    const policies = Object.fromEntries(byKind('NVIDIADriver').map((d) => [d.metadata.name, spec(d).upgradePolicy]));
-    expect(policies.h100).toEqual({
+  it('upgrades GPU drivers one block at a time per cell, draining the nodes', () => {
+    const [h100] = byKind('NVIDIADriver');
+    expect(spec(h100).upgradePolicy).toEqual({
       autoUpgrade: true,
       maxParallelUpgrades: 64,
       maxUnavailable: 64,
@@ -222,33 +223,31 @@ describe('at the example scale (230,000 GPUs)', () => {
       podDeletion: { force: false, deleteEmptyDir: true, timeoutSeconds: 900 },
     });
     // A GB200 block is 8 racks of 18 trays.
-    expect(policies.gb200.maxParallelUpgrades).toBe(144);
+    expect(spec(byKind('NVIDIADriver', 'gb200-c00')[0]).upgradePolicy.maxParallelUpgrades).toBe(144);
   });
 
   it('puts every fabric node in an SR-IOV drain pool of its GPU pool, bounded to one block', () => {
     const pools = byKind('SriovNetworkPoolConfig');
     expect(pools.map((p) => [p.metadata.name, spec(p).maxUnavailable, spec(p).nodeSelector])).toEqual([
-      ['gb200', 144, { matchLabels: { 'colossus.dev/pool': 'gb200' } }],
       ['h100', 64, { matchLabels: { 'colossus.dev/pool': 'h100' } }],
-      ['h200', 64, { matchLabels: { 'colossus.dev/pool': 'h200' } }],
     ]);
-    const tf = base.cdktf('colossus-1-platform').resource!.kubernetes_manifest;
+    const tf = base.cdktf('colossus-1-h100-c00-platform').resource!.kubernetes_manifest;
     expect(tf.sriovnetworknodepolicy_nvidia_network_operator_h100_rail_0.depends_on).toEqual([
       'kubernetes_manifest.sriovnetworkpoolconfig_nvidia_network_operator_h100',
     ]);
   });
 
-  it('reloads the NIC driver automatically, never more than the smallest pool bound at once', () => {
+  it('reloads the NIC driver automatically, a block at a time in the cell whose policy changes', () => {
     const [policy] = byKind('NicClusterPolicy');
     expect(spec(policy).ofedDriver.upgradePolicy).toEqual({
       autoUpgrade: true,
       maxParallelUpgrades: 64,
       drain: { enable: true, force: false, deleteEmptyDir: true, timeoutSeconds: 900 },
     });
-    // A new DOCA driver: every fabric node, 64 at a time, cluster-wide.
+    // A new DOCA driver in one cell: every fabric node of that cell, 64 at a time; the other cells keep theirs.
     const head = path.join(tempDir(), 'out');
     fs.cpSync(base.outdir, head, { recursive: true });
-    const file = path.join(head, 'stacks', 'colossus-1-platform', 'cdk.tf.json');
+    const file = path.join(head, 'stacks', 'colossus-1-h100-c00-platform', 'cdk.tf.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     json.resource.kubernetes_manifest.nicclusterpolicy_nic_cluster_policy.manifest.spec.ofedDriver.version = 'doca3.5';
     fs.writeFileSync(file, JSON.stringify(json));
@@ -256,36 +255,38 @@ describe('at the example scale (230,000 GPUs)', () => {
     expect(diff.disruption).toEqual([
       expect.objectContaining({
         pool: '(fabric)',
+        cell: 'h100-c00',
         kind: 'nicDriver',
-        nodes: 32548,
+        nodes: 4992,
         nodesAtOnce: 64,
-        waves: 509,
+        waves: 78,
         risk: 'high',
       }),
     ]);
-    expect(diff.disruption[0].reason).toBe(
-      '(fabric): 32,548 nodes drained for a NIC driver reload, 509 waves of 64, about 9 days (every fabric node)',
+    expect(diff.disruption[0].reason).toMatch(
+      /^cell h100-c00, \(fabric\): 4,992 nodes drained for a NIC driver reload, 78 waves of 64, about \d+ h \(every fabric node\)$/,
     );
   });
 
-  it('states in the summary what a pool-wide change takes at the bound', () => {
+  it('states in the summary what a pool-wide change takes at the bound: machines in the pool’s waves, operators per cell', () => {
     const h100 = base.summary.operations!.pools.h100;
     expect(h100).toMatchObject({ nodes: 18752, blocks: 293, blocksAtOnce: 1, nodesAtOnce: 64, remediationCap: 8 });
-    expect(h100.driver).toEqual({ nodes: 18752, nodesPerWave: 64, waves: 293, minutesPerWave: 25, minutes: 293 * 25 });
+    // Machines roll from the one management cluster, a block at a time across the pool.
     expect(h100.reimage.waves).toBe(293);
-    expect(h100.sriov!.minutes).toBe(293 * 30);
+    // The GPU Operator of each of the 4 cells rolls its own nodes, at the same time: the largest cell sets the time.
+    expect(h100.cells).toBe(4);
+    expect(h100.driver).toEqual({ nodes: 4992, nodesPerWave: 64, waves: 78, minutesPerWave: 25, minutes: 78 * 25 });
+    expect(h100.sriov!.minutes).toBe(78 * 30);
   });
 
-  it('keeps every object the synth refuses under 1 MiB; the rail pools are reported with the cell size that fits', () => {
-    const sizes = base.summary.objectSizes!;
-    expect(sizes.largest[0].bytes).toBeLessThan(OBJECT_BUDGET_BYTES / 10);
-    expect(sizes.overBudget.map((o) => o.object)).toEqual(
-      expect.arrayContaining(['IPPool/nvidia-network-operator/rail-0']),
-    );
-    expect(sizes.overBudget[0].fix).toMatch(/^split the cluster into cells of at most [\d,]+ nodes/);
+  it('keeps every object under 1 MiB: a full cell’s rail pool is the largest, about half the budget', () => {
+    const [largest] = base.summary.objectSizes!.largest;
+    expect(largest.object).toMatch(/^IPPool\/nvidia-network-operator\/rail-\d$/);
+    expect(largest.status).toBe('4,992 allocations x 96 B in status.allocations');
+    expect(largest.bytes).toBeLessThan(OBJECT_BUDGET_BYTES / 2);
   });
 
-  it('rates a pool-wide driver bump high in fleet terms: nodes, waves and days', () => {
+  it('rates a pool-wide driver bump high in fleet terms, cell by cell: nodes, waves and hours', () => {
     const head = synthToTemp(
       COLOSSUS.replace(
         "racksPerBlock: 8\n      driverVersion: '580.95.05'",
@@ -293,18 +294,14 @@ describe('at the example scale (230,000 GPUs)', () => {
       ),
     );
     const diff = diffOutputs(readOutput(base.outdir), readOutput(head.outdir));
-    expect(diff.disruption).toEqual([
-      expect.objectContaining({
-        pool: 'h100',
-        kind: 'driver',
-        nodes: 18752,
-        nodesAtOnce: 64,
-        waves: 293,
-        risk: 'high',
-      }),
+    expect(diff.disruption.map((r) => [r.cell, r.pool, r.kind, r.nodes, r.nodesAtOnce, r.waves, r.risk])).toEqual([
+      ['h100-c00', 'h100', 'driver', 4992, 64, 78, 'high'],
+      ['h100-c01', 'h100', 'driver', 4992, 64, 78, 'high'],
+      ['h100-c02', 'h100', 'driver', 4992, 64, 78, 'high'],
+      ['h100-c03', 'h100', 'driver', 3776, 64, 59, 'high'],
     ]);
     expect(diff.disruption[0].reason).toBe(
-      'h100: 18,752 nodes drained for a GPU driver reload, 293 waves of 64, about 5 days (pool-wide)',
+      'cell h100-c00, h100: 4,992 nodes drained for a GPU driver reload, 78 waves of 64, about 33 h (pool-wide)',
     );
     expect(diff.risk).toBe('high');
   });
@@ -325,7 +322,7 @@ describe('controller sizing', () => {
 
   it('reach the releases, and Helm waits only for the release without node-wide DaemonSets', () => {
     const out = synthToTemp('examples/colossus-1.yaml');
-    const releases = out.cdktf('colossus-1-operators').resource!.helm_release;
+    const releases = out.cdktf('colossus-1-gb200-c00-operators').resource!.helm_release;
     expect(Object.fromEntries(Object.values(releases).map((r) => [r.name, r.wait]))).toEqual({
       // The pod network and the DRA driver's kubelet plugin are DaemonSets on every (GB200) node too.
       cilium: false,
@@ -335,7 +332,8 @@ describe('controller sizing', () => {
       'gpu-operator': false,
       kueue: true,
     });
-    expect((releases.kueue.values as string[])[0]).toContain('memory: 6656Mi');
+    // Sized for the cell it runs in: 4,896 GB200 trays and their pods.
+    expect((releases.kueue.values as string[])[0]).toContain('memory: 1536Mi');
   });
 });
 
@@ -362,20 +360,24 @@ describe('the object size budget', () => {
   });
 
   it('makes synth refuse an object over budget and write nothing', () => {
-    const huge = LAB.replace('  site:\n', `${management()}  site:\n`).replace(
+    // One block of 19,968 nodes, in a cluster whose cells may hold 20,000 (a block never spans cells).
+    const huge = LAB.replace(
+      '  site:\n',
+      `${management().replace('10.0.0.10', 'api.lab.internal')}  cells:\n    maxNodesPerCell: 20000\n    exceedReason: a test of the object budget\n  site:\n`,
+    ).replace(
       '      racksPerBlock: 1\n',
       `      racksPerBlock: 1
     - name: wide
       gpu: H100-SXM5-80GB
-      nodes: 20000
+      nodes: 19968
       nodesPerRack: 64
-      racksPerBlock: 1024
+      racksPerBlock: 312
 `,
     );
     const { cluster } = loadSpecFile(writeSpec(huge));
     const outdir = path.join(tempDir(), 'out');
     expect(() => synthesize(cluster, { outdir })).toThrow(
-      /MachineHealthCheck\/lab\/wide-b000 violates policy "object-size-budget": estimated 1\.\d MiB .*20,000 Machine names/,
+      /MachineHealthCheck\/lab\/wide-b000 violates policy "object-size-budget": estimated 1\.\d MiB .*19,968 Machine names/,
     );
     expect(fs.existsSync(outdir)).toBe(false);
   });

@@ -40,6 +40,13 @@ beforeAll(() => {
 });
 
 const all = (out: SynthOutput): KubeObject[] => out.stacks.flatMap((s) => out.yamlObjects(s));
+/** The objects of one cell of the built-in example (its stacks `colossus-1-<cell>-*`). */
+const cell = (name: string): KubeObject[] =>
+  colossus.stacks.filter((s) => s.startsWith(`colossus-1-${name}-`)).flatMap((s) => colossus.yamlObjects(s));
+/** The built-in example's cells: h100 in four, h200 in two, the partner's GB200 in two of its own. */
+const CELLS = ['h100-c00', 'h100-c01', 'h100-c02', 'h100-c03', 'h200-c00', 'h200-c01', 'gb200-c00', 'gb200-c01'];
+/** A cell's pool: `h100-c00` -> `h100`. */
+const poolOf = (name: string) => name.split('-')[0];
 const ofKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const spec = (o: KubeObject) => o.spec as Spec;
 
@@ -83,37 +90,47 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     );
   });
 
-  test('one NicClusterPolicy on the fabric nodes, tolerating dedicated pools, without ib-kubernetes', () => {
-    const [policy, ...more] = ofKind(all(colossus), 'NicClusterPolicy');
-    expect(more).toEqual([]);
-    expect(policy.metadata.name).toBe('nic-cluster-policy');
-    expect(Object.keys(spec(policy)).sort()).toEqual(
-      ['nicConfigurationOperator', 'nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
-    );
-    expect(spec(policy).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]).toEqual({
-      matchExpressions: [{ key: LABELS.pool, operator: 'In', values: ['h100', 'h200', 'gb200'] }],
-    });
-    expect(spec(policy).tolerations).toEqual([
-      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
-      { key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' },
-    ]);
+  test('one NicClusterPolicy per cell on its pool’s nodes, tolerating the dedicated pool in the partner’s cells, without ib-kubernetes', () => {
+    for (const name of CELLS) {
+      const [policy, ...more] = ofKind(cell(name), 'NicClusterPolicy');
+      expect(more).toEqual([]);
+      expect(policy.metadata.name).toBe('nic-cluster-policy');
+      expect(Object.keys(spec(policy)).sort()).toEqual(
+        ['nicConfigurationOperator', 'nodeAffinity', 'nvIpam', 'ofedDriver', 'secondaryNetwork', 'tolerations'].sort(),
+      );
+      expect(spec(policy).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]).toEqual({
+        matchExpressions: [{ key: LABELS.pool, operator: 'In', values: [poolOf(name)] }],
+      });
+      const gpu = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+      const dedicated = { key: LABELS.dedicated, operator: 'Exists', effect: 'NoSchedule' };
+      expect(spec(policy).tolerations).toEqual(poolOf(name) === 'gb200' ? [gpu, dedicated] : [gpu]);
+    }
   });
 
-  test('one IPPool per rail; rails 4-7 only on the 8-rail HGX pools', () => {
-    const pools = ofKind(all(colossus), 'IPPool');
+  test('one IPPool per rail and cell, in the cell’s slot of the rail range: 8 rails on HGX, 4 on GB200', () => {
+    const pools = ofKind(cell('h100-c00'), 'IPPool');
     expect(pools.map((p) => p.metadata.name)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((r) => `rail-${r}`));
     pools.forEach((p) => expect(p.metadata.namespace).toBe(NETWORK_OPERATOR_NAMESPACE));
     const nodes = (p: KubeObject) => spec(p).nodeSelector.nodeSelectorTerms[0].matchExpressions[0].values;
-    expect(nodes(pools[3])).toEqual(['h100', 'h200', 'gb200']);
-    expect(nodes(pools[4])).toEqual(['h100', 'h200']);
-    expect(spec(pools[0])).toMatchObject({ subnet: '100.64.0.0/13', perNodeBlockSize: 8 });
+    pools.forEach((p) => expect(nodes(p)).toEqual(['h100']));
+    // A /16 per rail holds a full cell: 5,000 nodes x 8 addresses.
+    expect(spec(pools[0])).toMatchObject({ subnet: '100.64.0.0/16', perNodeBlockSize: 8 });
+    expect(ofKind(cell('gb200-c00'), 'IPPool').map((p) => [p.metadata.name, spec(p).subnet])).toEqual([
+      ['rail-0', '100.112.0.0/15'],
+      ['rail-1', '100.114.0.0/15'],
+      ['rail-2', '100.116.0.0/15'],
+      ['rail-3', '100.118.0.0/15'],
+    ]);
+    // No two cells share a rail range.
+    const subnets = ofKind(all(colossus), 'IPPool').map((p) => spec(p).subnet);
+    expect(new Set(subnets).size).toBe(subnets.length);
   });
 
-  test('an RDMA SR-IOV policy per pool and rail: 8 + 8 on HGX, 4 on GB200 trays', () => {
+  test('an RDMA SR-IOV policy per rail in each cell: 8 on HGX, 4 on GB200 trays', () => {
     const policies = ofKind(all(colossus), 'SriovNetworkNodePolicy');
-    expect(policies).toHaveLength(20);
+    expect(policies).toHaveLength(6 * 8 + 2 * 4);
     policies.forEach((p) => expect(spec(p)).toMatchObject({ isRdma: true, linkType: 'eth', deviceType: 'netdevice' }));
-    const gb200 = policies.filter((p) => spec(p).nodeSelector[LABELS.pool] === 'gb200');
+    const gb200 = ofKind(cell('gb200-c00'), 'SriovNetworkNodePolicy');
     expect(gb200.map((p) => spec(p).resourceName).sort()).toEqual(['rail0', 'rail1', 'rail2', 'rail3']);
     expect(spec(gb200[0]).numVfs).toBe(4); // one pod per GPU of a 4-GPU tray
   });
@@ -124,7 +141,7 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
       const tenant = stack.split('-tenant-')[1];
       const namespaces = ofKind(colossus.yamlObjects(stack), 'Namespace').map((n) => n.metadata.name);
       const networks = ofKind(colossus.yamlObjects(stack), 'SriovNetwork');
-      // A tenant gets the rails of the pools it holds: 8 on HGX, 4 on GB200 trays (no rail-4..7 there).
+      // A tenant gets the rails of the pools it holds or borrows on: 8 on HGX, 4 on GB200 trays (no rail-4..7 there).
       expect(networks).toHaveLength(namespaces.length * (tenant === 'anthropic' ? 4 : 8));
       const own = new Set(networks.map((n) => spec(n).vlan));
       expect(own.size).toBe(1);
@@ -137,6 +154,8 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
           poolName: `rail-${spec(n).resourceName.slice(4)}`,
         });
       });
+      // The same VLAN in every cell of the tenant.
+      expect(vlans.get(tenant) ?? [...own][0]).toBe([...own][0]);
       vlans.set(tenant, [...own][0]);
     }
     expect(vlans.get('anthropic')).toBe(3001);
@@ -149,21 +168,25 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
       expect(groups).not.toContain('*');
     }
     // Nothing of the fabric is in another tenant's stack or the platform's.
-    expect(ofKind(colossus.yamlObjects('colossus-1-platform'), 'SriovNetwork')).toEqual([]);
+    for (const name of CELLS) {
+      expect(ofKind(colossus.yamlObjects(`colossus-1-${name}-platform`), 'SriovNetwork')).toEqual([]);
+    }
   });
 
   test('SR-IOV settings stay strings for YAML 1.1 readers such as kubectl', () => {
-    const dir = path.join(colossus.outdir, 'manifests', 'colossus-1-tenant-grok');
+    const dir = path.join(colossus.outdir, 'manifests', 'colossus-1-h100-c00-tenant-grok');
     const file = fs.readdirSync(dir).find((f) => f.endsWith('-sriovnetwork.yaml'))!;
     const [doc] = parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'), { version: '1.1' });
     expect((doc.toJS() as Spec).spec).toMatchObject({ spoofChk: 'on', trust: 'off' });
   });
 
   test('Kueue Topologies with the block, rack and host labels, and the NVLink clique (GFD nvidia.com/gpu.clique) for NVL72', () => {
+    // One per cell, and the manager's mirror of each (MultiKueue needs the same names on both sides).
     const topologies = ofKind(all(colossus), 'Topology');
-    expect(topologies).toHaveLength(2);
-    const hgx = topologies.find((t) => t.metadata.name === TOPOLOGY_NAME)!;
-    const nvl = topologies.find((t) => t.metadata.name === NVLINK_TOPOLOGY_NAME)!;
+    expect(topologies).toHaveLength(8 + 2);
+    const hgx = ofKind(cell('h100-c00'), 'Topology')[0];
+    const nvl = ofKind(cell('gb200-c00'), 'Topology')[0];
+    for (const t of topologies) expect(t).toEqual(t.metadata.name === TOPOLOGY_NAME ? hgx : nvl);
     expect(hgx.metadata.name).toBe(TOPOLOGY_NAME);
     expect(spec(hgx).levels).toEqual([
       { nodeLabel: LABELS.placementBlock },
@@ -177,7 +200,7 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
       { nodeLabel: NVLINK_CLIQUE_LABEL },
       { nodeLabel: 'kubernetes.io/hostname' },
     ]);
-    const flavors = ofKind(all(colossus), 'ResourceFlavor');
+    const flavors = ofKind(colossus.yamlObjects('colossus-1-manager'), 'ResourceFlavor');
     expect(Object.fromEntries(flavors.map((f) => [f.metadata.name, spec(f).topologyName]))).toEqual({
       h100: TOPOLOGY_NAME,
       h200: TOPOLOGY_NAME,
@@ -187,12 +210,9 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
 
   test('the NIC Configuration Operator names the rail NICs rail<k> from their PCI addresses and sets RoCE and the VF count', () => {
     const names = ofKind(all(colossus), 'NicInterfaceNameTemplate');
-    expect(names.map((n) => n.metadata.name).sort()).toEqual([
-      'gb200-rail-names',
-      'h100-rail-names',
-      'h200-rail-names',
-    ]);
-    const gb200 = names.find((n) => n.metadata.name === 'gb200-rail-names')!;
+    // One per cell, for the cell's pool.
+    expect(names.map((n) => n.metadata.name).sort()).toEqual(CELLS.map((c) => `${poolOf(c)}-rail-names`).sort());
+    const gb200 = ofKind(cell('gb200-c00'), 'NicInterfaceNameTemplate')[0];
     expect(spec(gb200)).toMatchObject({
       nodeSelector: { [LABELS.pool]: 'gb200' },
       pfsPerNic: 1,
@@ -200,19 +220,17 @@ describe('Spectrum-X fabric of the built-in Colossus example', () => {
     });
     expect(spec(gb200).railPciAddresses).toHaveLength(4);
     // The SR-IOV policies select exactly the names the template creates.
-    const policies = ofKind(all(colossus), 'SriovNetworkNodePolicy').filter(
-      (p) => spec(p).nodeSelector[LABELS.pool] === 'h100',
-    );
+    const policies = ofKind(cell('h100-c00'), 'SriovNetworkNodePolicy');
     expect(policies.map((p) => spec(p).nicSelector.pfNames[0])).toEqual(
       [0, 1, 2, 3, 4, 5, 6, 7].map((r) => `rail${r}`),
     );
-    const configs = ofKind(all(colossus), 'NicConfigurationTemplate');
+    const configs = ofKind(cell('h100-c00'), 'NicConfigurationTemplate');
     expect(spec(configs.find((c) => c.metadata.name === 'h100-rail-config')!).template).toMatchObject({
       numVfs: 8,
       linkType: 'Ethernet',
       roceOptimized: { enabled: true },
     });
-    const [policy] = ofKind(all(colossus), 'NicClusterPolicy');
+    const [policy] = ofKind(cell('h100-c00'), 'NicClusterPolicy');
     expect(spec(policy).nicConfigurationOperator.operator.image).toBe('nic-configuration-operator');
   });
 
@@ -323,8 +341,9 @@ describe('constructs composed in code', () => {
 describe('conformance of the fabric objects', () => {
   test('core objects (admission policies) match the Kubernetes types', () => {
     const core = [...all(colossus), ...all(ib)].filter((o) => FABRIC_KINDS.includes(o.kind) && isCoreApi(o.apiVersion));
-    // Per example: the fabric policy and the four tenant guard policies, each with its binding.
-    expect(core.length).toBe(20);
+    // The fabric policy and the four tenant guard policies, each with its binding: in each of the example's eight
+    // cells, the four guards on its MultiKueue manager (tenants submit jobs there), and once in the InfiniBand example.
+    expect(core.length).toBe(10 * 8 + 8 + 10);
     expect(validateCoreObjects(core)).toEqual([]);
   });
 });

@@ -6,11 +6,14 @@ import { loadSpecFile } from '../spec/load';
 import { NETWORK_OPERATOR_NAMESPACE } from '../constructs/fabric';
 import { CHARTS, migStrategy, OPERATOR_NAMESPACES, operatorReleases, rdmaEnabled } from '../operators/charts';
 import { renderHelmfile } from '../operators/helmfile';
+import { analyzeCells } from '../cells/analysis';
 import { ROOT, synthToTemp } from './support/synth';
 
 const out = synthToTemp('examples/colossus-1.yaml');
-const helmReleases = out.cdktf('colossus-1-operators').resource?.helm_release ?? {};
-const helmfile = parse(fs.readFileSync(path.join(out.outdir, 'helmfile.yaml'), 'utf8')) as {
+/** The partner's GB200 cell of the built-in example: its node agents must tolerate the dedicated taint. */
+const CELL = 'colossus-1-gb200-c00';
+const helmReleases = out.cdktf(`${CELL}-operators`).resource?.helm_release ?? {};
+const helmfile = parse(fs.readFileSync(path.join(out.outdir, 'helmfiles', `${CELL}.yaml`), 'utf8')) as {
   repositories: { name: string; url: string; oci?: boolean }[];
   helmDefaults: Record<string, unknown>;
   releases: { name: string; namespace: string; chart: string; version: string; values: unknown[]; needs?: string[] }[];
@@ -80,7 +83,7 @@ describe('the operators stack', () => {
   it('creates the operator namespaces first, privileged only where node agents need it', () => {
     const namespaces = Object.fromEntries(
       out
-        .yamlObjects('colossus-1-operators')
+        .yamlObjects(`${CELL}-operators`)
         .filter((o) => o.kind === 'Namespace')
         .map((o) => [o.metadata.name, o.metadata.labels?.['pod-security.kubernetes.io/enforce']]),
     );
@@ -101,10 +104,8 @@ describe('the operators stack', () => {
   });
 
   it('reaches the workload cluster through its kubeconfig context and writes no credential', () => {
-    const tf = out.cdktf('colossus-1-operators');
-    expect(tf.provider?.helm).toEqual([
-      { kubernetes: { config_context: 'colossus-1', config_path: '~/.kube/config' } },
-    ]);
+    const tf = out.cdktf(`${CELL}-operators`);
+    expect(tf.provider?.helm).toEqual([{ kubernetes: { config_context: CELL, config_path: '~/.kube/config' } }]);
     expect(JSON.stringify(tf)).not.toMatch(/token|password|client_key|client_certificate|repository_password/);
   });
 });
@@ -124,7 +125,7 @@ describe('helmfile.yaml', () => {
       expect(release.values).toEqual([parse((tf.values as string[])[0])]);
     }
     expect(helmfile.helmDefaults).toEqual({
-      kubeContext: 'colossus-1',
+      kubeContext: CELL,
       wait: true,
       timeout: helmReleases.kueue.timeout,
       historyMax: helmReleases.kueue.max_history,
@@ -141,8 +142,13 @@ describe('helmfile.yaml', () => {
 
   it('is deterministic and declares the OCI registry of Kueue', () => {
     const { cluster } = loadSpecFile(path.join(ROOT, 'examples', 'colossus-1.yaml'));
-    const text = renderHelmfile(operatorReleases(cluster), 'colossus-1');
-    expect(text).toBe(fs.readFileSync(path.join(out.outdir, 'helmfile.yaml'), 'utf8'));
+    const cell = analyzeCells(cluster).cellClusters!.find((c) => c.cluster.name === CELL)!.cluster;
+    const text = renderHelmfile(operatorReleases(cell), CELL);
+    expect(text).toBe(fs.readFileSync(path.join(out.outdir, 'helmfiles', `${CELL}.yaml`), 'utf8'));
+    // The manager runs Kueue alone.
+    const manager = parse(fs.readFileSync(path.join(out.outdir, 'helmfile.yaml'), 'utf8')) as typeof helmfile;
+    expect(manager.releases.map((r) => r.name)).toEqual(['kueue']);
+    expect(manager.helmDefaults.kubeContext).toBe('colossus-1');
     expect(helmfile.repositories).toContainEqual({ name: 'kueue', url: 'registry.k8s.io/kueue/charts', oci: true });
   });
 });

@@ -230,10 +230,15 @@ describe('the management stack', () => {
     expect(cp.remediation).toEqual({ triggerIf: { unhealthyLessThanOrEqualTo: 1 } });
   });
 
-  it('caps remediation per block at the example scale: 444 checks of at most one rack, none per pool', () => {
-    const mhcs = colossus.yamlObjects('colossus-1-management').filter((o) => o.kind === 'MachineHealthCheck');
-    expect(mhcs).toHaveLength(444 + 1);
-    for (const m of mhcs.filter((o) => o.metadata.name !== 'colossus-1-control-plane')) {
+  it('caps remediation per block at the example scale: 444 checks of at most one rack, none per pool, one per cell control plane', () => {
+    const mhcs = colossus.stacks
+      .filter((stack) => stack.endsWith('-management'))
+      .flatMap((stack) => colossus.yamlObjects(stack))
+      .filter((o) => o.kind === 'MachineHealthCheck');
+    const controlPlanes = mhcs.filter((o) => o.metadata.name.endsWith('-control-plane'));
+    expect(controlPlanes).toHaveLength(8);
+    expect(mhcs).toHaveLength(444 + 8);
+    for (const m of mhcs.filter((o) => !controlPlanes.includes(o))) {
       expect(spec(m).selector.matchLabels['colossus.dev/block']).toBe(m.metadata.name);
       expect(spec(m).remediation.triggerIf.unhealthyLessThanOrEqualTo).toBeLessThanOrEqual(
         m.metadata.name.startsWith('gb200') ? 18 : 8,
@@ -244,18 +249,18 @@ describe('the management stack', () => {
   it('emits exactly the same objects to Terraform, addressed per block, not per node', () => {
     const terraform = [...out.terraformObjects('lab-management').values()];
     expect(terraform).toHaveLength(management.length);
-    const resources = colossus.summary.stacks['colossus-1-management'].terraformResources;
-    // 444 blocks x (MachineDeployment + Metal3MachineTemplate + MachineHealthCheck) + 3 pools x 2 + 5 cluster objects.
-    expect(resources).toBe(444 * 3 + 3 * 2 + 5);
-    // The example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
-    const cluster = colossus.yamlObjects('colossus-1-management').find((o) => o.kind === 'Cluster')!;
+    const resources = colossus.summary.stacks['colossus-1-h100-c00-management'].terraformResources;
+    // A cell of 78 blocks x (MachineDeployment + Metal3MachineTemplate + MachineHealthCheck) + 1 pool x 2 + 5 cluster objects.
+    expect(resources).toBe(78 * 3 + 2 + 5);
+    // The cell's share of the example's pod and Service ranges (which its fabric plan avoids) configure kubeadm.
+    const cluster = colossus.yamlObjects('colossus-1-h100-c01-management').find((o) => o.kind === 'Cluster')!;
     expect(spec(cluster).clusterNetwork).toEqual({
-      pods: { cidrBlocks: ['10.0.0.0/9'] },
-      services: { cidrBlocks: ['10.192.0.0/16'] },
+      pods: { cidrBlocks: ['10.32.0.0/11'] },
+      services: { cidrBlocks: ['172.17.0.0/16'] },
     });
     expect(spec(find('Cluster', 'lab')).clusterNetwork).toBeUndefined();
-    // Resources grow with blocks, never with nodes (32,548 here).
-    for (const stack of Object.values(colossus.summary.stacks)) expect(stack.terraformResources).toBeLessThan(1500);
+    // Resources grow with blocks, never with nodes (32,548 here), and no state holds more than a cell's.
+    for (const stack of Object.values(colossus.summary.stacks)) expect(stack.terraformResources).toBeLessThan(1000);
   });
 });
 

@@ -31,20 +31,31 @@ function tree(dir: string): Record<string, string> {
 describe('the built-in example', () => {
   const out = synthToTemp('examples/colossus-1.yaml');
 
-  it('has a platform stack and one stack per tenant, tenants after the platform', () => {
-    expect(out.stacks).toEqual(
-      [
-        'colossus-1-fabric',
-        'colossus-1-management',
-        'colossus-1-operators',
-        'colossus-1-platform',
-        'colossus-1-tenant-anthropic',
-        'colossus-1-tenant-grok',
-        'colossus-1-tenant-grok-research',
-      ].filter((s) => out.stacks.includes(s)),
-    );
+  it('is eight cells under a MultiKueue manager: the manager first, then per cell its management, operators, platform, fabric and tenants', () => {
+    const cells = ['h100-c00', 'h100-c01', 'h100-c02', 'h100-c03', 'h200-c00', 'h200-c01', 'gb200-c00', 'gb200-c01'];
+    // grok and grok-research share a cohort: each is in the other's cells as a borrower; the partner is alone.
+    const tenants = (cell: string) => (cell.startsWith('gb200') ? ['anthropic'] : ['grok', 'grok-research']);
+    expect(Object.keys(out.summary.stacks)).toEqual([
+      'colossus-1-manager-operators',
+      'colossus-1-manager',
+      ...cells.flatMap((c) =>
+        ['management', 'operators', 'platform', 'fabric', ...tenants(c).map((t) => `tenant-${t}`)].map(
+          (s) => `colossus-1-${c}-${s}`,
+        ),
+      ),
+    ]);
     const manifest = JSON.parse(fs.readFileSync(path.join(out.outdir, 'manifest.json'), 'utf8'));
-    expect(manifest.stacks['colossus-1-tenant-anthropic'].dependencies).toContain('colossus-1-platform');
+    const deps = (stack: string) => manifest.stacks[stack].dependencies;
+    expect(deps('colossus-1-gb200-c00-tenant-anthropic')).toContain('colossus-1-gb200-c00-platform');
+    expect(deps('colossus-1-gb200-c00-platform')).toContain('colossus-1-gb200-c00-operators');
+    expect(deps('colossus-1-gb200-c00-fabric')).toContain('colossus-1-gb200-c00-platform');
+    expect(deps('colossus-1-manager')).toContain('colossus-1-manager-operators');
+    // A cell deploys on its own: `cdktf deploy 'colossus-1-gb200-c00-*'` needs no other stack.
+    for (const c of cells) {
+      for (const s of out.stacks.filter((x) => x.startsWith(`colossus-1-${c}-`))) {
+        expect(deps(s).every((d: string) => d.startsWith(`colossus-1-${c}-`))).toBe(true);
+      }
+    }
   });
 
   it('describes exactly the same objects in YAML and in Terraform, stack by stack', () => {
@@ -70,18 +81,19 @@ describe('the built-in example', () => {
   });
 
   it('names the project as field manager, reads the kubeconfig context, and writes no credential', () => {
-    const tf = out.cdktf('colossus-1-tenant-grok');
+    const tf = out.cdktf('colossus-1-h100-c00-tenant-grok');
     for (const r of Object.values(tf.resource!.kubernetes_manifest)) {
       expect(r.field_manager).toEqual({ name: 'colossus-cdktf', force_conflicts: false });
     }
-    expect(tf.provider!.kubernetes).toEqual([{ config_context: 'colossus-1', config_path: '~/.kube/config' }]);
+    // Each cell reads its own context, derived from the spec's: colossus-1-<cell>.
+    expect(tf.provider!.kubernetes).toEqual([{ config_context: 'colossus-1-h100-c00', config_path: '~/.kube/config' }]);
     const all = Object.values(tree(out.outdir)).join('\n');
     expect(all).not.toMatch(/client-key|client-certificate-data|BEGIN [A-Z ]*PRIVATE KEY|token:/);
   });
 
   it('keeps local state beside the output with a relative path', () => {
-    const tf = out.cdktf('colossus-1-platform');
-    expect(tf.terraform!.backend).toEqual({ local: { path: '../../../state/colossus-1-platform.tfstate' } });
+    const tf = out.cdktf('colossus-1-h100-c00-platform');
+    expect(tf.terraform!.backend).toEqual({ local: { path: '../../../state/colossus-1-h100-c00-platform.tfstate' } });
   });
 
   it('writes a summary with pools, tenant quotas and per-stack figures', () => {
@@ -100,7 +112,7 @@ describe('the built-in example', () => {
   });
 
   it('orders YAML files for kubectl: namespaces first, queues after their ClusterQueue', () => {
-    const files = fs.readdirSync(path.join(out.outdir, 'manifests', 'colossus-1-tenant-grok')).sort();
+    const files = fs.readdirSync(path.join(out.outdir, 'manifests', 'colossus-1-h100-c00-tenant-grok')).sort();
     expect(files[0]).toBe('00-namespace.yaml');
     expect(kindRank('ClusterQueue')).toBeLessThan(kindRank('LocalQueue'));
     expect(kindRank('ResourceFlavor')).toBeLessThan(kindRank('ClusterQueue'));

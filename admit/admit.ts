@@ -20,7 +20,7 @@ import { selectorMatches } from '../admission/evaluate';
 import { KubeObject, LABELS } from '../model/kube';
 import { quantityValue } from '../model/quantity';
 import { NODE_LOCAL_DNS_IP } from '../operators/pod-network';
-import { ClusterView, isPerNodeLabel, NodeGroup } from './cluster-view';
+import { ClusterView, isPerNodeLabel, NodeGroup, SiteView } from './cluster-view';
 import { PodSet, podSetsOf, WORKLOAD_RESOURCES } from './workloads';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -75,6 +75,45 @@ export function admitWorkloads(view: ClusterView, namespace: string, inputs: rea
   return inputs
     .filter((i) => WORKLOAD_RESOURCES[i.object.kind] !== undefined)
     .map((i) => admitOne(view, namespace, i, context));
+}
+
+/**
+ * Admits every workload of `inputs` on a site. One cluster: as admitWorkloads. A split cluster: the
+ * workload is submitted to the manager, whose LocalQueue and ClusterQueue name one MultiKueue
+ * AdmissionCheck, whose MultiKueueConfig lists the cells it may run in (kueue v0.19.2
+ * pkg/controller/admissionchecks/multikueue: the workload is copied to those workers and kept where one
+ * admits it). The manager reserves quota that is the sum of the cells' (cells/multikueue.ts), so a
+ * workload runs when one of those cells admits it alone: the result is the first that does, in the
+ * config's order, or else the first cell's denial.
+ */
+export function admitOnSite(site: SiteView, namespace: string, inputs: readonly WorkloadInput[]): AdmitResult[] {
+  if (!site.manager) return admitWorkloads(site.clusters[0], namespace, inputs);
+  const manager = site.manager;
+  const context = inputs.map((i) => i.object);
+  return inputs
+    .filter((i) => WORKLOAD_RESOURCES[i.object.kind] !== undefined)
+    .map((i) => {
+      const queue = i.object.metadata.labels?.[QUEUE_LABEL] ?? 'default';
+      const targets = dispatchTargets(manager, namespace, queue);
+      const candidates = site.clusters.filter((c) => targets.includes(c.name));
+      if (candidates.length === 0) {
+        // No queue on the manager: the first cell that has the namespace gives the same denial.
+        const holder = site.clusters.find((c) => find(c.objects, 'Namespace', namespace)) ?? site.clusters[0];
+        return admitOne(holder, namespace, i, context);
+      }
+      const results = candidates.map((c) => admitOne(c, namespace, i, context));
+      return results.find((r) => r.admitted) ?? results[0];
+    });
+}
+
+/** The cells a workload in `queue` of `namespace` is dispatched to: LocalQueue, ClusterQueue, AdmissionCheck, MultiKueueConfig. */
+function dispatchTargets(manager: readonly KubeObject[], namespace: string, queue: string): string[] {
+  const lq = find(manager, 'LocalQueue', queue, namespace) as Json | undefined;
+  const cq = lq && (find(manager, 'ClusterQueue', lq.spec.clusterQueue) as Json | undefined);
+  const check = cq?.spec.admissionChecksStrategy?.admissionChecks?.[0]?.name as string | undefined;
+  const ac = check ? (find(manager, 'AdmissionCheck', check) as Json | undefined) : undefined;
+  const config = ac ? (find(manager, 'MultiKueueConfig', ac.spec.parameters.name) as Json | undefined) : undefined;
+  return (config?.spec.clusters as string[] | undefined) ?? [];
 }
 
 function admitOne(

@@ -48,15 +48,62 @@ export function isPerNodeLabel(key: string): boolean {
   return PER_NODE_LABELS.includes(key) || key.endsWith('/block') || key.endsWith('/rack');
 }
 
+/** A synth output as admit sees it: one cluster, or a split cluster's MultiKueue manager and cells. */
+export interface SiteView {
+  /** The workload clusters: the cluster itself, or the cells in plan order. */
+  readonly clusters: readonly ClusterView[];
+  /** The objects of a split cluster's manager (its queues, admission checks and MultiKueueConfigs). */
+  readonly manager?: readonly KubeObject[];
+}
+
 /** Reads the synth output in `outdir`; throws when it is not one. */
-export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog.builtIn()): ClusterView {
+export function loadSiteView(outdir: string, catalog: GpuCatalog = GpuCatalog.builtIn()): SiteView {
   const manifests = path.join(outdir, 'manifests');
   const summaryFile = path.join(outdir, 'reports', 'summary.json');
   if (!fs.existsSync(manifests) || !fs.existsSync(summaryFile)) {
     throw new Error(`${outdir} is not a synth output with YAML manifests (run colossus synth --emit yaml or both)`);
   }
+  const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as SummaryShape;
+  const stacks = fs.readdirSync(manifests).sort();
+  if (!summary.cells?.split) {
+    const releases = helmReleases(path.join(outdir, 'helmfile.yaml'));
+    return { clusters: [clusterView(summary, readObjects(manifests, stacks), releases, catalog)] };
+  }
+  const clusters = summary.cells.cells.map((cell) => {
+    // The cell's pool, cut to the cell's blocks: its nodes, racks and blocks.
+    const pools = Object.fromEntries(
+      Object.entries(cell.blocks).map(([pool, [first, last]]) => {
+        const p = summary.pools[pool];
+        const racks = Math.round((cell.figures.nodes / p.nodes) * p.racks);
+        return [pool, { ...p, nodes: cell.figures.nodes, racks, blocks: last - first + 1 }];
+      }),
+    );
+    const objects = readObjects(
+      manifests,
+      stacks.filter((s) => s.startsWith(`${cell.cluster}-`)),
+    );
+    const releases = helmReleases(path.join(outdir, 'helmfiles', `${cell.cluster}.yaml`));
+    return clusterView({ cluster: cell.cluster, pools }, objects, releases, catalog);
+  });
+  const manager = readObjects(
+    manifests,
+    stacks.filter((s) => s === `${summary.cluster}-manager` || s === `${summary.cluster}-manager-operators`),
+  );
+  return { clusters, manager };
+}
+
+/** Reads the synth output in `outdir` as one cluster; throws when it is not one, or is split into cells. */
+export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog.builtIn()): ClusterView {
+  const site = loadSiteView(outdir, catalog);
+  if (site.manager) {
+    throw new Error(`${outdir} is a cluster split into ${site.clusters.length} cells: read it with loadSiteView`);
+  }
+  return site.clusters[0];
+}
+
+function readObjects(manifests: string, stacks: readonly string[]): KubeObject[] {
   const objects: KubeObject[] = [];
-  for (const stack of fs.readdirSync(manifests).sort()) {
+  for (const stack of stacks) {
     for (const file of fs.readdirSync(path.join(manifests, stack)).sort()) {
       if (!file.endsWith('.yaml')) continue;
       const text = fs.readFileSync(path.join(manifests, stack, file), 'utf8');
@@ -66,8 +113,15 @@ export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog
       }
     }
   }
-  const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as SummaryShape;
-  const releases = helmReleases(outdir);
+  return objects;
+}
+
+function clusterView(
+  summary: Pick<SummaryShape, 'cluster' | 'pools'>,
+  objects: KubeObject[],
+  releases: readonly HelmRelease[],
+  catalog: GpuCatalog,
+): ClusterView {
   const kueueValues = releases.find((r) => r.name === 'kueue')?.values?.[0] as
     { managerConfig?: { controllerManagerConfigYaml?: string } } | undefined;
   const kueueYaml = kueueValues?.managerConfig?.controllerManagerConfigYaml;
@@ -86,10 +140,22 @@ export function loadClusterView(outdir: string, catalog: GpuCatalog = GpuCatalog
   };
 }
 
+type PoolShape = { gpu: string; nodes: number; racks: number; blocks: number; dedicatedTo?: string };
+
 interface SummaryShape {
   readonly cluster: string;
-  readonly pools: Record<string, { gpu: string; nodes: number; racks: number; blocks: number; dedicatedTo?: string }>;
+  readonly pools: Record<string, PoolShape>;
+  readonly cells?: {
+    readonly split: boolean;
+    readonly cells: readonly {
+      cluster: string;
+      blocks: Record<string, [number, number]>;
+      figures: { nodes: number };
+    }[];
+  };
 }
+
+type HelmRelease = { name: string; chart: string; values?: Record<string, unknown>[] };
 
 interface KueueConfigShape {
   resources?: {
@@ -98,17 +164,18 @@ interface KueueConfigShape {
   };
 }
 
-/** The operators' Helm releases from helmfile.yaml (the same charts and values as the Terraform releases). */
-function helmReleases(outdir: string): { name: string; chart: string; values?: Record<string, unknown>[] }[] {
-  const file = path.join(outdir, 'helmfile.yaml');
+/** The operators' Helm releases from a helmfile (the same charts and values as the Terraform releases). */
+function helmReleases(file: string): HelmRelease[] {
   if (!fs.existsSync(file)) return [];
-  const helmfile = parse(fs.readFileSync(file, 'utf8')) as {
-    releases?: { name: string; chart: string; values?: Record<string, unknown>[] }[];
-  };
+  const helmfile = parse(fs.readFileSync(file, 'utf8')) as { releases?: HelmRelease[] };
   return helmfile.releases ?? [];
 }
 
-function nodeGroups(summary: SummaryShape, objects: readonly KubeObject[], catalog: GpuCatalog): NodeGroup[] {
+function nodeGroups(
+  summary: Pick<SummaryShape, 'pools'>,
+  objects: readonly KubeObject[],
+  catalog: GpuCatalog,
+): NodeGroup[] {
   const spec = (o: KubeObject) => (o as { spec?: Record<string, unknown> }).spec ?? {};
   return Object.entries(summary.pools).map(([pool, p]) => {
     const sku = catalog.get(p.gpu);

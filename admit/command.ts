@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../model/kube';
-import { admitWorkloads, AdmitResult, WorkloadInput } from './admit';
-import { loadClusterView } from './cluster-view';
+import { admitOnSite, AdmitResult, WorkloadInput } from './admit';
+import { loadSiteView } from './cluster-view';
 
 /** Exit code when some workload would be denied. */
 export const EXIT_DENIED = 2;
@@ -50,9 +50,9 @@ export function admitCommand(
   format: 'table' | 'json',
   io: { out: (s: string) => void },
 ): number {
-  const view = loadClusterView(outdir);
+  const site = loadSiteView(outdir);
   const inputs = readWorkloadFiles(files);
-  const results = admitWorkloads(view, namespace, inputs);
+  const results = admitOnSite(site, namespace, inputs);
   if (results.length === 0)
     throw new Error(
       `no workload (${['Job', 'JobSet', 'TrainJob', 'LeaderWorkerSet', 'Deployment', 'Pod'].join(', ')}) in ${files.join(', ')}`,

@@ -45,6 +45,11 @@ interface Row {
   /** Wall time of the floor app declaring as many resources: cdktf's own cost at this size. */
   readonly cdktfSameResourcesWallMs: number;
   readonly resourcesPer1kGpus: number;
+  /** Workload clusters: 1 when not split into cells. */
+  readonly cells: number;
+  readonly stacks: number;
+  /** Terraform resources of the largest stack (goal: at most 1,000). */
+  readonly maxStackResources: number;
 }
 
 /** Runs `node -r rss-hook args` once and measures it. */
@@ -91,6 +96,7 @@ interface SummaryFigures {
   gpus: number;
   pools: Record<string, { blocks: number }>;
   stacks: Record<string, { terraformResources: number; objects: number }>;
+  cells?: { split: boolean; cells: unknown[] };
 }
 
 function main(argv: readonly string[]): void {
@@ -134,6 +140,9 @@ function main(argv: readonly string[]): void {
       cpuRatio: round2(run.cpuMs / floor.cpuMs),
       cdktfSameResourcesWallMs: Math.round(same.wallMs),
       resourcesPer1kGpus: round2((resources / summary.gpus) * 1000),
+      cells: summary.cells?.split ? summary.cells.cells.length : 1,
+      stacks: stacks.length,
+      maxStackResources: Math.max(...stacks.map((s) => s.terraformResources)),
     });
   }
 
@@ -181,12 +190,12 @@ function table(
 ): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const lines = [
-    '| size | GPUs | blocks | wall | CPU | peak RSS | TF resources | objects | output | x floor (wall) | x floor (CPU) | resources / 1k GPUs | cdktf alone, same resources |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    `| floor (1 stack, 1 resource) | | | ${n(floor.wallMs)} ms | ${n(floor.cpuMs)} ms | ${floor.peakRssMiB} MiB | 1 | 1 | | 1.00 | 1.00 | | |`,
+    '| size | GPUs | blocks | cells | stacks | largest stack | wall | CPU | peak RSS | TF resources | objects | output | x floor (wall) | x floor (CPU) | resources / 1k GPUs | cdktf alone, same resources |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `| floor (1 stack, 1 resource) | | | | 1 | 1 | ${n(floor.wallMs)} ms | ${n(floor.cpuMs)} ms | ${floor.peakRssMiB} MiB | 1 | 1 | | 1.00 | 1.00 | | |`,
     ...rows.map(
       (r) =>
-        `| ${r.size} | ${n(r.gpus)} | ${n(r.blocks)} | ${n(r.wallMs)} ms | ${n(r.cpuMs)} ms | ${r.peakRssMiB} MiB | ${n(r.terraformResources)} | ${n(r.objects)} | ${(r.outputBytes / 2 ** 20).toFixed(1)} MiB | ${r.wallRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.resourcesPer1kGpus} | ${n(r.cdktfSameResourcesWallMs)} ms |`,
+        `| ${r.size} | ${n(r.gpus)} | ${n(r.blocks)} | ${r.cells} | ${r.stacks} | ${n(r.maxStackResources)} | ${n(r.wallMs)} ms | ${n(r.cpuMs)} ms | ${r.peakRssMiB} MiB | ${n(r.terraformResources)} | ${n(r.objects)} | ${(r.outputBytes / 2 ** 20).toFixed(1)} MiB | ${r.wallRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.resourcesPer1kGpus} | ${n(r.cdktfSameResourcesWallMs)} ms |`,
     ),
   ];
   if (diff) lines.push('', `colossus diff of two 230k outputs: ${n(diff.wallMs)} ms`);

@@ -33,9 +33,12 @@ export function benchSpec(gpus: number): string {
       kubernetes: {
         version: '1.33',
         context: name,
-        // A /24 of pods per node; the Service range and the rail ranges stay clear of it.
-        podCIDR: nodes <= 32_000 ? '10.0.0.0/9' : '10.0.0.0/7',
-        serviceCIDR: '172.16.0.0/16',
+        // A /24 of pods per node; the Service range and the rail ranges stay clear of it. Above 5,000
+        // nodes the cluster is split into cells, each with a /11 of pods and a /16 of Services: ten
+        // /8s hold eight cells; the 1M spec's thirty cells take 16.0.0.0/4 (a synthetic figure: that
+        // many cells with a /24 per node outgrow the private IPv4 ranges).
+        podCIDR: nodes <= 5_000 ? '10.0.0.0/9' : nodes <= 40_000 ? '10.0.0.0/8' : '16.0.0.0/4',
+        serviceCIDR: nodes <= 5_000 ? '172.16.0.0/16' : nodes <= 80_000 ? '172.16.0.0/12' : '172.0.0.0/11',
       },
       backend: { kind: 'local', path: 'state' },
       management: {

@@ -9,7 +9,7 @@ import { CellCluster, cellClusters } from './cell-cluster';
 import { TUNED_ETCD_MAX_REQUEST_BYTES } from './control-plane';
 import { EnvelopeFigures, envelopeFigures, envelopeFindings, EnvelopeFinding } from './envelope';
 import { MAX_CLUSTERS_PER_CONFIG } from './multikueue';
-import { Cell, CellPlan, planCells, UPSTREAM_MAX_NODES } from './plan';
+import { Cell, CellPlan, planCells } from './plan';
 
 /** One workload cluster (a cell, or the whole cluster when it is not split) and its envelope. */
 export interface CellReport {
@@ -48,15 +48,12 @@ export function analyzeCells(cluster: Cluster): CellAnalysis {
   const errors: FabricIssue[] = [...plan.issues];
   const tuned = cluster.management !== undefined;
   if (!plan.split) {
+    // An unsplit cluster fits one cell of the upstream threshold (cells/plan.ts needsCells).
     const figures = envelopeFigures(cluster);
-    const above = figures.nodes > Math.max(UPSTREAM_MAX_NODES, plan.maxNodesPerCell);
     const findings = envelopeFindings(figures, {
       nodeCidrsAllocated: tuned,
       splitFix: `declare spec.cells to split the cluster into cells of at most ${fmt(plan.maxNodesPerCell)} nodes`,
-    }).map((f) =>
-      // A cluster that predates cells and declares none is reported, not refused, until it opts in.
-      above ? { ...f, severity: 'warning' as const } : f,
-    );
+    });
     errors.push(...toIssues(findings, ['nodePools']));
     const report: CellReport = {
       name: cluster.name,

@@ -4,6 +4,7 @@
  * names its Cluster API Cluster), kubeconfig context, API endpoint and pod, Service and rail
  * ranges. Constructs build a cell from this view exactly as they build an unsplit cluster. Pure.
  */
+import { borrowablePools } from '../constructs/tenant';
 import {
   blockSize,
   findOverlaps,
@@ -106,11 +107,18 @@ export function cellClusters(cluster: Cluster, plan: CellPlan): CellClusters {
   const cells = plan.cells.map((cell, i): CellCluster => {
     const pin = cell.layoutIndex === undefined ? undefined : layout[cell.layoutIndex];
     const pool = cluster.pools.find((p) => p.name === cell.pool)!;
+    const holds = (t: Tenant) => quota.has(`${cell.name}/${t.name}`);
+    // A tenant that may borrow is in every cell of a pool it may borrow on where a member of its cohort
+    // holds quota, with none of its own: its ClusterQueue there borrows the cohort's idle GPUs, as on an
+    // unsplit cluster (constructs/tenant.ts quotaOf lists such a pool with nominal 0).
+    const borrows = (t: Tenant) =>
+      borrowablePools({ ...t, gpuQuota: {} }, [pool]).length > 0 &&
+      cluster.tenants.some((o) => o.cohort === t.cohort && holds(o));
     const tenants: Tenant[] = cluster.tenants
-      .filter((t) => quota.has(`${cell.name}/${t.name}`))
+      .filter((t) => holds(t) || borrows(t))
       .map((t) => ({
         ...t,
-        gpuQuota: quota.get(`${cell.name}/${t.name}`)!,
+        gpuQuota: quota.get(`${cell.name}/${t.name}`) ?? {},
         ...(partitions.has(t.name) ? { fabricPartition: partitions.get(t.name) } : {}),
       }));
     const endpoint = pin?.endpoint

@@ -11,6 +11,7 @@
  * - kube-controller-manager --node-cidr-mask-size: a /24 per node by default for IPv4;
  * - nvidia-k8s-ipam IPPool: `status.allocations` keeps one {nodeName, startIP, endIP} per node.
  */
+import { IP_ALLOCATION_BYTES, railPoolStatusBytes } from '../day2/object-size';
 import { blockSize, parseCidr } from '../fabric/address-plan';
 import { Cluster } from '../model/cluster';
 import { formatNumber as fmt } from '../model/values';
@@ -34,8 +35,6 @@ export const ETCD_DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 export const APISERVER_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 /** kube-controller-manager's default per-node pod range (IPv4). */
 export const NODE_CIDR_MASK_SIZE = 24;
-/** Node names are BareMetalHost names; assumed at most this long when sizing per-node status entries. */
-export const ASSUMED_NODE_NAME_LENGTH = 40;
 /** Namespaces every cluster has before any tenant: kube-system, kube-public, kube-node-lease, default. */
 const SYSTEM_NAMESPACES = 4;
 /** Services of the system and the operators (DNS, API, webhooks and metrics of each operator), an estimate. */
@@ -196,24 +195,18 @@ export function envelopeFigures(
 
 /**
  * The largest object controllers write: an nv-ipam IPPool lists every node of its rail in
- * `status.allocations`, so it grows with the cluster (JSON, as the API server stores custom
- * resources). Without a fabric, a Node object (labels, capacity, images) of about 16 KiB.
+ * `status.allocations`, so it grows with the cluster (sized as the object budget sizes it,
+ * day2/object-size.ts). Without a fabric, a Node object (labels, capacity, images) of about 16 KiB.
  */
 export function largestObject(cluster: Pick<Cluster, 'fabric' | 'pools'>): LargestObject {
   if (!cluster.fabric) {
     return { object: 'Node', bytes: 16 * 1024, basis: 'a GPU Node with its labels, capacity and image list' };
   }
   const nodesOnRail0 = cluster.pools.filter((p) => p.sku.rdmaNicsPerNode > 0).reduce((s, p) => s + p.nodes, 0);
-  const entry = JSON.stringify({
-    endIP: '100.127.255.254',
-    nodeName: 'n'.repeat(ASSUMED_NODE_NAME_LENGTH),
-    startIP: '100.127.255.247',
-  });
-  const bytes = 1024 + nodesOnRail0 * (entry.length + 1);
   return {
     object: 'IPPool/rail-0 (status.allocations)',
-    bytes,
-    basis: `${fmt(nodesOnRail0)} nodes x ${entry.length + 1} bytes per allocation (node names of ${ASSUMED_NODE_NAME_LENGTH} characters)`,
+    bytes: railPoolStatusBytes(nodesOnRail0),
+    basis: `${fmt(nodesOnRail0)} nodes x ${IP_ALLOCATION_BYTES} bytes per allocation`,
   };
 }
 

@@ -17,6 +17,7 @@
  * - site/static/examples/multikueue/tas/: the manager defines flavors and a Topology of the same
  *   names as the workers' for topology-aware scheduling.
  */
+import { POLICY_NAMES } from '../admission/policies';
 import { formatQuantity, parseQuantity } from '../model/quantity';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
@@ -28,7 +29,8 @@ import type {
   MultiKueueCluster,
   MultiKueueConfig,
 } from '../model/crds/kueue';
-import { OPERATOR_NAMESPACES } from '../operators/charts';
+import type { Cluster } from '../model/cluster';
+import { OPERATOR_NAMESPACES, OperatorRelease, operatorReleases } from '../operators/charts';
 
 /** The group and version of Kueue's API at v0.19.2. */
 export const KUEUE_API = 'kueue.x-k8s.io/v1beta2';
@@ -47,6 +49,16 @@ export const admissionCheckName = (pool: string) => `multikueue-${pool}`;
 
 /** The manager's ClusterQueue of a tenant on a pool. */
 export const managerQueueName = (tenant: string, pool: string) => `${tenant}-${pool}`;
+
+/**
+ * The manager's releases: Kueue alone. The manager cluster exists already, with its own pod network, so
+ * Kueue needs no other release first.
+ */
+export function managerReleases(cluster: Cluster): OperatorRelease[] {
+  return operatorReleases(cluster)
+    .filter((r) => r.name === 'kueue')
+    .map((r) => ({ ...r, needs: [] }));
+}
 
 /** The kubeconfig Secret (in the manager's kueue-system) of a cell; created by the operator, never written here. */
 export const kubeconfigSecretName = (cellCluster: string) => `${cellCluster}-kubeconfig`;
@@ -197,7 +209,8 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
     for (const o of poolCells[0].platform) {
       const key = `${o.kind}/${o.metadata.name}`;
       const isFlavor = o.kind === 'ResourceFlavor' && o.metadata.name === pool;
-      if ((isFlavor || o.kind === 'Topology') && o.apiVersion === KUEUE_API && !mirrored.has(key)) {
+      const isKueue = (isFlavor || o.kind === 'Topology') && o.apiVersion === KUEUE_API;
+      if ((isKueue || isTenantGuard(o)) && !mirrored.has(key)) {
         mirrored.add(key);
         out.push(o);
       }
@@ -232,6 +245,20 @@ export function managerObjects(cells: readonly ManagedCell[], tenants: readonly 
     }
   }
   return out;
+}
+
+/**
+ * The tenant guards (admission/policies.ts) hold on the manager too: tenants create their jobs there, and
+ * the manager's Kueue queues and preempts by the priority they name. The fabric policy is the cells' only
+ * (it guards pods, which never run on the manager).
+ */
+const MANAGER_GUARDS: ReadonlySet<string> = new Set(
+  Object.values(POLICY_NAMES).filter((name) => name !== POLICY_NAMES.networks),
+);
+
+function isTenantGuard(o: KubeObject): boolean {
+  const admission = o.kind === 'ValidatingAdmissionPolicy' || o.kind === 'ValidatingAdmissionPolicyBinding';
+  return admission && MANAGER_GUARDS.has(o.metadata.name);
 }
 
 /** Tenant objects the manager has as the cells do: jobs are submitted there, under the same rules. */

@@ -69,15 +69,8 @@ export interface CellPlan {
 export function needsCells(cluster: Pick<Cluster, 'cells' | 'pools'>): boolean {
   if (cluster.cells !== undefined) return true;
   const nodes = cluster.pools.reduce((s, p) => s + p.nodes, 0);
-  return nodes > UPSTREAM_MAX_NODES && AUTOMATIC_CELLS;
+  return nodes > UPSTREAM_MAX_NODES;
 }
-
-/**
- * Whether a cluster above the threshold that declares no `spec.cells` is split automatically.
- * Off until the examples move to cells (see CHANGELOG): such a cluster is one cluster, with
- * envelope findings as warnings.
- */
-export const AUTOMATIC_CELLS = false;
 
 /** Plans the cells of `cluster`. */
 export function planCells(cluster: Pick<Cluster, 'cells' | 'pools'>): CellPlan {
@@ -216,23 +209,19 @@ export function poolSlice(pool: NodePool, cell: Cell): NodePool {
 }
 
 /**
- * A tenant's quota on a pool, split over the pool's cells in proportion to their GPUs (largest
- * remainder, never past a cell's free GPUs), so the cells' quotas add up to the spec's exactly.
- * `taken` holds the GPUs earlier tenants were given per cell; it is updated.
+ * A tenant's quota on a pool, split over the pool's cells first-fit, in cell order: each cell gives
+ * what it has left after earlier tenants (`taken`, updated), so the cells' quotas add up to the
+ * spec's exactly, and a pool that grows (new blocks at the end) changes no existing cell's quota.
+ * Quota beyond the pool (allowOvercommit) goes to the last cell.
  */
 export function splitQuota(quota: number, cells: readonly Cell[], taken: Map<string, number>): number[] {
-  const total = cells.reduce((s, c) => s + c.gpus, 0);
-  if (total === 0) return cells.map(() => 0);
-  const shares = cells.map((c) => Math.floor((quota * c.gpus) / total));
-  let left = quota - shares.reduce((s, n) => s + n, 0);
-  const free = (i: number) => cells[i].gpus - (taken.get(cells[i].name) ?? 0) - shares[i];
-  // Remainders go one GPU at a time to the cell with the most free GPUs (first on a tie).
-  while (left > 0) {
-    let best = 0;
-    for (let i = 1; i < cells.length; i++) if (free(i) > free(best)) best = i;
-    shares[best]++;
-    left--;
-  }
+  let left = quota;
+  const shares = cells.map((c) => {
+    const give = Math.min(left, Math.max(0, c.gpus - (taken.get(c.name) ?? 0)));
+    left -= give;
+    return give;
+  });
+  if (left > 0 && shares.length > 0) shares[shares.length - 1] += left;
   cells.forEach((c, i) => taken.set(c.name, (taken.get(c.name) ?? 0) + shares[i]));
   return shares;
 }

@@ -266,12 +266,22 @@ export interface TenantFabricProps {
    * @default - every rail of the fabric
    */
   readonly gpuQuota?: Readonly<Record<string, number>>;
+  /**
+   * Pools the tenant may borrow on without quota of its own: their rails too, for the jobs that borrow there.
+   * @default - none
+   */
+  readonly borrows?: readonly string[];
 }
 
-/** Rails of the pools a tenant holds quota on (every rail when the quota is not given). */
-export function tenantRails(plan: FabricPlan, gpuQuota?: Readonly<Record<string, number>>): number {
+/** Rails of the pools a tenant holds quota on or borrows on (every rail when the quota is not given). */
+export function tenantRails(
+  plan: FabricPlan,
+  gpuQuota?: Readonly<Record<string, number>>,
+  borrows: readonly string[] = [],
+): number {
   if (!gpuQuota) return plan.rails.length;
-  return Math.max(0, ...plan.pools.filter((p) => (gpuQuota[p.pool] ?? 0) > 0).map((p) => p.rails));
+  const runsOn = (pool: string) => (gpuQuota[pool] ?? 0) > 0 || borrows.includes(pool);
+  return Math.max(0, ...plan.pools.filter((p) => runsOn(p.pool)).map((p) => p.rails));
 }
 
 /** Fabric pools whose rail NICs the NIC Configuration Operator names: those on a fabric without declared names. */
@@ -349,7 +359,7 @@ export class TenantFabric extends Construct {
     const ipam = (rail: number) => ({ type: 'nv-ipam', poolName: railNetwork(rail) });
 
     // Only the rails the tenant's pools have: a GB200 tray has 4, so a GB200 tenant gets rail-0..3.
-    const rails = tenantRails(plan, props.gpuQuota);
+    const rails = tenantRails(plan, props.gpuQuota, props.borrows);
     for (const namespace of own.namespaces) {
       for (let rail = 0; rail < rails; rail++) {
         const name = attachmentName(namespace, rail);

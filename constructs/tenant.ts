@@ -401,6 +401,20 @@ interface FlavorQuota {
   readonly computeDomains: boolean;
 }
 
+/**
+ * Pools a tenant holds no quota on but may borrow on: with a cohort and `canBorrow`, every pool not
+ * dedicated to someone else (its cohort lends idle GPUs there; a pool no member holds quota on lends nothing).
+ */
+export function borrowablePools<P extends Pick<NodePool, 'name' | 'dedicatedTo'>>(
+  tenant: Pick<TenantModel, 'name' | 'gpuQuota' | 'cohort' | 'canBorrow'>,
+  pools: readonly P[],
+): P[] {
+  if (!tenant.cohort || !tenant.canBorrow) return [];
+  return pools.filter(
+    (p) => tenant.gpuQuota[p.name] === undefined && (p.dedicatedTo === undefined || p.dedicatedTo === tenant.name),
+  );
+}
+
 /** A tenant's Kueue quota per flavor and the per-namespace ResourceQuota ceilings. */
 interface TenantQuota {
   readonly flavors: readonly FlavorQuota[];
@@ -416,12 +430,7 @@ interface TenantQuota {
  */
 function quotaOf(tenant: TenantModel, pools: readonly NodePool[]): TenantQuota {
   const own = pools.filter((p) => tenant.gpuQuota[p.name] !== undefined);
-  // A tenant that may borrow also lists, after its own, every pool not dedicated to someone else:
-  // its cohort lends idle GPUs there (a pool no cohort member holds quota on lends nothing).
-  const borrowable =
-    tenant.cohort && tenant.canBorrow
-      ? pools.filter((p) => !own.includes(p) && (p.dedicatedTo === undefined || p.dedicatedTo === tenant.name))
-      : [];
+  const borrowable = borrowablePools(tenant, pools);
   const flavors = [
     ...own.map((pool) => ({ pool, ...share(pool, tenant.gpuQuota[pool.name]), flavor: pool.name })),
     ...borrowable.map((pool) => ({ pool, ...share(pool, 0), flavor: pool.name })),

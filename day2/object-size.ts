@@ -20,6 +20,17 @@ export const NODE_NAME_BYTES = 32;
 const MACHINE_NAME_BYTES = 56;
 /** Conditions, observed generation and counters most controllers write. */
 const BASE_STATUS_BYTES = 4 * 1024;
+/**
+ * One nv-ipam allocation: nvidia-k8s-ipam network-operator-v26.4.1 pkg/ipam-controller writes one
+ * status.allocations entry per selected node, {"nodeName","startIP","endIP"} (IPPool) or
+ * {"nodeName","prefix","gateway"} (CIDRPool): a node name and two addresses with their keys.
+ */
+export const IP_ALLOCATION_BYTES = NODE_NAME_BYTES + 64;
+
+/** Estimated bytes of a rail pool's status when it allocates to `nodes` nodes. */
+export function railPoolStatusBytes(nodes: number): number {
+  return BASE_STATUS_BYTES + nodes * IP_ALLOCATION_BYTES;
+}
 
 /** An object's estimated size. */
 export interface SizeEstimate {
@@ -36,11 +47,6 @@ export interface SizeEstimate {
   readonly status: string;
   /** How to bring it under the budget. */
   readonly fix: string;
-  /**
-   * Synth refuses the object over budget. False only for what no spec change can shrink yet (the
-   * rail pools of a cluster, until it is split into cells): reported, not refused.
-   */
-  readonly enforced: boolean;
 }
 
 /** Nodes of `cluster` that carry label `key=value` (pool or block). */
@@ -87,23 +93,19 @@ export function estimateObjectSize(object: KubeObject, cluster: Pick<Cluster, 'p
   let statusBytes = BASE_STATUS_BYTES;
   let status = 'conditions';
   let fix = 'split the object';
-  let enforced = true;
   switch (object.kind) {
     case 'IPPool':
     case 'CIDRPool': {
-      // nvidia-k8s-ipam network-operator-v26.4.1 pkg/ipam-controller: one status.allocations entry per node
-      // selected, {"nodeName","startIP","endIP"} or {"nodeName","prefix","gateway"}.
+      // Sized for the workload cluster the object is in: a cell's rail pools select only the cell's nodes.
       const nodes =
         selectedNodes(cluster, specOf(object).nodeSelector) ?? cluster.pools.reduce((s, p) => s + p.nodes, 0);
-      const entry = NODE_NAME_BYTES + 64;
-      statusBytes += nodes * entry;
-      status = `${n(nodes)} allocations x ${entry} B in status.allocations`;
+      statusBytes += nodes * IP_ALLOCATION_BYTES;
+      status = `${n(nodes)} allocations x ${IP_ALLOCATION_BYTES} B in status.allocations`;
       // A pool per block would stay small, but a tenant's attachment names its pool, and nv-ipam
       // allocates from every pool it names (pkg/ipam-node/handlers/allocate.go: "configuration for pool
-      // ... not found" on a node outside one); only a smaller cluster makes the per-rail pool smaller.
-      const maxNodes = Math.floor((OBJECT_BUDGET_BYTES - specBytes * 2 - BASE_STATUS_BYTES) / entry);
-      fix = `split the cluster into cells of at most ${n(maxNodes)} nodes, each with its own rail pools (every nv-ipam node agent watches this object)`;
-      enforced = false;
+      // ... not found" on a node outside one); only a smaller cell makes the per-rail pool smaller.
+      const maxNodes = Math.floor((OBJECT_BUDGET_BYTES - specBytes * 2 - BASE_STATUS_BYTES) / IP_ALLOCATION_BYTES);
+      fix = `lower spec.cells.maxNodesPerCell to at most ${n(maxNodes)}: each cell has its own rail pools (every nv-ipam node agent watches this object)`;
       break;
     }
     case 'MachineHealthCheck': {
@@ -125,7 +127,6 @@ export function estimateObjectSize(object: KubeObject, cluster: Pick<Cluster, 'p
     totalBytes: specBytes + managedFieldsBytes + statusBytes,
     status,
     fix,
-    enforced,
   };
 }
 
@@ -145,20 +146,12 @@ export function overBudget(estimate: SizeEstimate): string | undefined {
   );
 }
 
-/** `summary.objectSizes`: the largest objects by estimate, and those over budget that synth does not refuse yet. */
+/** `summary.objectSizes`: the largest objects by estimated size. */
 export interface ObjectSizeSummary {
   /** The budget, bytes. */
   readonly budgetBytes: number;
-  /** The five largest objects synth holds to the budget, by estimated size, largest first. */
+  /** The five largest objects, by estimated size, largest first. */
   readonly largest: readonly SizedObject[];
-  /** Objects over budget that no spec change can shrink yet (reported, not refused), with the fix. */
-  readonly overBudget: readonly OversizedObject[];
-}
-
-/** An object over budget and how to bring it under. */
-export interface OversizedObject extends SizedObject {
-  /** How to bring it under budget. */
-  readonly fix: string;
 }
 
 /** One object and its estimated size. */
@@ -171,36 +164,27 @@ export interface SizedObject {
   readonly status: string;
 }
 
-/** The object size section of a synth of `cluster` whose stacks hold `objects`. */
-export function objectSizeSummary(cluster: Pick<Cluster, 'pools'>, objects: readonly KubeObject[]): ObjectSizeSummary {
-  const estimates = objects.map((o) => estimateObjectSize(o, cluster));
-  const byBytes = [...estimates].sort((a, b) => b.totalBytes - a.totalBytes || (a.object < b.object ? -1 : 1));
+/** Objects of one workload cluster (a cell, or the whole cluster), sized against that cluster's nodes. */
+export interface WorkloadObjects {
+  readonly cluster: Pick<Cluster, 'pools'>;
+  readonly objects: readonly KubeObject[];
+}
+
+/** The object size section of a synth whose workload clusters hold `workloads`. */
+export function objectSizeSummary(workloads: readonly WorkloadObjects[]): ObjectSizeSummary {
+  const estimates = workloads.flatMap(({ cluster, objects }) => objects.map((o) => estimateObjectSize(o, cluster)));
+  const byBytes = estimates.sort((a, b) => b.totalBytes - a.totalBytes || (a.object < b.object ? -1 : 1));
   return {
     budgetBytes: OBJECT_BUDGET_BYTES,
-    largest: byBytes
-      .filter((e) => e.enforced)
-      .slice(0, 5)
-      .map((e) => ({ object: e.object, bytes: e.totalBytes, status: e.status })),
-    overBudget: byBytes
-      .filter((e) => !e.enforced && e.totalBytes >= OBJECT_BUDGET_BYTES)
-      .map((e) => ({ object: e.object, bytes: e.totalBytes, status: e.status, fix: e.fix })),
+    largest: byBytes.slice(0, 5).map((e) => ({ object: e.object, bytes: e.totalBytes, status: e.status })),
   };
 }
 
-/** Terminal lines: the largest object, and one warning per fix over budget (the rail pools share one). */
+/** Terminal line: the largest object (synth refuses any over the budget). */
 export function formatObjectSizeLines(s: ObjectSizeSummary | undefined): string[] {
   if (!s || s.largest.length === 0) return [];
   const [top] = s.largest;
-  const byFix = new Map<string, { object: string; bytes: number }[]>();
-  for (const o of s.overBudget) byFix.set(o.fix, [...(byFix.get(o.fix) ?? []), o]);
   return [
     `  objects: largest ${top.object}, about ${formatBytes(top.bytes)} with status (budget ${formatBytes(s.budgetBytes)})`,
-    ...[...byFix].map(([fix, objects]) => {
-      const what =
-        objects.length === 1
-          ? objects[0].object
-          : `${objects.length} objects (${objects.map((o) => o.object).join(', ')})`;
-      return `  warning: ${what} up to ${formatBytes(Math.max(...objects.map((o) => o.bytes)))} with status, over budget; fix: ${fix}`;
-    }),
   ];
 }

@@ -5,6 +5,7 @@
  * a change. Pure: no cdktf, no I/O.
  */
 import type { Cluster, Operations } from '../model/cluster';
+import { analyzeCells } from '../cells/analysis';
 import { formatNumber as n } from '../model/values';
 import { rolledBlocks, rolloutWaves, remediationCap } from '../provisioning/cluster-api';
 import { formatDuration, nodesPerBlock, poolPlans, WavePlan, waveNodes } from './waves';
@@ -29,13 +30,22 @@ export interface PoolOperations {
   readonly rolledBlocks: number;
   /** A pool-wide image or Kubernetes version change (one spec wave per deploy). */
   readonly reimage: WavePlan;
-  /** A pool-wide GPU driver change. */
+  /**
+   * A pool-wide GPU driver change; in a split cluster, in the pool's largest cell (every cell's GPU
+   * Operator rolls its own nodes, at the same time as the others).
+   */
   readonly driver: WavePlan;
   /**
    * A pool-wide SR-IOV change that reboots (VF count, firmware).
    * @default - absent without a compute fabric
    */
   readonly sriov?: WavePlan;
+  /**
+   * Cells of the pool, each a cluster whose operators roll driver and SR-IOV changes on their own: a
+   * pool-wide change disrupts this many times `nodesAtOnce` at once.
+   * @default - the cluster is not split
+   */
+  readonly cells?: number;
 }
 
 /** `summary.operations`. */
@@ -59,12 +69,17 @@ export interface OperationsSummary {
 /** The operations section of `cluster`. */
 export function operationsSummary(cluster: Cluster): OperationsSummary {
   const rollout = cluster.management?.rollout;
+  const cellSlices = (analyzeCells(cluster).cellClusters ?? []).flatMap((c) => c.cluster.pools);
   return {
     perNodeMinutes: { ...cluster.operations },
     rollout: rollout ? { wave: rollout.wave, waves: rolloutWaves(cluster.pools) } : undefined,
     pools: Object.fromEntries(
       cluster.pools.map((pool) => {
+        // Machines roll from the one management cluster in the pool's waves; operators roll per cell.
+        const cells = cellSlices.filter((c) => c.name === pool.name);
+        const largest = cells.length > 0 ? cells.reduce((a, c) => (c.nodes > a.nodes ? c : a)) : pool;
         const plans = poolPlans(pool, cluster.operations);
+        const operatorPlans = poolPlans(largest, cluster.operations);
         return [
           pool.name,
           {
@@ -77,8 +92,9 @@ export function operationsSummary(cluster: Cluster): OperationsSummary {
             remediationCap: remediationCap(pool),
             rolledBlocks: rolledBlocks(cluster, pool),
             reimage: plans.reimage,
-            driver: plans.driver,
-            sriov: cluster.fabric ? plans.sriov : undefined,
+            driver: operatorPlans.driver,
+            sriov: cluster.fabric ? operatorPlans.sriov : undefined,
+            cells: cells.length > 0 ? cells.length : undefined,
           },
         ];
       }),
@@ -94,9 +110,9 @@ export function formatOperationsLines(ops: OperationsSummary | undefined): strin
   for (const [name, p] of Object.entries(ops.pools)) {
     const blocks = `${n(p.blocksAtOnce)} block${p.blocksAtOnce === 1 ? '' : 's'}`;
     const parts = [
-      `driver change ${waveText(p.driver)}`,
+      `driver change ${waveText(p.driver)}${p.cells ? ` per cell, ${n(p.cells)} cells at once` : ''}`,
       `image change ${waveText(p.reimage)}`,
-      ...(p.sriov ? [`SR-IOV reboot ${waveText(p.sriov)}`] : []),
+      ...(p.sriov ? [`SR-IOV reboot ${waveText(p.sriov)}${p.cells ? ' per cell' : ''}`] : []),
     ];
     lines.push(
       `  day-2 ${name}: ${blocks} (${n(p.nodesAtOnce)} nodes) at once, repairs stop past ${n(p.remediationCap)} ` +

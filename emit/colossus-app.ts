@@ -21,10 +21,8 @@ import { Tenant } from '../constructs/tenant';
 import { TenantStorage } from '../constructs/tenant-storage';
 import { objectSizeSummary } from '../day2/object-size';
 import { Cluster } from '../model/cluster';
-import { operatorReleases } from '../operators/charts';
-import { renderHelmfile } from '../operators/helmfile';
 import { buildSummary, poolFigures, StackSummary, Summary, SUMMARY_FILE, tenantFigures } from '../reports/summary';
-import type { ClusterStacks } from '../stacks/cluster-stacks';
+import { ClusterStacks, workloadClusterOf } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { retainRemovedData, storageSummaryOf } from '../stacks/data-retention';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
@@ -33,7 +31,7 @@ import { readLedger, writeLedger } from '../storage/data-ledger';
 import { resolveStorage } from '../storage/model';
 import { readPreviousSummary } from '../storage/previous-output';
 import { DataRecord, sortRecords } from '../storage/retention';
-import { writeDeliveryFiles } from './delivery-files';
+import { writeDeliveryFiles, writeHelmfiles } from './delivery-files';
 import { assertReplaceableOutput } from './output-guard';
 import { lockOutput, swapInOutput, writeFile } from './output';
 import { writeManifests } from './write-manifests';
@@ -247,13 +245,7 @@ export class ColossusApp extends App {
           specPath: origin.specPath,
         });
       }
-      if (cluster && emit !== 'terraform') {
-        // The operators as helmfile releases: the same charts, versions and values as the operators stack.
-        writeFile(
-          path.join(this.fresh, 'helmfile.yaml'),
-          renderHelmfile(operatorReleases(cluster), cluster.kubernetes.context),
-        );
-      }
+      if (origin && emit !== 'terraform') writeHelmfiles(this.fresh, origin.cluster, origin.stacks);
       const summary = cluster
         ? specSummary(cluster, stacks, retained, this.fresh)
         : constructSummary(this, stacks, retained, this.fresh);
@@ -396,8 +388,7 @@ function specSummary(
     ...buildSummary(cluster, stackFigures(stacks, outdir)),
     ...(storage ? { storage } : {}),
     objectSizes: objectSizeSummary(
-      cluster,
-      stacks.flatMap((s) => s.objects),
+      stacks.map((s) => ({ cluster: workloadClusterOf(s) ?? cluster, objects: s.objects })),
     ),
   };
 }

@@ -17,9 +17,11 @@ import { Cluster } from '../model/cluster';
 import type { Namespace } from 'kubernetes-types/core/v1';
 import { build, KubeObject, standardLabels } from '../model/kube';
 import { readinessWait } from '../model/lifecycle';
-import { operatorReleases } from '../operators/charts';
+import { OPERATOR_NAMESPACES, operatorReleases } from '../operators/charts';
 import { resolveManagement } from '../provisioning/cluster-api';
-import { ClusterStacks } from '../stacks/cluster-stacks';
+import { managerKube } from '../cells/cell-cluster';
+import { kubeconfigSecretName, MULTIKUEUE_SERVICE_ACCOUNT } from '../cells/multikueue';
+import { cellsOf, ClusterStacks, WorkloadStacks } from '../stacks/cluster-stacks';
 import { KUBE_OVERRIDE_VARIABLES } from '../stacks/kube-environment';
 
 /** One step of a first deploy. */
@@ -50,6 +52,8 @@ export function stateNamespace(cluster: Cluster): KubeObject | undefined {
 /**
  * The first deploy of `cluster`, command by command. `specPath`: the spec file as the user named it
  * (relative to the project directory); undefined for the built-in example; null when not known.
+ * A split cluster deploys its MultiKueue manager first, then each cell as a workload cluster of its
+ * own, connected to the manager last.
  */
 export function deploySteps(
   cluster: Cluster,
@@ -57,10 +61,6 @@ export function deploySteps(
   specPath: string | null | undefined,
   outdir = 'cdktf.out',
 ): DeployStep[] {
-  const name = (s: { node: { id: string } }) => s.node.id;
-  const management = resolveManagement(cluster);
-  const ctx = cluster.kubernetes.context;
-  const stateNs = cluster.backend.kind === 'kubernetes';
   const steps: DeployStep[] = [
     {
       title: 'Prepare the shell',
@@ -74,6 +74,68 @@ export function deploySteps(
       waitsFor: 'nothing; every cdktf command re-runs the app with COLOSSUS_SPEC, and the app refuses KUBE_* overrides',
     },
   ];
+  if (!stacks.manager || !stacks.cells) return [...steps, ...workloadSteps(cluster, stacks, outdir)];
+  steps.push(managerStep(cluster, stacks.manager, outdir));
+  for (const { cell, cluster: cellCluster, stacks: cellStacks } of cellsOf(stacks)) {
+    steps.push(
+      ...workloadSteps(cellCluster, cellStacks, outdir).map((step) => ({
+        ...step,
+        title: `Cell ${cell}: ${step.title}`,
+      })),
+      connectStep(cluster, cell, cellCluster),
+    );
+  }
+  return steps;
+}
+
+/** The manager's stacks: Kueue, then the MultiKueue objects and the tenants' queues. */
+function managerStep(cluster: Cluster, manager: NonNullable<ClusterStacks['manager']>, outdir: string): DeployStep {
+  const { context } = managerKube(cluster);
+  return {
+    title: `MultiKueue manager (context ${context}, a cluster that exists already)`,
+    commands: [
+      ...(cluster.backend.kind === 'kubernetes'
+        ? [`kubectl --context ${context} apply -f ${outdir}/${STATE_NAMESPACE_FILE}`]
+        : []),
+      `npx cdktf deploy ${manager.operators.node.id} ${manager.queues.node.id}`,
+    ],
+    waitsFor:
+      `${manager.operators.node.id}: the Kueue release ready (900 s); ${manager.queues.node.id}: planned after it (Kueue's CRDs). ` +
+      "Each MultiKueueCluster stays inactive until its cell's kubeconfig Secret exists (the last step of each cell); the manager's ClusterQueues admit nothing until then",
+  };
+}
+
+/**
+ * Hands the manager a kubeconfig for the cell: a token of the cell's `kueue-system/multikueue-manager`
+ * ServiceAccount (least privilege, cells/multikueue.ts) in the Secret its MultiKueueCluster names, key
+ * `kubeconfig` (kueue v0.19.2 multikueuecluster.go getKubeConfigFromSecret; its Secret watch re-activates
+ * the cluster when the Secret appears). The admin credentials are dropped before the Secret is made.
+ */
+function connectStep(cluster: Cluster, cell: string, cellCluster: Cluster): DeployStep {
+  const manager = managerKube(cluster).context;
+  const ctx = cellCluster.kubernetes.context;
+  const file = `${cellCluster.name}-multikueue.kubeconfig`;
+  const namespace = OPERATOR_NAMESPACES.kueue;
+  return {
+    title: `Cell ${cell}: connect it to the manager`,
+    commands: [
+      `kubectl --context ${ctx} config view --raw --minify --flatten > ${file}`,
+      `kubectl --kubeconfig ${file} config set-credentials ${MULTIKUEUE_SERVICE_ACCOUNT} --token="$(kubectl --context ${ctx} -n ${namespace} create token ${MULTIKUEUE_SERVICE_ACCOUNT} --duration 8760h)"`,
+      `kubectl --kubeconfig ${file} config set-context --current --user=${MULTIKUEUE_SERVICE_ACCOUNT}`,
+      `kubectl --kubeconfig ${file} config unset users.${cellCluster.name}-admin`,
+      `kubectl --context ${manager} -n ${namespace} create secret generic ${kubeconfigSecretName(cellCluster.name)} --from-file=kubeconfig=${file} && rm ${file}`,
+    ],
+    waitsFor: `nothing; the manager's MultiKueueCluster ${cellCluster.name} turns Active and dispatches to the cell (renew the token within a year)`,
+  };
+}
+
+/** The first deploy of one workload cluster (the whole cluster, or a cell): machines, kubeconfig, CNI, stacks. */
+function workloadSteps(cluster: Cluster, stacks: WorkloadStacks, outdir: string): DeployStep[] {
+  const name = (s: { node: { id: string } }) => s.node.id;
+  const management = resolveManagement(cluster);
+  const ctx = cluster.kubernetes.context;
+  const stateNs = cluster.backend.kind === 'kubernetes';
+  const steps: DeployStep[] = [];
   if (stacks.management && management) {
     const kcp = stacks.management.objects.find((o) => readinessWait(o) !== undefined);
     steps.push({

@@ -13,7 +13,8 @@
  *   `disableOpenAPIValidation` where the chart asks for it (GPU Operator), remediation retries.
  * - With a management cluster, Flux runs there: the workload units reach the workload cluster
  *   through the kubeconfig Secret Cluster API writes (`<cluster>-kubeconfig`, key `value`), so no
- *   kubeconfig is handled by hand.
+ *   kubeconfig is handled by hand. A split cluster has units per cell (each cell is a Cluster API
+ *   cluster of its own) and for the MultiKueue manager.
  * - HelmReleases and the units holding data or machines are never pruned
  *   (`kustomize.toolkit.fluxcd.io/prune: disabled`): removing one from git must not uninstall Kueue
  *   (its CRDs are chart templates) or delete a cluster.
@@ -27,7 +28,8 @@ import type { HelmRelease, HelmRepository, Kustomization } from '../model/crds/f
 import { readinessWait } from '../model/lifecycle';
 import { OperatorRelease, operatorReleases } from '../operators/charts';
 import { resolveManagement } from '../provisioning/cluster-api';
-import { ClusterStacks } from '../stacks/cluster-stacks';
+import { managerReleases } from '../cells/multikueue';
+import { cellsOf, ClusterStacks, WorkloadStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { FLUX_PRUNE } from '../storage/protection';
 
@@ -43,12 +45,44 @@ const NEVER_PRUNE = { [FLUX_PRUNE]: 'disabled' };
 
 /** The Flux files of a cluster: path under `gitops/flux/` to its objects. */
 export function fluxUnits(cluster: Cluster, stacks: ClusterStacks): Map<string, KubeObject[]> {
-  const management = resolveManagement(cluster);
-  // Flux runs on the management cluster when there is one, and reaches the workload cluster remotely.
-  const namespace = management?.namespace ?? FLUX_NAMESPACE;
-  const kubeConfig = management
-    ? { kubeConfig: { secretRef: { name: `${cluster.name}-kubeconfig`, key: 'value' } } }
-    : {};
+  // Flux runs on the management cluster when there is one, and reaches each workload cluster remotely.
+  const namespace = resolveManagement(cluster)?.namespace ?? FLUX_NAMESPACE;
+  if (!stacks.manager) {
+    const units = workloadUnits(stacks, operatorReleases(cluster), namespace, kubeconfigOf(cluster, cluster.name));
+    return new Map([[`${cluster.name}.yaml`, units.kustomizations], units.releases]);
+  }
+  // A split cluster: the manager (Kueue, then its queues), then each cell as a workload cluster of its own.
+  // The manager is no Cluster API cluster: with a management cluster, its kubeconfig Secret
+  // `<cluster>-manager-kubeconfig` (key `value`, as Cluster API writes them) is made by the operator.
+  const { operators, queues } = stacks.manager;
+  const manager = workloadUnits(
+    { operators, platform: queues, tenants: [], offboarding: [], all: [operators, queues] },
+    managerReleases(cluster),
+    namespace,
+    kubeconfigOf(cluster, `${cluster.name}-manager`),
+  );
+  const cells = cellsOf(stacks).map((c) =>
+    workloadUnits(c.stacks, operatorReleases(c.cluster), namespace, kubeconfigOf(c.cluster, c.cluster.name)),
+  );
+  return new Map([
+    [`${cluster.name}.yaml`, [manager, ...cells].flatMap((u) => u.kustomizations)],
+    manager.releases,
+    ...cells.map((u) => u.releases),
+  ]);
+}
+
+/** How Flux on the management cluster reaches workload cluster `name`: Cluster API's kubeconfig Secret; none without one. */
+function kubeconfigOf(cluster: Cluster, name: string): object {
+  return resolveManagement(cluster) ? { kubeConfig: { secretRef: { name: `${name}-kubeconfig`, key: 'value' } } } : {};
+}
+
+/** The Kustomizations of one workload cluster's stacks, and its releases file. */
+function workloadUnits(
+  stacks: WorkloadStacks,
+  releases: readonly OperatorRelease[],
+  namespace: string,
+  kubeConfig: object,
+): { kustomizations: KubeObject[]; releases: [string, KubeObject[]] } {
   const name = (s: ColossusStack) => s.node.id;
   const operatorsUnit = `gitops/flux/${name(stacks.operators)}`;
   const namespacesUnit = `${name(stacks.operators)}-namespaces`;
@@ -119,10 +153,10 @@ export function fluxUnits(cluster: Cluster, stacks: ClusterStacks): Map<string, 
       }),
     );
   }
-  return new Map([
-    [`${cluster.name}.yaml`, kustomizations],
-    [`${name(stacks.operators)}/releases.yaml`, helmObjects(operatorReleases(cluster), namespace, kubeConfig)],
-  ]);
+  return {
+    kustomizations,
+    releases: [`${name(stacks.operators)}/releases.yaml`, helmObjects(releases, namespace, kubeConfig)],
+  };
 }
 
 /** Readiness of the objects a unit waits on, as Flux CEL health checks (kstatus knows neither kind). */

@@ -166,11 +166,13 @@ export function resolveManagement(cluster: Cluster): ResolvedManagement | undefi
  */
 export function rolledBlocks(
   cluster: Pick<Cluster, 'management'>,
-  pool: Pick<NodePool, 'blocks' | 'blocksAtOnce'>,
+  pool: Pick<NodePool, 'blocks' | 'blocksAtOnce' | 'firstBlock'>,
 ): number {
   const rollout = cluster.management?.rollout;
   if (!rollout) return pool.blocks;
-  return Math.min(pool.blocks, rollout.wave * pool.blocksAtOnce);
+  // Waves count the whole pool's blocks in order: a cell's slice (from firstBlock on) rolls only its part
+  // of them, so cells together keep the pool's bound (all cells' MachineDeployments are in one management cluster).
+  return Math.min(pool.blocks, Math.max(0, rollout.wave * pool.blocksAtOnce - (pool.firstBlock ?? 0)));
 }
 
 /** Waves a staged rollout takes until every block of every pool runs the new settings. */

@@ -61,6 +61,7 @@ export function auditOutput(output: SynthOutput): AuditResult {
   checkClusterRoleBindings(ctx);
   checkClusterQueues(ctx);
   checkDedicatedPools(ctx);
+  checkDedicatedCells(ctx);
   checkPartitions(ctx);
   checkGuards(ctx);
   checkYamlMatchesTerraform(ctx);
@@ -373,6 +374,43 @@ function checkDedicatedPools(ctx: Ctx): void {
         message: `${tenant ? `tenant ${tenant}'s ` : ''}ClusterQueue gives quota on flavor ${flavor}, dedicated to tenant ${owner}`,
         fix: `remove flavor ${flavor} from this ClusterQueue (spec: tenants[].gpuQuota.${flavor})`,
       });
+    }
+  }
+}
+
+/**
+ * A dedicated pool's cells (workload clusters of their own, `<cluster>-<cell>-*` stacks) hold no
+ * other tenant's namespaces and give no other tenant quota: the partner is isolated from other
+ * tenants' workloads by construction, not only by taints.
+ */
+function checkDedicatedCells(ctx: Ctx): void {
+  const cells = ctx.output.summary.cells;
+  if (!cells?.split) return;
+  for (const cell of cells.cells) {
+    for (const pool of Object.keys(cell.blocks)) {
+      const owner = ctx.output.summary.pools[pool]?.dedicatedTo;
+      if (owner === undefined) continue;
+      const inCell = ctx.output.objects.filter((o) => o.stack.startsWith(`${cell.cluster}-`));
+      for (const o of ofKind(inCell, 'Namespace')) {
+        const tenant = o.object.metadata.labels?.[LABELS.tenant];
+        if (tenant === undefined || tenant === owner) continue;
+        find(ctx, o, {
+          code: 'dedicated-cell-shared',
+          message: `cell ${cell.name} holds pool ${pool}, dedicated to tenant ${owner}, but also namespace ${o.object.metadata.name} of tenant ${tenant}`,
+          fix: `give tenant ${tenant} no quota on pool ${pool}; its namespaces then stay out of the cell`,
+        });
+      }
+      for (const tenant of Object.keys(cell.tenants).filter((t) => t !== owner)) {
+        find(
+          ctx,
+          { stack: `${cell.cluster}-platform`, identity: `Cell/${cell.name}` },
+          {
+            code: 'dedicated-cell-shared',
+            message: `cell ${cell.name} holds pool ${pool}, dedicated to tenant ${owner}, but gives tenant ${tenant} quota`,
+            fix: `remove pool ${pool} from tenant ${tenant}'s gpuQuota`,
+          },
+        );
+      }
     }
   }
 }

@@ -379,7 +379,7 @@ function weakenedGuards(base: SynthOutput, head: SynthOutput): RiskItem[] {
 // ---------------------------------------------------------------- capacity
 
 // `operations` and `objectSizes` follow from the pools; the disruption rows say what a change does with them.
-const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks', 'operations', 'objectSizes']);
+const KNOWN_SECTIONS = new Set(['cluster', 'gpus', 'pools', 'tenants', 'stacks', 'cells', 'operations', 'objectSizes']);
 
 /** Changed figures between two summaries; sections absent from both are skipped. */
 export function diffCapacity(base: OutputSummary, head: OutputSummary): CapacityDelta[] {
@@ -416,6 +416,7 @@ export function diffCapacity(base: OutputSummary, head: OutputSummary): Capacity
       );
     }
   }
+  deltas.push(...diffCells(base, head, add));
   for (const section of union(base, head)) {
     if (KNOWN_SECTIONS.has(section)) continue;
     const [b, h] = [numericLeaves(base[section]), numericLeaves(head[section])];
@@ -425,6 +426,67 @@ export function diffCapacity(base: OutputSummary, head: OutputSummary): Capacity
     }
   }
   return deltas;
+}
+
+type AddDelta = (
+  section: string,
+  item: string,
+  metric: string,
+  b?: number,
+  h?: number,
+  risk?: (d: number) => Risk,
+) => void;
+
+/**
+ * Capacity and risk per cell (workload cluster): nodes, GPUs, pods and the largest object; each
+ * tenant's quota in it. A cell removed, or holding other blocks than before (machines would move
+ * between clusters), is high risk; a cell that shrinks or cuts a tenant's quota is medium.
+ */
+function diffCells(base: OutputSummary, head: OutputSummary, add: AddDelta): CapacityDelta[] {
+  const moved: CapacityDelta[] = [];
+  const cellsOf = (s: OutputSummary) => new Map((s.cells?.cells ?? []).map((c) => [c.name, c]));
+  const [b, h] = [cellsOf(base), cellsOf(head)];
+  if (!base.cells?.split && !head.cells?.split) return [];
+  for (const name of [...new Set([...b.keys(), ...h.keys()])].sort(compare)) {
+    const [bc, hc] = [b.get(name), h.get(name)];
+    add('cells', name, 'GPUs', bc?.figures.gpus, hc?.figures.gpus, (d) =>
+      !hc
+        ? { level: 'high', reason: `cell removed: its workload cluster (${fmt(-d)} GPUs) and stacks are destroyed` }
+        : d < 0
+          ? { level: 'medium', reason: `cell shrunk by ${fmt(-d)} GPUs` }
+          : { level: 'low', reason: bc ? `cell grown by ${fmt(d)} GPUs` : `new cell of ${fmt(d)} GPUs` },
+    );
+    add('cells', name, 'nodes', bc?.figures.nodes, hc?.figures.nodes);
+    add('cells', name, 'pods', bc?.figures.pods, hc?.figures.pods);
+    add('cells', name, 'largest object bytes', bc?.figures.largestObject.bytes, hc?.figures.largestObject.bytes);
+    for (const tenant of union(bc?.tenants, hc?.tenants)) {
+      const [bq, hq] = [bc?.tenants[tenant] ?? {}, hc?.tenants[tenant] ?? {}];
+      for (const pool of union(bq, hq)) {
+        add('cells', name, `${tenant} GPU quota on ${pool}`, bq[pool], hq[pool], (d) =>
+          d < 0
+            ? { level: 'medium', reason: `${tenant}'s quota in cell ${name} cut by ${fmt(-d)} GPUs` }
+            : { level: 'low', reason: `${tenant}'s quota in cell ${name} raised by ${fmt(d)} GPUs` },
+        );
+      }
+    }
+    if (bc && hc) {
+      for (const pool of union(bc.blocks, hc.blocks)) {
+        const [from, to] = [bc.blocks[pool]?.[0], hc.blocks[pool]?.[0]];
+        if (from === undefined || from === to) continue;
+        moved.push({
+          section: 'cells',
+          item: name,
+          metric: `first block of ${pool}`,
+          base: from,
+          head: to,
+          delta: (to ?? 0) - from,
+          risk: 'high',
+          reason: `cell ${name} would hold other blocks of ${pool} (from block ${from} to ${to ?? 'none'}): machines move between workload clusters`,
+        });
+      }
+    }
+  }
+  return moved;
 }
 
 /**

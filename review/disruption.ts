@@ -16,6 +16,7 @@
  * - IPPool / CIDRPool: a changed range re-addresses every node it selects at once (nv-ipam has no
  *   rollout bound); pods must restart to get addresses that route.
  */
+import type { CellReport } from '../cells/analysis';
 import type { OperationsSummary } from '../day2/summary';
 import { DISRUPTION_VERBS, Disruption, formatDuration, planWaves } from '../day2/waves';
 import { DEFAULT_OPERATIONS, Operations } from '../model/cluster';
@@ -28,9 +29,14 @@ import { canonical } from './isolation';
 /** The row of a change to every fabric node (the NicClusterPolicy is one per cluster). */
 export const FABRIC = '(fabric)';
 
-/** One pool's disruption by one kind of operation. */
+/** One pool's (or one cell's) disruption by one kind of operation. */
 export interface DisruptionRow {
   readonly pool: string;
+  /**
+   * The cell whose nodes are disrupted, in a cluster split into cells.
+   * @default - the cluster is not split
+   */
+  readonly cell?: string;
   readonly kind: Disruption;
   /** Nodes disrupted by the change. */
   readonly nodes: number;
@@ -48,8 +54,52 @@ export interface DisruptionRow {
   readonly reason: string;
 }
 
-/** Every node disruption of the change from `base` to `head`, by pool then kind. */
+/**
+ * Every node disruption of the change from `base` to `head`, by pool then kind; in a cluster split
+ * into cells, by cell: each cell is a cluster of its own, whose operators roll its nodes on their own
+ * (a change to every cell disrupts every cell at once, each at its bound).
+ */
 export function diffDisruption(base: SynthOutput, head: SynthOutput): DisruptionRow[] {
+  const cells = new Map<string, CellReport>();
+  for (const output of [base, head]) {
+    if (output.summary.cells?.split) for (const c of output.summary.cells.cells) cells.set(c.name, c);
+  }
+  if (cells.size === 0) return clusterDisruption(base, head);
+  return [...cells.values()].flatMap((cell) =>
+    clusterDisruption(cellOutput(base, cell), cellOutput(head, cell)).map((r) => ({
+      ...r,
+      cell: cell.name,
+      reason: `cell ${cell.name}, ${r.reason}`,
+    })),
+  );
+}
+
+/** `output` as the cluster of one cell: its stacks' objects, its pool cut to its nodes and blocks. */
+function cellOutput(output: SynthOutput, cell: CellReport): SynthOutput {
+  const ops = output.summary.operations as OperationsSummary | undefined;
+  const pools = Object.fromEntries(
+    Object.entries(cell.blocks).flatMap(([pool, [first, last]]) => {
+      const p = output.summary.pools[pool];
+      return p ? [[pool, { ...p, nodes: cell.figures.nodes, blocks: last - first + 1 }]] : [];
+    }),
+  );
+  const cellOps = ops && {
+    ...ops,
+    pools: Object.fromEntries(
+      Object.keys(pools).flatMap((pool) =>
+        ops.pools[pool] ? [[pool, { ...ops.pools[pool], nodes: pools[pool].nodes, blocks: pools[pool].blocks }]] : [],
+      ),
+    ),
+  };
+  return {
+    ...output,
+    objects: output.objects.filter((o) => o.stack.startsWith(`${cell.cluster}-`)),
+    summary: { ...output.summary, pools, operations: cellOps },
+  };
+}
+
+/** Every node disruption of one cluster (or cell), by pool then kind. */
+function clusterDisruption(base: SynthOutput, head: SynthOutput): DisruptionRow[] {
   const ops = head.summary.operations as OperationsSummary | undefined;
   const minutes: Operations = ops?.perNodeMinutes ?? DEFAULT_OPERATIONS;
   const poolNodes = (pool: string) =>

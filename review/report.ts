@@ -9,7 +9,7 @@ import { siteSvg, siteTables } from './site-report';
 import { compare, SynthOutput } from './read-output';
 
 /** Summary sections drawn and tabled specifically; others are tabled generically. */
-const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks', 'facility', 'orbital']);
+const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks', 'cells', 'facility', 'orbital']);
 
 /**
  * One palette: each tenant has a colour (sorted-name order), and only tenants do. A dedicated pool is
@@ -176,6 +176,38 @@ function tables(output: SynthOutput): Table[] {
       }),
     },
   ];
+  if (s.cells?.split) {
+    const cellStacks = (cluster: string) => Object.keys(s.stacks).filter((k) => k.startsWith(`${cluster}-`));
+    result.push({
+      title: 'Cells',
+      header: [
+        'cell',
+        'blocks',
+        'tenants',
+        'context',
+        'nodes',
+        'GPUs',
+        'pods',
+        'lease writes/s',
+        'largest object',
+        'stacks',
+        'Terraform resources',
+      ],
+      numericFrom: 4,
+      rows: s.cells.cells.map((c) => [
+        c.name,
+        Object.entries(c.blocks)
+          .map(([pool, [a, b]]) => `${pool} ${a}-${b}`)
+          .join(', '),
+        Object.keys(c.tenants).join(', '),
+        c.context,
+        ...[c.figures.nodes, c.figures.gpus, c.figures.pods, c.figures.heartbeatWritesPerSecond].map(fmt),
+        `${fmt(Math.round(c.figures.largestObject.bytes / 1024))} KiB`,
+        fmt(cellStacks(c.cluster).length),
+        fmt(cellStacks(c.cluster).reduce((n, k) => n + s.stacks[k].terraformResources, 0)),
+      ]),
+    });
+  }
   const sections = Object.keys(s)
     .filter((k) => !KNOWN_SECTIONS.has(k))
     .sort(compare);
@@ -301,6 +333,25 @@ function renderSvg(output: SynthOutput): string {
         parts.push(
           `<rect class="block" data-pool="${xml(name)}"${holder ? ` data-tenant="${xml(holder)}"` : ''} x="${bx}" y="${by}" width="${BLOCK}" height="${BLOCK}" fill="${holder ? tenantColor(holder) : UNALLOCATED}"/>`,
         );
+      }
+      // Each cell of the pool: a dashed outline around its run of blocks, row by row.
+      for (const cell of s.cells?.split ? s.cells.cells : []) {
+        const run = cell.blocks[name];
+        if (!run) continue;
+        const last = Math.min(run[1], drawn - 1);
+        for (let i = run[0]; i <= last;) {
+          const row = Math.floor(i / perRow);
+          const end = Math.min(last, (row + 1) * perRow - 1);
+          const bx = 2 * PAD + (i % perRow) * (BLOCK + GAP) - 2;
+          const by = top + 26 + row * (BLOCK + GAP) - 2;
+          const w = (end - i + 1) * (BLOCK + GAP) - GAP + 4;
+          parts.push(
+            `<rect class="cell" data-cell="${xml(cell.name)}" x="${bx}" y="${by}" width="${w}" height="${BLOCK + 4}" fill="none" stroke="#222" stroke-dasharray="3 2"><title>${xml(
+              `cell ${cell.name}: ${fmt(cell.figures.nodes)} nodes, ${fmt(cell.figures.gpus)} GPUs, tenants ${Object.keys(cell.tenants).join(', ')}`,
+            )}</title></rect>`,
+          );
+          i = end + 1;
+        }
       }
       y = top + height + 10;
     }

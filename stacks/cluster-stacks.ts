@@ -19,7 +19,7 @@ import { Filesystem } from '../constructs/filesystem';
 import { ComputeFabric, TenantFabric, topologyNameOf } from '../constructs/fabric';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { ClusterProvisioning } from '../constructs/provisioning';
-import { priorityClassName, Tenant } from '../constructs/tenant';
+import { borrowablePools, priorityClassName, Tenant } from '../constructs/tenant';
 import { setCheckGroup } from '../constructs/validation';
 import { TenantGuards } from '../constructs/tenant-guards';
 import { TenantStorage } from '../constructs/tenant-storage';
@@ -40,7 +40,7 @@ import { retainRemovedData } from './data-retention';
 import { analyzeCells } from '../cells/analysis';
 import { managerKube } from '../cells/cell-cluster';
 import { priorityAndFairness } from '../cells/control-plane';
-import { managerObjects, workerAccess, workerPoolQueues } from '../cells/multikueue';
+import { managerObjects, managerReleases, workerAccess, workerPoolQueues } from '../cells/multikueue';
 
 /** The stacks of one cluster. */
 export interface ClusterStacks {
@@ -137,12 +137,8 @@ export function buildClusterStacks(
   // The manager: Kueue with MultiKueue, then the queues that dispatch to the cells.
   const kube = managerKube(cluster);
   const managerOperators = workloadStack(scope, cluster, `${cluster.name}-manager-operators`, kube, options);
-  // The manager cluster exists already, with its own pod network: Kueue is the only release it gets here.
-  const kueue = operatorReleases(cluster)
-    .filter((r) => r.name === 'kueue')
-    .map((r) => ({ ...r, needs: [] }));
   new OperatorReleases(managerOperators, 'operators', {
-    releases: kueue,
+    releases: managerReleases(cluster),
     kubeContext: kube.context,
     kubeconfig: kube.kubeconfig,
     kubernetesVersion: cluster.kubernetes.version,
@@ -158,7 +154,8 @@ export function buildClusterStacks(
     workerAccess().forEach((o) => stacks.platform.addObject(o));
     priorityAndFairness().forEach((o) => stacks.platform.addObject(o));
     cellCluster.tenants.forEach((t, i) => {
-      const pools = Object.keys(t.gpuQuota);
+      // The cell's pool, whether the tenant holds quota on it or borrows there.
+      const pools = cellCluster.pools.map((p) => p.name);
       workerPoolQueues(t.name, t.namespaces, pools, t.name).forEach((o) => stacks.tenants[i].addObject(o));
     });
     return { cell: cell.name, cluster: cellCluster, stacks };
@@ -170,10 +167,20 @@ export function buildClusterStacks(
       platform: c.stacks.platform.objects,
       tenants: new Map(c.cluster.tenants.map((t, i) => [t.name, c.stacks.tenants[i].objects])),
     })),
-    cluster.tenants.map((t) => ({
-      name: t.name,
-      pools: cluster.pools.map((p) => p.name).filter((p) => t.gpuQuota[p] !== undefined),
-    })),
+    cluster.tenants.map((t) => {
+      // Its own pools first (its `default` queue), then those it only borrows on.
+      const inCells = new Set(
+        cells.filter((c) => c.cluster.tenants.some((x) => x.name === t.name)).map((c) => c.cluster.pools[0].name),
+      );
+      const pools = cluster.pools.map((p) => p.name).filter((p) => inCells.has(p));
+      return {
+        name: t.name,
+        pools: [
+          ...pools.filter((p) => t.gpuQuota[p] !== undefined),
+          ...pools.filter((p) => t.gpuQuota[p] === undefined),
+        ],
+      };
+    }),
   ).forEach((o) => manager.addObject(o));
 
   const all = [managerOperators, manager, ...cells.flatMap((c) => c.stacks.all)];
@@ -230,7 +237,25 @@ function workloadStack(
   });
   setCheckGroup(stack, cluster.name);
   addPolicy(stack, objectSizePolicy(cluster));
+  WORKLOAD_CLUSTER.set(stack, cluster);
   return stack;
+}
+
+/** The workload cluster (a cell, or the whole cluster) each stack deploys to. */
+const WORKLOAD_CLUSTER = new WeakMap<ColossusStack, Cluster>();
+
+/** The workload cluster `stack` deploys to: a cell's stacks size their objects by the cell's nodes. */
+export function workloadClusterOf(stack: ColossusStack): Cluster | undefined {
+  return WORKLOAD_CLUSTER.get(stack);
+}
+
+/** The cells of a split cluster's stacks, in deployment order, each with its workload cluster; none when not split. */
+export function cellsOf(stacks: ClusterStacks): { cell: string; cluster: Cluster; stacks: WorkloadStacks }[] {
+  return Object.entries(stacks.cells ?? {}).map(([cell, cellStacks]) => {
+    const cluster = WORKLOAD_CLUSTER.get(cellStacks.operators);
+    if (!cluster) throw new Error(`cell ${cell}: stack ${cellStacks.operators.node.id} has no workload cluster`);
+    return { cell, cluster, stacks: cellStacks };
+  });
 }
 
 /** The stacks of the workload cluster `cluster`, named `<cluster.name>-*`. */
@@ -306,7 +331,10 @@ function buildWorkloadStacks(scope: Construct, cluster: Cluster, options: Cluste
         filesystems: cluster.storage.filesystems,
       });
     }
-    if (fabric) new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name, gpuQuota: t.gpuQuota });
+    if (fabric) {
+      const borrows = borrowablePools(t, cluster.pools).map((p) => p.name);
+      new TenantFabric(tenantStack, 'fabric', { plan: fabric, tenant: t.name, gpuQuota: t.gpuQuota, borrows });
+    }
     tenantStack.addDependency(platform);
     return tenantStack;
   });
@@ -358,8 +386,7 @@ function objectSizePolicy(cluster: Cluster): ObjectPolicy {
   return {
     name: 'object-size-budget',
     check: (object) => {
-      const estimate = estimateObjectSize(object, cluster);
-      return estimate.enforced ? overBudget(estimate) : undefined;
+      return overBudget(estimateObjectSize(object, cluster));
     },
   };
 }
