@@ -4,7 +4,9 @@
  * - e2e (`npm run test:e2e`): whole synths of the big examples and what reads them (review, report, audit, admit,
  *   conformance), the built `colossus` command and the cdktf CLI in child processes, Chromium, the bench, properties.
  * A suite is end to end when its file is named in E2E below; every other suite is a unit suite. The tier is what a
- * suite costs, its folder what it tests: the list names files, so it holds wherever they live.
+ * suite costs, its folder what it tests: the list names files, so it holds wherever they live. A new suite that
+ * synthesizes a big example, runs the built bin or a browser belongs in E2E: the unit tier must stay under 30 s on two
+ * cores (it took 10-17 s there, quiet).
  */
 const E2E = [
   // Child processes: the built `colossus` bin, the cdktf CLI, concurrent synths.
