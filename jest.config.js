@@ -2,7 +2,7 @@
  * Two tiers, both run by `npm test`:
  * - unit (`npm run test:unit`, under 30 s): models, checks, constructs and small synths, in-process;
  * - e2e (`npm run test:e2e`): whole synths of the big examples and what reads them (review, report, audit, admit,
- *   conformance), the built `colossus` command and the cdktf CLI in child processes, Chromium, the bench, properties.
+ *   conformance), the built `colossus` command and the cdktf CLI in child processes, Chromium, properties.
  * A suite is end to end when its file is named in E2E below; every other suite is a unit suite. The tier is what a
  * suite costs, its folder what it tests: the list names files, so it holds wherever they live. A new suite that
  * synthesizes a big example, runs the built bin or a browser belongs in E2E: the unit tier must stay under 30 s on two
