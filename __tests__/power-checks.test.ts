@@ -5,53 +5,29 @@ import { GpuCatalog } from '../catalog/gpus';
 import { computePower, gpuRacksKW } from '../power/model';
 import { formatPowerLines, powerSummary } from '../power/summary';
 import { SpecIssue } from '../spec/errors';
-import { loadSpecFile, parseSpec } from '../spec/load';
-import { specIssues } from './support/spec-issues';
+import { loadSpecFile } from '../spec/load';
 import { runCli } from './support/run-cli';
-import { ROOT, tempDir, writeSpec } from './support/synth';
+import { spec, SpecBuilder } from './support/spec-builder';
+import { ROOT, tempDir } from './support/synth';
 
-const LAB = fs.readFileSync(path.join(ROOT, 'examples', 'lab.yaml'), 'utf8');
 const catalog = GpuCatalog.builtIn();
 
-/** The issues of spec text; fails the test when it loads. */
-function issuesOf(text: string): SpecIssue[] {
-  const issues = specIssues(text);
+/** The issues of a spec; fails the test when it loads. */
+function issuesOf(spec: SpecBuilder): SpecIssue[] {
+  const issues = spec.issues();
   expect(issues.length).toBeGreaterThan(0);
   return issues;
 }
 
-const edit = (from: string, to: string, text = LAB) => {
-  expect(text).toContain(from);
-  return text.replace(from, to);
-};
+const LAB_SITE = { name: 'lab', powerBudgetMW: 0.1, maxRackKW: 30 };
+const ANNEX = { name: 'annex', powerBudgetMW: 0.5, maxRackKW: 60, overheadFactor: 1.5 };
 
 /** The lab with two sites: the lab pool stays in "lab", a B200 pool goes to "annex". */
-const TWO_SITES = edit(
-  `  site:
-    name: lab
-    powerBudgetMW: 0.1
-    maxRackKW: 30`,
-  `  sites:
-    - name: lab
-      powerBudgetMW: 0.1
-      maxRackKW: 30
-    - name: annex
-      powerBudgetMW: 0.5
-      maxRackKW: 60
-      overheadFactor: 1.5`,
-)
-  .replace(
-    `      racksPerBlock: 1
-`,
-    `      racksPerBlock: 1
-      site: lab
-    - name: b200
-      gpu: B200-SXM-180GB
-      nodes: 8
-      site: annex
-`,
-  )
-  .replace('gpuQuota: { h100: 8 }', 'gpuQuota: { h100: 8, b200: 8 }');
+const TWO_SITES = spec()
+  .withSites(LAB_SITE, ANNEX)
+  .pool('h100', { site: 'lab' })
+  .withPool({ name: 'b200', gpu: 'B200-SXM-180GB', nodes: 8, site: 'annex' })
+  .tenant('team-a', { gpuQuota: { h100: 8, b200: 8 } });
 
 describe('the built-in example', () => {
   const { cluster } = loadSpecFile(path.join(ROOT, 'examples', 'colossus-1.yaml'));
@@ -89,7 +65,7 @@ describe('the built-in example', () => {
 
 describe('the power checks', () => {
   it('fails a pool that pushes its site over the power budget, with the figures', () => {
-    const issues = issuesOf(edit('nodes: 2\n', 'nodes: 10\n').replace('nodesPerRack: 2', 'nodesPerRack: 2'));
+    const issues = issuesOf(spec().pool('h100', { nodes: 10 }));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'site-over-budget',
@@ -104,7 +80,7 @@ describe('the power checks', () => {
   });
 
   it('fails a rack that draws more than the site allows, with the figures and the nodesPerRack that fits', () => {
-    const issues = issuesOf(edit('maxRackKW: 30', 'maxRackKW: 15'));
+    const issues = issuesOf(spec().site({ maxRackKW: 15 }));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'rack-over-power',
@@ -118,9 +94,10 @@ describe('the power checks', () => {
 
   it('fails an NVL72 rack above the site limit, suggesting a higher limit (its trays cannot be split)', () => {
     const issues = issuesOf(
-      edit('gpu: H100-SXM5-80GB\n      nodes: 2\n      nodesPerRack: 2', 'gpu: GB200-NVL72\n      racks: 1')
-        .replace('powerBudgetMW: 0.1', 'powerBudgetMW: 1')
-        .replace(/gpuQuota: \{ h100: 8 \}/g, 'gpuQuota: { h100: 4 }'),
+      spec()
+        .pool('h100', { gpu: 'GB200-NVL72', nodes: undefined, nodesPerRack: undefined, racks: 1 })
+        .site({ powerBudgetMW: 1 })
+        .eachTenant(() => ({ gpuQuota: { h100: 4 } })),
     );
     expect(issues).toEqual([
       expect.objectContaining({
@@ -132,7 +109,7 @@ describe('the power checks', () => {
 
   it('fails `colossus synth` of an over-budget spec with the figures, writing nothing', () => {
     const outdir = path.join(tempDir(), 'out');
-    const r = runCli(['synth', '--spec', writeSpec(edit('nodes: 2\n', 'nodes: 10\n')), '--out', outdir]);
+    const r = runCli(['synth', '--spec', spec().pool('h100', { nodes: 10 }).file(), '--out', outdir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /spec\.yaml:\d+:\d+: error\[site-over-budget\] spec\.site\.powerBudgetMW: site "lab" draws 0\.122 MW/,
@@ -141,9 +118,7 @@ describe('the power checks', () => {
   });
 
   it('applies the overhead factor of the site', () => {
-    const issues = issuesOf(
-      edit('maxRackKW: 30', 'maxRackKW: 30\n    overheadFactor: 3').replace('nodes: 2', 'nodes: 4'),
-    );
+    const issues = issuesOf(spec().site({ overheadFactor: 3 }).pool('h100', { nodes: 4 }));
     // 4 x 10.2 kW x 3 = 122.4 kW.
     expect(issues.map((i) => [i.code, i.message])).toEqual([
       ['site-over-budget', expect.stringContaining('GPU racks x 3 overhead')],
@@ -153,7 +128,7 @@ describe('the power checks', () => {
 
 describe('several sites', () => {
   it('accepts a spec with sites and a site per pool, and sizes each site on its own', () => {
-    const { cluster } = parseSpec(TWO_SITES, 'spec.yaml');
+    const { cluster } = TWO_SITES.load();
     expect(cluster.sites.map((s) => s.name)).toEqual(['lab', 'annex']);
     expect(cluster.pools.map((p) => [p.name, p.site])).toEqual([
       ['h100', 'lab'],
@@ -166,7 +141,7 @@ describe('several sites', () => {
   });
 
   it('fails a pool naming no site when there are several', () => {
-    const issues = issuesOf(TWO_SITES.replace('      site: annex\n', ''));
+    const issues = issuesOf(TWO_SITES.pool('b200', { site: undefined }));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'missing-site',
@@ -177,7 +152,7 @@ describe('several sites', () => {
   });
 
   it('fails a pool naming an unknown site, suggesting the nearest', () => {
-    const issues = issuesOf(TWO_SITES.replace('site: annex', 'site: anex'));
+    const issues = issuesOf(TWO_SITES.pool('b200', { site: 'anex' }));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'unknown-site',
@@ -188,19 +163,19 @@ describe('several sites', () => {
   });
 
   it('fails a spec with both site and sites, or neither', () => {
-    const both = TWO_SITES.replace('  sites:\n', '  site: { name: x, powerBudgetMW: 1, maxRackKW: 1 }\n  sites:\n');
+    const both = TWO_SITES.with({ site: { name: 'x', powerBudgetMW: 1, maxRackKW: 1 } });
     expect(issuesOf(both).map((i) => i.code)).toEqual(['site-and-sites']);
-    const neither = edit('  site:\n    name: lab\n    powerBudgetMW: 0.1\n    maxRackKW: 30\n', '');
+    const neither = spec().with({ site: undefined });
     expect(issuesOf(neither)).toEqual([expect.objectContaining({ code: 'missing-site', path: ['spec'] })]);
   });
 
   it('fails two sites of the same name', () => {
-    const issues = issuesOf(TWO_SITES.replace('- name: annex', '- name: lab').replace('site: annex', 'site: lab'));
+    const issues = issuesOf(TWO_SITES.withSites(LAB_SITE, { ...ANNEX, name: 'lab' }).pool('b200', { site: 'lab' }));
     expect(issues.map((i) => [i.code, i.path])).toContainEqual(['duplicate-name', ['spec', 'sites', 1, 'name']]);
   });
 
   it('fails the site over its budget in a multi-site spec, located at that site', () => {
-    const issues = issuesOf(TWO_SITES.replace('powerBudgetMW: 0.5', 'powerBudgetMW: 0.15'));
+    const issues = issuesOf(TWO_SITES.withSites(LAB_SITE, { ...ANNEX, powerBudgetMW: 0.15 }));
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'site-over-budget',

@@ -17,12 +17,9 @@ import {
 } from '../site/facility';
 import { arrayMW, radiatorWPerM2 } from '../site/orbital';
 import { facilitySummary, ORBITAL_NOTE, orbitalSummary } from '../site/summary';
-import { buildSummary, formatSummary } from '../reports/summary';
-import { diffCapacity } from '../review/diff';
-import { readOutput as readReviewOutput } from '../review/read-output';
-import { renderReportHtml, renderReportMarkdown } from '../review/report';
+import { buildSummary } from '../reports/summary';
 import { specIssues } from './support/spec-issues';
-import { ROOT, SynthOutput, synthToTemp } from './support/synth';
+import { ROOT } from './support/synth';
 
 const ORBITAL = fs.readFileSync(path.join(ROOT, 'examples', 'orbital.yaml'), 'utf8');
 
@@ -411,58 +408,5 @@ describe('the orbital example', () => {
     expect(o.years.map((y) => y.capacity)).toEqual([1, 0.91, 0.828, 0.754, 0.686, 0.624]);
     expect(o.years[5].arrayMW).toBeCloseTo(13.229 * 0.99 ** 5, 2);
     expect(o.years.every((y) => y.arrayMW >= y.loadMW)).toBe(true);
-  });
-});
-
-describe('synth, report and diff of a site plan', () => {
-  let base: SynthOutput;
-  let head: SynthOutput;
-  beforeAll(() => {
-    base = synthToTemp('examples/orbital.yaml');
-    head = synthToTemp(ORBITAL.replace('airCoolingKW: 60', 'airCoolingKW: 80').replace('racks: 81', 'racks: 72'));
-  });
-
-  it('emits no object for the orbital pool, and the summary says why', () => {
-    const objects = base.stacks.flatMap((s) => [...base.terraformObjects(s).values()]);
-    expect(objects.filter((o) => o.kind === 'ResourceFlavor').map((o) => o.metadata?.name)).toEqual(['qual']);
-    expect(JSON.stringify(objects)).not.toMatch(/"orbit"|dawn-dusk/);
-    expect(base.summary.orbital?.note).toBe(ORBITAL_NOTE);
-    expect(formatSummary(base.summary)).toContain(
-      'orbital dawn-dusk (planning target only, not emitted): 81 satellites, 5,832 GPUs, 151.8 kW each',
-    );
-  });
-
-  it('reports halls with their racks and CDUs, and the orbital site over its mission years', () => {
-    const output = readReviewOutput(base.outdir);
-    const md = renderReportMarkdown(output);
-    expect(md).toContain('## Halls');
-    expect(md).toContain('| qual | lab-hall | 2 | 4 | 0.3 | 0.2 | 2 (N+1) | 224 | 250 | 337 of 400 |');
-    expect(md).toContain(`## Orbital sites: ${ORBITAL_NOTE}`);
-    expect(md).toContain('| 5 | 3,639 | 62.4% | 12.581 | 7.673 | 4.908 |');
-    const html = renderReportHtml(output);
-    expect(html.match(/<rect class="hall" /g)).toHaveLength(1);
-    expect(html.match(/<rect class="rack" data-pool="qual"/g)).toHaveLength(2);
-    expect(html.match(/<rect class="position" /g)).toHaveLength(2);
-    expect(html.match(/<rect class="cdu" /g)).toHaveLength(2);
-    expect(html.match(/<rect class="capacity" /g)).toHaveLength(6);
-    expect(html).toContain('class="array-power"');
-  });
-
-  it('diffs cooling, space and orbital figures like power', () => {
-    const deltas = diffCapacity(readReviewOutput(base.outdir).summary, readReviewOutput(head.outdir).summary);
-    expect(deltas).toContainEqual(
-      expect.objectContaining({
-        section: 'facility',
-        item: 'sites.qual.halls.lab-hall',
-        metric: 'airCoolingKW',
-        base: 60,
-        head: 80,
-      }),
-    );
-    expect(deltas).toContainEqual(
-      expect.objectContaining({ section: 'orbital', item: 'sites.dawn-dusk', metric: 'gpus', base: 5832, head: 5184 }),
-    );
-    // The orbital pool is not a workload pool: its change is no pool delta.
-    expect(deltas.filter((d) => d.section === 'pools')).toEqual([]);
   });
 });

@@ -2,10 +2,10 @@
  * Storage emission: StorageClasses and VolumeSnapshotClasses in the platform stack, storage quotas
  * and protected PersistentVolumeClaims in the tenant stacks, and the summary's storage section.
  */
-import { KubeObject } from '../model/kube';
 import { formatSummary } from '../reports/summary';
 import { describeWithCrds, validateCustomResource } from './support/crd-validator';
 import { validateCoreObjects } from './support/core-validator';
+import { findObjects, getObject } from './support/objects';
 import { storageSpec, STORAGE_SPEC } from './support/storage-spec';
 import { synthToTemp } from './support/synth';
 
@@ -16,13 +16,8 @@ const KEEP = {
 };
 
 const out = synthToTemp(STORAGE_SPEC);
-const find = (stack: string, kind: string, name: string, namespace?: string): KubeObject => {
-  const found = out
-    .yamlObjects(stack)
-    .find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
-  if (!found) throw new Error(`${stack} has no ${kind} ${namespace ?? ''}/${name}`);
-  return found;
-};
+const find = (stack: string, kind: string, name: string, namespace: string | null = null) =>
+  getObject(out.yamlObjects(stack), { kind, name, namespace });
 /** `lifecycle` of each kubernetes_manifest of a stack. */
 const lifecycles = (stack: string): Record<string, unknown> =>
   Object.fromEntries(
@@ -31,13 +26,17 @@ const lifecycles = (stack: string): Record<string, unknown> =>
 
 describe('filesystems', () => {
   it('are StorageClasses: shared data retained, expansion allowed, parameters passed', () => {
-    expect(find('st-platform', 'StorageClass', 'fast')).toMatchObject({
-      provisioner: 'csi.vastdata.com',
-      parameters: { vip_pool_name: 'data' },
-      reclaimPolicy: 'Retain',
-      allowVolumeExpansion: true,
-      volumeBindingMode: 'Immediate',
-    });
+    expect(out).toHaveObject(
+      'st-platform',
+      { kind: 'StorageClass', name: 'fast' },
+      {
+        provisioner: 'csi.vastdata.com',
+        parameters: { vip_pool_name: 'data' },
+        reclaimPolicy: 'Retain',
+        allowVolumeExpansion: true,
+        volumeBindingMode: 'Immediate',
+      },
+    );
   });
 
   it('bind local NVMe scratch on the consuming node and delete it with its claim', () => {
@@ -53,13 +52,15 @@ describe('filesystems', () => {
 
   it('pass mount options to the StorageClass', () => {
     const nfs = synthToTemp(storageSpec((s) => (s.storage[0].mountOptions = ['nconnect=16', 'vers=4.1'])));
-    const fast = nfs.yamlObjects('st-platform').find((o) => o.kind === 'StorageClass' && o.metadata.name === 'fast')!;
-    expect(fast.mountOptions).toEqual(['nconnect=16', 'vers=4.1']);
+    expect(nfs).toHaveObject(
+      'st-platform',
+      { kind: 'StorageClass', name: 'fast' },
+      { mountOptions: ['nconnect=16', 'vers=4.1'] },
+    );
   });
 
   it('get a VolumeSnapshotClass that retains snapshots only when the driver takes them', () => {
-    const classes = out.yamlObjects('st-platform').filter((o) => o.kind === 'VolumeSnapshotClass');
-    expect(classes).toEqual([
+    expect(findObjects(out.yamlObjects('st-platform'), { kind: 'VolumeSnapshotClass' })).toEqual([
       expect.objectContaining({
         apiVersion: 'snapshot.storage.k8s.io/v1',
         metadata: expect.objectContaining({ name: 'fast' }),
@@ -125,7 +126,7 @@ describe('tenant storage', () => {
 
   it('lift every protection from a volume marked allowDataDeletion, and from a namespace left without protected data', () => {
     const open = synthToTemp(storageSpec((s) => (s.tenants[1].storage[0].volumes[0].allowDataDeletion = true)));
-    const pvc = open.yamlObjects('st-tenant-team-b').find((o) => o.kind === 'PersistentVolumeClaim')!;
+    const pvc = getObject(open.yamlObjects('st-tenant-team-b'), { kind: 'PersistentVolumeClaim' });
     expect(pvc.metadata.annotations).toBeUndefined();
     const manifests = open.cdktf('st-tenant-team-b').resource!.kubernetes_manifest;
     // No prevent_destroy; only the replace trigger of its immutable fields (model/lifecycle.ts) remains.
@@ -141,7 +142,7 @@ describe('tenant storage', () => {
   it('validate against the Kubernetes OpenAPI types with unknown fields rejected', () => {
     const storageKinds = ['StorageClass', 'PersistentVolumeClaim', 'ResourceQuota', 'Namespace'];
     const objects = out.stacks.flatMap((s) => out.yamlObjects(s)).filter((o) => storageKinds.includes(o.kind));
-    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim')).toHaveLength(3);
+    expect(findObjects(objects, { kind: 'PersistentVolumeClaim' })).toHaveLength(3);
     // Errors of no object ("?: ...") come from the project's other sources compiled alongside, not from these objects.
     expect(validateCoreObjects(objects).filter((e) => !e.startsWith('?:'))).toEqual([]);
   });
@@ -149,7 +150,7 @@ describe('tenant storage', () => {
 
 describeWithCrds('the VolumeSnapshotClass', () => {
   it('uses the storage version and exactly the fields of the external-snapshotter CRD', () => {
-    const classes = out.yamlObjects('st-platform').filter((o) => o.kind === 'VolumeSnapshotClass');
+    const classes = findObjects(out.yamlObjects('st-platform'), { kind: 'VolumeSnapshotClass' });
     expect(classes).toHaveLength(1);
     expect(classes.flatMap(validateCustomResource)).toEqual([]);
   });
@@ -211,6 +212,6 @@ describe('the summary', () => {
       }),
     );
     expect(none.summary.storage).toBeUndefined();
-    expect(none.yamlObjects('st-tenant-team-a').some((o) => o.metadata.name === 'tenant-storage')).toBe(false);
+    expect(none).not.toHaveObject('st-tenant-team-a', { kind: 'ResourceQuota', name: 'tenant-storage' });
   });
 });

@@ -1,4 +1,5 @@
 /** Synthesizes a spec into a temporary directory and reads the results back, for tests. */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -44,13 +45,47 @@ export function writeSpec(text: string, name = 'spec.yaml'): string {
   return file;
 }
 
-/** Synthesizes a spec (a file path, or YAML text when it contains a newline). */
+/**
+ * Synthesizes a spec (a file path, or YAML text when it contains a newline).
+ *
+ * A spec file (an example) is synthesized once per test run and its output shared by every suite and worker that asks
+ * for the same file content: the 230k-GPU example alone takes seconds, and a dozen suites read it. The shared output is
+ * read-only; copy it (`fs.cpSync`) before changing it. Spec text is synthesized afresh into its own directory.
+ */
 export function synthToTemp(spec: string): SynthOutput {
-  const file = spec.includes('\n') ? writeSpec(spec) : path.resolve(ROOT, spec);
+  if (spec.includes('\n')) return synthFresh(writeSpec(spec));
+  const file = path.resolve(ROOT, spec);
+  const shared = sharedOutputDir(file);
+  return shared ? readOutput(shared) : synthFresh(file);
+}
+
+/** Synthesizes a spec file into a new temporary directory. */
+function synthFresh(file: string): SynthOutput {
   const { cluster } = loadSpecFile(file);
   const outdir = path.join(tempDir(), 'out');
   const summary = synthesize(cluster, { outdir });
   return readOutput(outdir, summary);
+}
+
+/**
+ * The run's shared output of a spec file, synthesized by whichever worker asks first; undefined outside a jest run
+ * (no run directory from support/tmp-setup.js). Two workers asking at once both synthesize; the first rename wins and
+ * the other reads it (the outputs are byte-identical).
+ */
+function sharedOutputDir(file: string): string | undefined {
+  const run = process.env.COLOSSUS_JEST_TMP;
+  if (!run) return undefined;
+  const key = createHash('sha256').update(file).update('\0').update(fs.readFileSync(file)).digest('hex').slice(0, 16);
+  const dir = path.join(run, 'shared-synth', `${path.basename(file, '.yaml')}-${key}`);
+  if (fs.existsSync(dir)) return dir;
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const mine = synthFresh(file).outdir;
+  try {
+    fs.renameSync(mine, dir);
+  } catch (e) {
+    if (!fs.existsSync(dir)) throw e;
+  }
+  return dir;
 }
 
 /** Reads a synthesized output directory. */
