@@ -9,7 +9,17 @@ import { siteSvg, siteTables } from './site-report';
 import { compare, SynthOutput } from './read-output';
 
 /** Summary sections drawn and tabled specifically; others are tabled generically. */
-const KNOWN_SECTIONS = new Set(['cluster', 'site', 'gpus', 'pools', 'tenants', 'stacks', 'cells', 'facility', 'orbital']);
+const KNOWN_SECTIONS = new Set([
+  'cluster',
+  'site',
+  'gpus',
+  'pools',
+  'tenants',
+  'stacks',
+  'cells',
+  'facility',
+  'orbital',
+]);
 
 /**
  * One palette: each tenant has a colour (sorted-name order), and only tenants do. A dedicated pool is
