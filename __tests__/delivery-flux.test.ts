@@ -20,7 +20,9 @@ const read = (file: string) =>
     (d) => d.toJS() as Json,
   );
 const units: Json[] = read('colossus-1.yaml');
-const helm: Json[] = read('colossus-1-operators/releases.yaml');
+/** The example's first cell (its stacks are a workload cluster's). */
+const CELL = 'colossus-1-h100-c00';
+const helm: Json[] = read(`${CELL}-operators/releases.yaml`);
 const unit = (name: string) => units.find((u) => u.metadata.name === name)!;
 const manifest = JSON.parse(fs.readFileSync(path.join(out.outdir, 'manifest.json'), 'utf8')) as {
   stacks: Record<string, { dependencies: string[] }>;
@@ -34,48 +36,55 @@ describe('Flux Kustomizations, one per stack', () => {
       expect(byPath[stack]).toBe(`./manifests/${stack}`);
       expect((unit(stack).spec.dependsOn ?? []).map((d: Json) => d.name)).toEqual(manifest.stacks[stack].dependencies);
     }
-    expect(byPath['colossus-1-operators-namespaces']).toBe('./manifests/colossus-1-operators');
-    expect(byPath['colossus-1-operators']).toBe('./gitops/flux/colossus-1-operators');
-    expect(unit('colossus-1-operators').spec.dependsOn).toEqual([{ name: 'colossus-1-operators-namespaces' }]);
-    expect(unit('colossus-1-operators-namespaces').spec.dependsOn).toEqual([{ name: 'colossus-1-management' }]);
+    expect(byPath[`${CELL}-operators-namespaces`]).toBe(`./manifests/${CELL}-operators`);
+    expect(byPath[`${CELL}-operators`]).toBe(`./gitops/flux/${CELL}-operators`);
+    expect(unit(`${CELL}-operators`).spec.dependsOn).toEqual([{ name: `${CELL}-operators-namespaces` }]);
+    expect(unit(`${CELL}-operators-namespaces`).spec.dependsOn).toEqual([{ name: `${CELL}-management` }]);
     // The operators unit is Ready only when every HelmRelease is (its CRDs exist for the platform).
-    expect(unit('colossus-1-operators').spec.wait).toBe(true);
+    expect(unit(`${CELL}-operators`).spec.wait).toBe(true);
+    // The manager: Kueue alone, then its queues; no cell unit waits for it.
+    expect(read('colossus-1-manager-operators/releases.yaml').filter((o) => o.kind === 'HelmRelease')).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ name: 'kueue' }) }),
+    ]);
+    expect(unit('colossus-1-manager').spec.dependsOn).toEqual([{ name: 'colossus-1-manager-operators' }]);
     // Every path the units read exists in the output.
     for (const u of units) expect(fs.existsSync(path.join(out.outdir, u.spec.path))).toBe(true);
   });
 
-  it('run on the management cluster and reach the workload cluster through the kubeconfig Secret Cluster API writes', () => {
+  it('run on the management cluster and reach each cell through the kubeconfig Secret Cluster API writes for it (the manager through one the operator makes)', () => {
     for (const u of units) {
       expect(u.metadata.namespace).toBe('colossus-1');
       expect(u.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'colossus', namespace: 'colossus-1' });
-      const local = ['colossus-1-management', 'colossus-1-operators'].includes(u.metadata.name);
+      // Management units and the HelmRelease units are applied on the management cluster itself.
+      const local = /-(management|operators)$/.test(u.metadata.name);
+      const cluster = u.metadata.name.match(/^colossus-1-(manager|[a-z0-9]+-c\d\d)/)![0];
       expect(u.spec.kubeConfig).toEqual(
-        local ? undefined : { secretRef: { name: 'colossus-1-kubeconfig', key: 'value' } },
+        local ? undefined : { secretRef: { name: `${cluster}-kubeconfig`, key: 'value' } },
       );
     }
   });
 
   it('gate the next unit on the controller: KubeadmControlPlane initialized, NicClusterPolicy synced (the IPPools are a unit of their own)', () => {
-    expect(unit('colossus-1-management').spec.healthChecks).toEqual([
+    expect(unit(`${CELL}-management`).spec.healthChecks).toEqual([
       {
         apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
         kind: 'KubeadmControlPlane',
-        name: 'colossus-1-control-plane',
+        name: `${CELL}-control-plane`,
         namespace: 'colossus-1',
       },
     ]);
-    expect(unit('colossus-1-platform').spec.healthChecks).toEqual([
+    expect(unit(`${CELL}-platform`).spec.healthChecks).toEqual([
       { apiVersion: 'mellanox.com/v1alpha1', kind: 'NicClusterPolicy', name: 'nic-cluster-policy' },
     ]);
-    expect(unit('colossus-1-fabric').spec.dependsOn).toEqual([{ name: 'colossus-1-platform' }]);
-    expect(out.yamlObjects('colossus-1-platform').some((o) => o.kind === 'IPPool')).toBe(false);
+    expect(unit(`${CELL}-fabric`).spec.dependsOn).toEqual([{ name: `${CELL}-platform` }]);
+    expect(out.yamlObjects(`${CELL}-platform`).some((o) => o.kind === 'IPPool')).toBe(false);
   });
 
   it('health expressions give the readiness the Terraform waits give (evaluated with CEL, fluxcd/pkg runtime/cel)', () => {
     const expr = (name: string, kind: string) =>
       (unit(name).spec.healthCheckExprs as Json[]).find((e) => e.kind === kind).current as string;
-    const kcp = expr('colossus-1-management', 'KubeadmControlPlane');
-    const policy = expr('colossus-1-platform', 'NicClusterPolicy');
+    const kcp = expr(`${CELL}-management`, 'KubeadmControlPlane');
+    const policy = expr(`${CELL}-platform`, 'NicClusterPolicy');
     const cases: [string, Json, boolean][] = [
       [kcp, { status: { initialization: { controlPlaneInitialized: true } } }, true],
       [kcp, { status: { initialization: { controlPlaneInitialized: false } } }, false],
@@ -95,14 +104,14 @@ describe('Flux Kustomizations, one per stack', () => {
 
   it('never prune what holds machines or data, nor the HelmReleases (uninstalling Kueue deletes its CRDs and every queue)', () => {
     const keep = (o: Json) => o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled';
-    expect(keep(unit('colossus-1-management'))).toBe(true);
-    expect(keep(unit('colossus-1-operators'))).toBe(true);
+    expect(keep(unit(`${CELL}-management`))).toBe(true);
+    expect(keep(unit(`${CELL}-operators`))).toBe(true);
     for (const r of helm.filter((o) => o.kind === 'HelmRelease')) expect(keep(r)).toBe(true);
   });
 });
 
 describe('Flux HelmReleases of the operators', () => {
-  const terraform = out.cdktf('colossus-1-operators').resource?.helm_release as Json;
+  const terraform = out.cdktf(`${CELL}-operators`).resource?.helm_release as Json;
   const releases = helm.filter((o) => o.kind === 'HelmRelease');
 
   it('install the same charts, versions and values as the Terraform releases, in the same order', () => {

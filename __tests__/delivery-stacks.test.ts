@@ -20,32 +20,43 @@ const manifest = JSON.parse(fs.readFileSync(path.join(colossus.outdir, 'manifest
 };
 const resourceOf = (stack: string, address: string): Json =>
   colossus.cdktf(stack).resource?.kubernetes_manifest?.[address];
+/** The example's first cell, whose stacks are a workload cluster's (`colossus-1-h100-c00-*`). */
+const CELL = 'colossus-1-h100-c00';
 
 describe('stack order: nothing is planned before its CRD exists (terraform-provider-kubernetes v2.38.0 manifest/provider/plan.go resolves the GVK at plan time)', () => {
   it('puts the nv-ipam IPPools, whose CRD the Network Operator installs while reconciling NicClusterPolicy (network-operator v26.4 manifests/state-nv-ipam-cni), in a fabric stack after the platform', () => {
     const kinds = (stack: string) => new Set([...colossus.terraformObjects(stack).values()].map((o) => o.kind));
-    expect([...kinds('colossus-1-fabric')]).toEqual(['IPPool']);
-    expect(kinds('colossus-1-platform').has('IPPool')).toBe(false);
-    expect(kinds('colossus-1-platform').has('NicClusterPolicy')).toBe(true);
-    expect(colossus.yamlObjects('colossus-1-fabric').map((o) => o.kind)).toEqual(Array(8).fill('IPPool'));
-    expect(manifest.stacks['colossus-1-fabric'].dependencies).toEqual(['colossus-1-platform']);
+    expect([...kinds(`${CELL}-fabric`)]).toEqual(['IPPool']);
+    expect(kinds(`${CELL}-platform`).has('IPPool')).toBe(false);
+    expect(kinds(`${CELL}-platform`).has('NicClusterPolicy')).toBe(true);
+    expect(colossus.yamlObjects(`${CELL}-fabric`).map((o) => o.kind)).toEqual(Array(8).fill('IPPool'));
+    expect(manifest.stacks[`${CELL}-fabric`].dependencies).toEqual([`${CELL}-platform`]);
   });
 
-  it('has no dependency across clusters: management stands alone (the workload kubeconfig is a step between)', () => {
-    const deps = Object.fromEntries(Object.entries(manifest.stacks).map(([k, v]) => [k, v.dependencies]));
+  it('has no dependency across clusters: management stands alone (the workload kubeconfig is a step between), and no cell depends on the manager or another cell', () => {
+    const deps = Object.fromEntries(
+      Object.entries(manifest.stacks)
+        .filter(([k]) => k.startsWith(`${CELL}-`) || k.startsWith('colossus-1-manager'))
+        .map(([k, v]) => [k, v.dependencies]),
+    );
     expect(deps).toEqual({
-      'colossus-1-management': [],
-      'colossus-1-operators': [],
-      'colossus-1-platform': ['colossus-1-operators'],
-      'colossus-1-fabric': ['colossus-1-platform'],
-      'colossus-1-tenant-anthropic': ['colossus-1-platform'],
-      'colossus-1-tenant-grok': ['colossus-1-platform'],
-      'colossus-1-tenant-grok-research': ['colossus-1-platform'],
+      'colossus-1-manager-operators': [],
+      'colossus-1-manager': ['colossus-1-manager-operators'],
+      [`${CELL}-management`]: [],
+      [`${CELL}-operators`]: [],
+      [`${CELL}-platform`]: [`${CELL}-operators`],
+      [`${CELL}-fabric`]: [`${CELL}-platform`],
+      [`${CELL}-tenant-grok`]: [`${CELL}-platform`],
+      [`${CELL}-tenant-grok-research`]: [`${CELL}-platform`],
     });
+    for (const [stack, { dependencies }] of Object.entries(manifest.stacks)) {
+      const prefix = stack.match(/^colossus-1-(manager|[a-z0-9]+-c\d\d)/)![0];
+      for (const d of dependencies) expect(d.startsWith(prefix)).toBe(true);
+    }
   });
 
   it('makes the NicClusterPolicy apply wait until the operator has synced every state once (network-operator v26.4.0 controllers/nicclusterpolicy_controller.go, pkg/state/manager.go)', () => {
-    const policy = resourceOf('colossus-1-platform', 'nicclusterpolicy_nic_cluster_policy');
+    const policy = resourceOf(`${CELL}-platform`, 'nicclusterpolicy_nic_cluster_policy');
     expect(policy.wait).toEqual({ fields: { 'status.state': '^(ready|notReady)$' } });
     expect(policy.timeouts).toEqual({ create: '30m' });
     const re = new RegExp(policy.wait.fields['status.state']);
@@ -54,19 +65,19 @@ describe('stack order: nothing is planned before its CRD exists (terraform-provi
   });
 
   it('makes the KubeadmControlPlane apply wait until the workload API accepts requests (CAPI v1beta2 status.initialization.controlPlaneInitialized)', () => {
-    const kcp = resourceOf('colossus-1-management', 'kubeadmcontrolplane_colossus_1_colossus_1_control_plane');
+    const kcp = resourceOf(`${CELL}-management`, 'kubeadmcontrolplane_colossus_1_colossus_1_h100_c00_control_plane');
     expect(kcp.wait).toEqual({ fields: { 'status.initialization.controlPlaneInitialized': '^true$' } });
     expect(kcp.timeouts).toEqual({ create: '90m' });
-    // Nothing else waits: a wait on 444 MachineDeployments would hold the deploy for the slowest host.
-    const waiting = Object.entries(colossus.cdktf('colossus-1-management').resource?.kubernetes_manifest ?? {})
+    // Nothing else waits: a wait on 78 MachineDeployments would hold the deploy for the slowest host.
+    const waiting = Object.entries(colossus.cdktf(`${CELL}-management`).resource?.kubernetes_manifest ?? {})
       .filter(([, r]) => (r as Json).wait)
       .map(([a]) => a);
-    expect(waiting).toEqual(['kubeadmcontrolplane_colossus_1_colossus_1_control_plane']);
+    expect(waiting).toEqual(['kubeadmcontrolplane_colossus_1_colossus_1_h100_c00_control_plane']);
   });
 });
 
 describe('objects whose deletion deprovisions hosts (item 6)', () => {
-  const resources = colossus.cdktf('colossus-1-management').resource?.kubernetes_manifest ?? {};
+  const resources = colossus.cdktf(`${CELL}-management`).resource?.kubernetes_manifest ?? {};
   const byKind = (kind: string) => Object.values(resources).filter((r) => (r as Json).manifest.kind === kind) as Json[];
 
   it('carry prevent_destroy and the Argo CD / Flux prune guards: Cluster, Metal3Cluster, KubeadmControlPlane, every MachineDeployment', () => {
@@ -81,7 +92,7 @@ describe('objects whose deletion deprovisions hosts (item 6)', () => {
         });
       }
     }
-    expect(byKind('MachineDeployment')).toHaveLength(444);
+    expect(byKind('MachineDeployment')).toHaveLength(78);
     // Templates are re-created harmlessly: not protected, and replaced new-first (issue 17, content-named templates).
     for (const r of byKind('Metal3MachineTemplate')) expect(r.lifecycle).toEqual({ create_before_destroy: true });
   });
@@ -89,7 +100,7 @@ describe('objects whose deletion deprovisions hosts (item 6)', () => {
   it('an apiVersion change of them is a high-risk replacement in colossus diff, not a low-risk change', () => {
     const head = path.join(tempDir(), 'out');
     fs.cpSync(colossus.outdir, head, { recursive: true });
-    const file = path.join(head, 'stacks', 'colossus-1-management', 'cdk.tf.json');
+    const file = path.join(head, 'stacks', `${CELL}-management`, 'cdk.tf.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     for (const r of Object.values<Json>(json.resource.kubernetes_manifest)) {
       if (r.manifest.apiVersion === 'cluster.x-k8s.io/v1beta2') r.manifest.apiVersion = 'cluster.x-k8s.io/v1';
@@ -97,10 +108,11 @@ describe('objects whose deletion deprovisions hosts (item 6)', () => {
     fs.writeFileSync(file, JSON.stringify(json));
     const d = diffOutputs(readOutput(colossus.outdir), readOutput(head));
     expect(d.risk).toBe('high');
-    const stack = d.stacks.find((s) => s.stack === 'colossus-1-management')!;
+    const stack = d.stacks.find((s) => s.stack === `${CELL}-management`)!;
     expect(stack.counts.changed).toBe(0);
-    expect(stack.counts.replaced).toBeGreaterThanOrEqual(446);
-    const cluster = stack.changes.find((c) => c.identity === 'Cluster/colossus-1/colossus-1')!;
+    // The Cluster, 78 MachineDeployments and 79 MachineHealthChecks.
+    expect(stack.counts.replaced).toBeGreaterThanOrEqual(1 + 78 + 79);
+    const cluster = stack.changes.find((c) => c.identity === 'Cluster/colossus-1/colossus-1-h100-c00')!;
     expect(cluster.change).toBe('replaced');
     expect(cluster.risks[0].reason).toMatch(
       /cluster.x-k8s.io\/v1beta2 Cluster -> cluster.x-k8s.io\/v1 Cluster: kubernetes_manifest destroys and re-creates it; deleting it deprovisions its hosts/,
@@ -109,7 +121,7 @@ describe('objects whose deletion deprovisions hosts (item 6)', () => {
 });
 
 describe('fields the API refuses to change (item 12): a change replaces the object instead of failing with 422', () => {
-  const platform = colossus.cdktf('colossus-1-platform').resource ?? {};
+  const platform = colossus.cdktf('colossus-1-gb200-c00-platform').resource ?? {};
 
   it('ties each such object to a terraform_data of its immutable fields (Terraform v1.11.4 replace_triggered_by)', () => {
     const flavor = (platform.kubernetes_manifest as Json).resourceflavor_gb200;
@@ -142,7 +154,7 @@ describe('fields the API refuses to change (item 12): a change replaces the obje
   it('colossus diff reports such a change as a replacement, naming the field', () => {
     const head = path.join(tempDir(), 'out');
     fs.cpSync(colossus.outdir, head, { recursive: true });
-    const file = path.join(head, 'stacks', 'colossus-1-platform', 'cdk.tf.json');
+    const file = path.join(head, 'stacks', 'colossus-1-gb200-c00-platform', 'cdk.tf.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     json.resource.kubernetes_manifest.resourceflavor_gb200.manifest.spec.tolerations = [];
     fs.writeFileSync(file, JSON.stringify(json));

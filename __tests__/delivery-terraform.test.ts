@@ -74,7 +74,7 @@ describeWithTerraform(
       fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(standIn(json)));
 
     it('an immutable field change replaces the object (replace_triggered_by as emitted parses and triggers); other changes update in place', () => {
-      const { dir, json } = applied('colossus-1-platform');
+      const { dir, json } = applied('colossus-1-h100-c00-platform');
       json.resource.kubernetes_manifest.resourceflavor_gb200.manifest.spec.tolerations = [];
       json.resource.terraform_data.resourceflavor_gb200_immutable.input['spec.tolerations'] = '[]';
       json.resource.kubernetes_manifest.priorityclass_colossus_high.manifest.description = 'edited';
@@ -86,7 +86,7 @@ describeWithTerraform(
     });
 
     it('adding the immutable-field resources to a live stack replaces nothing (a create does not trigger)', () => {
-      const json = out.cdktf('colossus-1-platform');
+      const json = out.cdktf('colossus-1-h100-c00-platform');
       const dir = tempDir('colossus-tf-');
       const bare = JSON.parse(JSON.stringify(json));
       delete bare.resource.terraform_data;
@@ -118,7 +118,7 @@ describeWithTerraform(
     });
 
     it('the operator releases refuse to be destroyed', () => {
-      const { dir, json } = applied('colossus-1-operators');
+      const { dir, json } = applied('colossus-1-h100-c00-operators');
       delete json.resource.helm_release.kueue;
       rewrite(dir, json);
       // A removed resource with prevent_destroy is destroyed (its configuration is gone): Terraform's documented

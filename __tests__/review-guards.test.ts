@@ -174,7 +174,7 @@ describe('isolation guards in audit and diff', () => {
     const copy = path.join(tempDir('colossus-guards-'), 'out');
     fs.cpSync(outdir, copy, { recursive: true });
     fs.rmSync(path.join(copy, 'stacks'), { recursive: true });
-    const dir = path.join(copy, 'manifests', 'colossus-1-platform');
+    const dir = path.join(copy, 'manifests', 'colossus-1-h100-c00-platform');
     for (const f of fs.readdirSync(dir)) {
       const docs = parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as KubeObject);
       const kept = docs.filter(
@@ -186,7 +186,7 @@ describe('isolation guards in audit and diff', () => {
     const code = run(['audit', copy], { out: (s) => lines.push(s), err: (s) => lines.push(s) });
     expect(code).not.toBe(0);
     expect(lines.join('\n')).toMatch(
-      /error\[isolation-guard-missing\] Namespace\/grok-infer: guard service-external-ips does not hold: admitted Service with externalIPs/,
+      /error\[isolation-guard-missing\] Namespace\/grok-infer: guard service-external-ips does not hold: admitted Service with externalIPs \(in colossus-1-h100-c00\)/,
     );
   });
 });

@@ -16,13 +16,12 @@
  * - IPPool / CIDRPool: a changed range re-addresses every node it selects at once (nv-ipam has no
  *   rollout bound); pods must restart to get addresses that route.
  */
-import type { CellReport } from '../cells/analysis';
 import type { OperationsSummary } from '../day2/summary';
 import { DISRUPTION_VERBS, Disruption, formatDuration, planWaves } from '../day2/waves';
 import { DEFAULT_OPERATIONS, Operations } from '../model/cluster';
 import { KubeObject, LABELS } from '../model/kube';
 import { formatNumber as n, isRecord } from '../model/values';
-import { compare, OutputObject, SynthOutput } from './read-output';
+import { compare, OutputObject, SynthOutput, WorkloadOutput, workloadOutputs } from './read-output';
 import { RiskLevel } from './risk';
 import { canonical } from './isolation';
 
@@ -60,42 +59,37 @@ export interface DisruptionRow {
  * (a change to every cell disrupts every cell at once, each at its bound).
  */
 export function diffDisruption(base: SynthOutput, head: SynthOutput): DisruptionRow[] {
-  const cells = new Map<string, CellReport>();
-  for (const output of [base, head]) {
-    if (output.summary.cells?.split) for (const c of output.summary.cells.cells) cells.set(c.name, c);
+  const cells = new Map<string, { base?: WorkloadOutput; head?: WorkloadOutput }>();
+  for (const [side, output] of [
+    ['base', base],
+    ['head', head],
+  ] as const) {
+    for (const w of workloadOutputs(output)) {
+      if (w.cell) cells.set(w.cell.name, { ...cells.get(w.cell.name), [side]: w });
+    }
   }
   if (cells.size === 0) return clusterDisruption(base, head);
-  return [...cells.values()].flatMap((cell) =>
-    clusterDisruption(cellOutput(base, cell), cellOutput(head, cell)).map((r) => ({
-      ...r,
-      cell: cell.name,
-      reason: `cell ${cell.name}, ${r.reason}`,
-    })),
-  );
+  return [...cells].flatMap(([cell, sides]) => {
+    // A cell on one side only: the other side's output holds none of its objects.
+    const [b, h] = [sides.base ?? sides.head!, sides.head ?? sides.base!];
+    const empty = (w: WorkloadOutput) => ({ ...w.output, objects: [] });
+    return clusterDisruption(
+      sides.base ? withCellOperations(b) : empty(b),
+      sides.head ? withCellOperations(h) : empty(h),
+    ).map((r) => ({ ...r, cell, reason: `cell ${cell}, ${r.reason}` }));
+  });
 }
 
-/** `output` as the cluster of one cell: its stacks' objects, its pool cut to its nodes and blocks. */
-function cellOutput(output: SynthOutput, cell: CellReport): SynthOutput {
+/** A cell's output with the operations of its pool cut to the cell's nodes and blocks. */
+function withCellOperations({ output }: WorkloadOutput): SynthOutput {
   const ops = output.summary.operations as OperationsSummary | undefined;
+  if (!ops) return output;
   const pools = Object.fromEntries(
-    Object.entries(cell.blocks).flatMap(([pool, [first, last]]) => {
-      const p = output.summary.pools[pool];
-      return p ? [[pool, { ...p, nodes: cell.figures.nodes, blocks: last - first + 1 }]] : [];
-    }),
-  );
-  const cellOps = ops && {
-    ...ops,
-    pools: Object.fromEntries(
-      Object.keys(pools).flatMap((pool) =>
-        ops.pools[pool] ? [[pool, { ...ops.pools[pool], nodes: pools[pool].nodes, blocks: pools[pool].blocks }]] : [],
-      ),
+    Object.entries(output.summary.pools).flatMap(([pool, p]) =>
+      ops.pools[pool] ? [[pool, { ...ops.pools[pool], nodes: p.nodes, blocks: p.blocks }]] : [],
     ),
-  };
-  return {
-    ...output,
-    objects: output.objects.filter((o) => o.stack.startsWith(`${cell.cluster}-`)),
-    summary: { ...output.summary, pools, operations: cellOps },
-  };
+  );
+  return { ...output, summary: { ...output.summary, operations: { ...ops, pools } } };
 }
 
 /** Every node disruption of one cluster (or cell), by pool then kind. */

@@ -16,7 +16,7 @@ import {
 } from '../admission/policies';
 import { KubeObject, LABELS } from '../model/kube';
 import { dedicatedTenant, queueFlavors } from './isolation';
-import { compare, SynthOutput } from './read-output';
+import { compare, SynthOutput, workloadOutputs } from './read-output';
 import { Tenancy } from './tenancy';
 
 /** One guard, as the README's isolation table names it. */
@@ -52,8 +52,6 @@ const POD = {
 
 /** Every guard that does not hold in `output`, sorted. Empty when all hold. */
 export function guardBreaches(output: SynthOutput): GuardBreach[] {
-  const objects = output.objects.filter((o) => o.kubernetes).map((o) => o.object);
-  const tenancy = new Tenancy(output);
   const breaches = new Map<string, { guard: GuardName; where: string; admitted: string[] }>();
   const breach = (guard: GuardName, where: string, what: string) => {
     const key = `${guard}\u0000${where}`;
@@ -61,10 +59,18 @@ export function guardBreaches(output: SynthOutput): GuardBreach[] {
     b.admitted.push(what);
     breaches.set(key, b);
   };
-  for (const probe of tenantProbes(objects, tenancy)) {
-    if (reviewRequest(objects, probe.request).allowed) breach(probe.guard, probe.request.namespace!, probe.attack);
+  // Each API server admits by its own policies: a split cluster's manager and cells are probed one by one.
+  const clusters = workloadOutputs(output);
+  for (const { cluster, output: own } of clusters) {
+    const objects = own.objects.filter((o) => o.kubernetes).map((o) => o.object);
+    const where = (what: string) => (clusters.length > 1 ? `${what} (in ${cluster})` : what);
+    for (const probe of tenantProbes(objects, new Tenancy(own))) {
+      if (reviewRequest(objects, probe.request).allowed) {
+        breach(probe.guard, probe.request.namespace!, where(probe.attack));
+      }
+    }
+    for (const [guard, ns, what] of objectChecks(objects)) breach(guard, ns, where(what));
   }
-  for (const [guard, where, what] of objectChecks(objects)) breach(guard, where, what);
   return [...breaches.values()].sort((a, b) => compare(a.guard, b.guard) || compare(a.where, b.where));
 }
 

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject, objectKey } from '../model/kube';
 import { deprovisionsHosts } from '../model/lifecycle';
+import type { CellReport } from '../cells/analysis';
 import { Summary, SUMMARY_FILE } from '../reports/summary';
 
 /** The summary as read from disk: sections other engineers add (fabric, storage, power) may be absent. */
@@ -71,6 +72,51 @@ export class OutputError extends Error {
     super(message);
     this.name = 'OutputError';
   }
+}
+
+/** One workload cluster of an output: the whole cluster, or a split cluster's manager or one of its cells. */
+export interface WorkloadOutput {
+  /** The cluster's name: `<cluster>`, `<cluster>-manager` or `<cluster>-<cell>`. */
+  readonly cluster: string;
+  /** The cell, for a cell of a split cluster. */
+  readonly cell?: CellReport;
+  /** The output restricted to that cluster: its stacks' objects, its tenants and (for a cell) its pool's slice. */
+  readonly output: SynthOutput;
+}
+
+/**
+ * The workload clusters of `output`, each as an output of its own: what one API server sees (its
+ * admission policies, quotas and nodes), which is what guards and disruption are judged on.
+ */
+export function workloadOutputs(output: SynthOutput): WorkloadOutput[] {
+  const cells = output.summary.cells;
+  if (!cells?.split) return [{ cluster: output.summary.cluster, output }];
+  const restrict = (prefix: string, summary: OutputSummary): SynthOutput => ({
+    ...output,
+    stacks: output.stacks.filter((s) => s.startsWith(prefix)),
+    objects: output.objects.filter((o) => o.stack.startsWith(prefix)),
+    summary,
+  });
+  const manager = `${output.summary.cluster}-manager`;
+  return [
+    { cluster: manager, output: restrict(manager, output.summary) },
+    ...cells.cells.map((cell) => {
+      const tenants = Object.fromEntries(
+        Object.entries(output.summary.tenants).filter(([name]) => cell.tenants[name] !== undefined),
+      );
+      const pools = Object.fromEntries(
+        Object.entries(cell.blocks).flatMap(([pool, [first, last]]) => {
+          const p = output.summary.pools[pool];
+          return p ? [[pool, { ...p, nodes: cell.figures.nodes, blocks: last - first + 1 }]] : [];
+        }),
+      );
+      return {
+        cluster: cell.cluster,
+        cell,
+        output: restrict(`${cell.cluster}-`, { ...output.summary, tenants, pools }),
+      };
+    }),
+  ];
 }
 
 /** Reads the synth output in `dir`. */
