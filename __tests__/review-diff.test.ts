@@ -369,14 +369,15 @@ describe('colossus diff', () => {
   });
 
   test("a dedicated taint removed from the nodes' kubeadm template is high risk too", () => {
-    const head = editObject(
-      colossus(),
-      'colossus-1-gb200-c00-management',
-      'KubeadmConfigTemplate/colossus-1/gb200',
-      (m) => {
-        delete m.spec.template.spec.joinConfiguration.nodeRegistration.taints;
-      },
-    );
+    // Templates are named by their content: the edit is a successor under a new name.
+    const stack = 'colossus-1-gb200-c00-management';
+    const template = readOutput(colossus()).objects.find(
+      (o) => o.stack === stack && /^KubeadmConfigTemplate\/colossus-1\/gb200-/.test(o.identity),
+    )!;
+    const head = editObject(colossus(), stack, template.identity, (m) => {
+      delete m.spec.template.spec.joinConfiguration.nodeRegistration.taints;
+      m.metadata.name = 'gb200-00000000';
+    });
     expect(reasons(diff(colossus(), head), 'high')).toEqual([
       'KubeadmConfigTemplate/colossus-1/gb200-00000000: dedicated pool taint removed: colossus.dev/dedicated=anthropic:NoSchedule',
     ]);
