@@ -15,6 +15,7 @@ import { Cluster, NodePool } from '../model/cluster';
 import { formatNumber as fmt } from '../model/values';
 import type { FabricIssue } from '../fabric/plan';
 import { blockNodes } from '../provisioning/cluster-api';
+import { DEFAULTS } from '../spec/defaults';
 
 /** Upstream threshold of nodes per cluster (sig-scalability thresholds.md). */
 export const UPSTREAM_MAX_NODES = 5000;
@@ -75,7 +76,7 @@ export function needsCells(cluster: Pick<Cluster, 'cells' | 'pools'>): boolean {
 /** Plans the cells of `cluster`. */
 export function planCells(cluster: Pick<Cluster, 'cells' | 'pools'>): CellPlan {
   const spec = cluster.cells ?? {};
-  const maxNodesPerCell = spec.maxNodesPerCell ?? UPSTREAM_MAX_NODES;
+  const maxNodesPerCell = spec.maxNodesPerCell ?? DEFAULTS.cells.maxNodesPerCell;
   const issues: FabricIssue[] = [];
   const issue = (code: string, path: (string | number)[], message: string, fix: string) =>
     issues.push({ code, path: ['cells', ...path], message, fix });

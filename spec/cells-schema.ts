@@ -3,6 +3,7 @@
  * MultiKueue manager. The semantics (pools, blocks, ranges, the 5,000-node threshold) are
  * checked by spec/check-cells.ts on the plan of cells/plan.ts.
  */
+import { ENDPOINT_PROPERTIES } from './endpoint-schema';
 import { cidrSchema } from './fabric-schema';
 import type { JsonSchema } from './schema';
 import { tsType } from './schema-annotations';
@@ -60,24 +61,7 @@ const layoutEntry: JsonSchema = {
       description: 'The cell\'s API endpoint. Default: "<cell>.<management.controlPlaneEndpoint.host>".',
       additionalProperties: false,
       required: ['host'],
-      properties: {
-        host: {
-          type: 'string',
-          description: 'Host name or IP address.',
-          minLength: 1,
-          maxLength: 253,
-          pattern: '^[A-Za-z0-9.:-]+$',
-          'x-fix': 'use a host name or an IP address',
-        },
-        port: {
-          type: 'integer',
-          description: 'API server port.',
-          minimum: 1,
-          maximum: 65535,
-          default: 6443,
-          'x-fix': 'use a port from 1 to 65535',
-        },
-      },
+      properties: { ...ENDPOINT_PROPERTIES },
     },
   },
 };

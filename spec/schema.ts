@@ -5,6 +5,7 @@
  * fixes; `npm run schema` writes it to schema/cluster.schema.json for editors. The `x-fix`
  * keyword carries the hint shown when a value does not match.
  */
+import { ENDPOINT_PROPERTIES } from './endpoint-schema';
 import { cellsSchema } from './cells-schema';
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 import { sitePhysicsSchemas } from './site-schema';
@@ -465,24 +466,7 @@ const management = objectOf(
     kubernetesVersion: kubernetesVersion('Full Kubernetes version of the machines, for example "v1.33.4".'),
     controlPlaneEndpoint: objectOf(
       'API endpoint of the workload cluster (VIP or load balancer).',
-      {
-        host: {
-          type: 'string',
-          description: 'Host name or IP address.',
-          minLength: 1,
-          maxLength: 253,
-          pattern: '^[A-Za-z0-9.:-]+$',
-          'x-fix': 'use a host name or an IP address',
-        },
-        port: {
-          type: 'integer',
-          description: 'API server port.',
-          minimum: 1,
-          maximum: 65535,
-          default: 6443,
-          'x-fix': 'use a port from 1 to 65535',
-        },
-      },
+      { ...ENDPOINT_PROPERTIES },
       ['host'],
     ),
     controlPlaneReplicas: {
