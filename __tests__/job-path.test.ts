@@ -8,6 +8,7 @@ import { operatorReleases } from '../operators/charts';
 import { KUEUE_FRAMEWORKS } from '../operators/kueue-config';
 import { KubeObject, LABELS } from '../model/kube';
 import { CONTAINERD_MEMLOCK_DROP_IN } from '../provisioning/cluster-api';
+import { analyzeCells } from '../cells/analysis';
 import { loadSpecFile } from '../spec/load';
 import { LAB } from './support/fixtures';
 import { specIssues } from './support/spec-issues';
@@ -21,11 +22,17 @@ let out: SynthOutput;
 beforeAll(() => {
   out = synthToTemp('examples/colossus-1.yaml');
 });
-let objects: KubeObject[] | undefined;
-const all = (): KubeObject[] => (objects ??= out.stacks.flatMap((s) => out.yamlObjects(s)));
-const ofKind = (kind: string, namespace?: string) =>
-  all().filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace)) as Json[];
+/** Objects of the stacks whose names start with `prefix`: the whole example, a cell (`colossus-1-h100-c00-`), the manager. */
+const objectsOf = (prefix: string): KubeObject[] =>
+  out.stacks.filter((s) => s.startsWith(prefix)).flatMap((s) => out.yamlObjects(s));
+/** Objects of `kind` (in `namespace`) in the example's first cell, or in the stacks of `prefix`. */
+const ofKind = (kind: string, namespace?: string, prefix = 'colossus-1-h100-c00-') =>
+  objectsOf(prefix).filter(
+    (o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace),
+  ) as Json[];
 const cluster = () => loadSpecFile(path.join(ROOT, 'examples', 'colossus-1.yaml')).cluster;
+/** The example's first cell, h100-c00, as the workload cluster its stacks deploy to. */
+const firstCell = () => analyzeCells(cluster()).cellClusters![0].cluster;
 
 describe('Kueue (v0.19.2)', () => {
   test('the controller config excludes nvidia.com/rail* from quota (pkg/workload/workload.go dropExcludedResources) and maps ComputeDomain channels (pkg/dra/claims.go)', () => {
@@ -50,30 +57,37 @@ describe('Kueue (v0.19.2)', () => {
     expect(config.resources.quotaCheckStrategy).toBeUndefined();
   });
 
-  test('a tenant that may borrow lists the cohort’s other pools at nominal 0, never a pool dedicated to someone else (flavorassigner walks only the ClusterQueue’s flavors)', () => {
-    const cq = (name: string) => ofKind('ClusterQueue').find((o) => o.metadata.name === name)!;
-    const flavors = (name: string) =>
-      cq(name).spec.resourceGroups[0].flavors.map((f: Json) => [
-        f.name,
-        f.resources.find((r: Json) => r.name === 'nvidia.com/gpu').nominalQuota,
-      ]);
-    expect(flavors('grok')).toEqual([
-      ['h100', '150016'],
-      ['h200', '0'],
-    ]);
-    expect(flavors('grok-research')).toEqual([
-      ['h200', '50176'],
-      ['h100', '0'],
-    ]);
-    expect(flavors('anthropic')).toEqual([['gb200', '30096']]);
-    expect(cq('grok').spec.cohortName).toBe(cq('grok-research').spec.cohortName);
+  test('a tenant that may borrow is in the cohort’s other pools’ cells at nominal 0, never in a pool dedicated to someone else (flavorassigner walks only the ClusterQueue’s flavors)', () => {
+    const flavors = (name: string, prefix: string) =>
+      ofKind('ClusterQueue', undefined, prefix)
+        .find((o) => o.metadata.name === name)
+        ?.spec.resourceGroups[0].flavors.map((f: Json) => [
+          f.name,
+          f.resources.find((r: Json) => r.name === 'nvidia.com/gpu').nominalQuota,
+        ]);
+    // In a cell: the tenants holding its pool's quota there, and the borrowers at 0.
+    expect(flavors('grok', 'colossus-1-h100-c00-')).toEqual([['h100', '39936']]);
+    expect(flavors('grok-research', 'colossus-1-h100-c00-')).toEqual([['h100', '0']]);
+    expect(flavors('grok', 'colossus-1-h200-c00-')).toEqual([['h200', '0']]);
+    expect(flavors('grok-research', 'colossus-1-h200-c00-')).toEqual([['h200', '39936']]);
+    expect(flavors('anthropic', 'colossus-1-gb200-c00-')).toEqual([['gb200', '19584']]);
+    expect(flavors('grok', 'colossus-1-gb200-c00-')).toBeUndefined();
+    // On the manager: per tenant and pool, the cells' sums.
+    expect(flavors('grok-h100', 'colossus-1-manager')).toEqual([['h100', '150016']]);
+    expect(flavors('grok-h200', 'colossus-1-manager')).toEqual([['h200', '0']]);
+    expect(flavors('grok-research-h200', 'colossus-1-manager')).toEqual([['h200', '50176']]);
+    expect(flavors('anthropic-gb200', 'colossus-1-manager')).toEqual([['gb200', '30096']]);
+    const cohort = (name: string, prefix: string) =>
+      ofKind('ClusterQueue', undefined, prefix).find((o) => o.metadata.name === name)!.spec.cohortName;
+    expect(cohort('grok', 'colossus-1-h200-c00-')).toBe(cohort('grok-research', 'colossus-1-h200-c00-'));
+    expect(cohort('grok-h200', 'colossus-1-manager')).toBe(cohort('grok-research-h200', 'colossus-1-manager'));
   });
 
-  test('pod quota fits a full-pool job at one GPU per pod; the LimitRange defaults requests only (pkg/workload/resources.go applies LimitRange defaults too)', () => {
+  test('pod quota fits a whole-cell job at one GPU per pod; the LimitRange defaults requests only (pkg/workload/resources.go applies LimitRange defaults too)', () => {
     const quota = ofKind('ResourceQuota', 'grok-train').find((o) => o.metadata.name === 'tenant-quota')!;
-    // grok may borrow: its namespaces' ceiling is both shared pools, 150,016 + 50,176 GPUs.
-    expect(Number(quota.spec.hard.pods)).toBe(150016 + 50176 + 10000);
-    expect(Number(quota.spec.hard.pods)).toBeGreaterThanOrEqual(18752 * 8);
+    // grok may borrow: its namespaces' ceiling in a cell is the cell's whole pool, 39,936 GPUs.
+    expect(Number(quota.spec.hard.pods)).toBe(39936 + 10000);
+    expect(Number(quota.spec.hard.pods)).toBeGreaterThanOrEqual(4992 * 8);
     const [limitRange] = ofKind('LimitRange', 'grok-train');
     expect(limitRange.spec.limits).toEqual([{ type: 'Container', defaultRequest: { cpu: '250m', memory: '1Gi' } }]);
   });
@@ -88,7 +102,8 @@ describe('NetworkPolicies of a tenant namespace', () => {
     });
     expect(policy('grok-train', 'allow-api-server')!.spec.egress).toEqual([
       {
-        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/9', '10.192.0.0/16'] } }],
+        // The cell's pod and Service ranges.
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/11', '172.16.0.0/16'] } }],
         ports: [{ protocol: 'TCP', port: 6443 }],
       },
     ]);
@@ -139,15 +154,16 @@ describe('GPU Operator v26.7.0, NVIDIA DRA driver v0.4.0, pod network', () => {
   });
 
   test('Cilium comes first, leaves the Multus config alone (cni.exclusive false) and takes node ranges from the podCIDR', () => {
-    const releases = operatorReleases(cluster());
+    const releases = operatorReleases(firstCell());
     expect(releases[0].name).toBe('cilium');
     expect(releases.find((r) => r.name === 'node-feature-discovery')!.needs).toEqual(['cilium']);
     expect(releases[0].values).toMatchObject({
       ipam: { mode: 'kubernetes' },
       cni: { exclusive: false },
-      k8sServiceHost: 'api.colossus-1.internal',
+      // The cell's own API endpoint and pod range.
+      k8sServiceHost: 'h100-c00.api.colossus-1.internal',
       k8sServicePort: 6443,
-      ipv4NativeRoutingCIDR: '10.0.0.0/9',
+      ipv4NativeRoutingCIDR: '10.0.0.0/11',
     });
     expect(ciliumValues({}).ipam).toEqual({ mode: 'cluster-pool' });
   });
@@ -155,12 +171,12 @@ describe('GPU Operator v26.7.0, NVIDIA DRA driver v0.4.0, pod network', () => {
   test('NodeLocal DNSCache binds 169.254.20.10 and the cluster DNS address (the tenth of the Service range)', () => {
     expect(clusterDnsIp('10.192.0.0/16')).toBe('10.192.0.10');
     expect(clusterDnsIp('10.96.0.0/12')).toBe('10.96.0.10');
-    const objects = nodeLocalDnsObjects(cluster()) as Json[];
+    const objects = nodeLocalDnsObjects(firstCell()) as Json[];
     expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Service', 'ConfigMap', 'DaemonSet']);
     expect(objects[3].spec.template.spec.containers[0].args).toEqual(
-      expect.arrayContaining(['-localip', '169.254.20.10,10.192.0.10']),
+      expect.arrayContaining(['-localip', '169.254.20.10,172.16.0.10']),
     );
-    expect(objects[2].data.Corefile).toContain('bind 169.254.20.10 10.192.0.10');
+    expect(objects[2].data.Corefile).toContain('bind 169.254.20.10 172.16.0.10');
     expect(ofKind('DaemonSet', 'kube-system').map((o) => o.metadata.name)).toEqual(['node-local-dns']);
     expect(nodeLocalDnsObjects({ kubernetes: { version: '1.33', context: 'c', kubeconfig: 'k' } })).toEqual([]);
   });
@@ -170,10 +186,9 @@ describe('machines (CAPM3 v1.13.2, CAPI v1.14)', () => {
   test('GB200 trays boot the arm64 image, HGX hosts the default one', () => {
     const images = Object.fromEntries(
       // Templates are named by their content (issue 17): `<block>-<8 hex>`.
-      ofKind('Metal3MachineTemplate').map((t) => [
-        t.metadata.name.replace(/-[0-9a-f]{8}$/, ''),
-        t.spec.template.spec.image.url,
-      ]),
+      [...ofKind('Metal3MachineTemplate'), ...ofKind('Metal3MachineTemplate', undefined, 'colossus-1-gb200-c00-')].map(
+        (t) => [t.metadata.name.replace(/-[0-9a-f]{8}$/, ''), t.spec.template.spec.image.url],
+      ),
     );
     expect(images['gb200-b000']).toBe('https://images.colossus-1.internal/ubuntu-24.04-gpu-arm64.raw');
     expect(images['h100-b000']).toBe('https://images.colossus-1.internal/ubuntu-24.04-gpu.raw');
