@@ -120,7 +120,7 @@ export type {
 export type { FabricSummary } from './fabric/summary';
 export type { OperationsSummary, PoolOperations } from './day2/summary';
 export type { WavePlan } from './day2/waves';
-export type { ObjectSizeSummary, SizedObject, WorkloadObjects } from './day2/object-size';
+export type { ObjectSizeSummary, SizedObject } from './day2/object-size';
 export type { CellsSummary } from './reports/summary';
 export type { CellReport } from './cells/analysis';
 export type { EnvelopeFigures, EnvelopeFinding, LargestObject } from './cells/envelope';

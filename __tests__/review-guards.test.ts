@@ -98,7 +98,7 @@ const REMOVALS: [string, GuardName, () => SynthOutput][] = [
     'api-server-admission-plugins',
     () =>
       changing(
-        named('KubeadmControlPlane', 'colossus-1-control-plane'),
+        named('KubeadmControlPlane', 'colossus-1-h100-c00-control-plane'),
         (o) => delete o.spec.kubeadmConfigSpec.clusterConfiguration,
       ),
   ],

@@ -166,7 +166,9 @@ export interface SizedObject {
 
 /** Objects of one workload cluster (a cell, or the whole cluster), sized against that cluster's nodes. */
 export interface WorkloadObjects {
+  /** The workload cluster, whose pools' nodes the objects' selectors pick from. */
   readonly cluster: Pick<Cluster, 'pools'>;
+  /** Objects of the cluster's stacks. */
   readonly objects: readonly KubeObject[];
 }
 

@@ -276,23 +276,26 @@ export function templateSuccessionRisks(
   base: readonly OutputObject[],
   head: readonly OutputObject[],
 ): { subject: string; stack: string; risk: Risk }[] {
+  // Within a stack: the cells of a split cluster share the management namespace, so one template name
+  // can stand in several cells' stacks, each succeeded on its own.
   const key = (o: OutputObject) => {
     const m = CONTENT_NAMED.exec(o.object.metadata.name);
     return m && o.object.kind.endsWith('Template')
-      ? `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${m[1]}`
+      ? `${o.stack}/${o.object.kind}/${o.object.metadata.namespace ?? ''}/${m[1]}`
       : undefined;
   };
-  const headIds = new Set(head.map((o) => o.identity));
-  const baseIds = new Set(base.map((o) => o.identity));
+  const id = (o: OutputObject) => `${o.stack}/${o.identity}`;
+  const headIds = new Set(head.map(id));
+  const baseIds = new Set(base.map(id));
   const removed = new Map<string, OutputObject>();
   for (const o of base) {
     const k = key(o);
-    if (k && !headIds.has(o.identity)) removed.set(k, o);
+    if (k && !headIds.has(id(o))) removed.set(k, o);
   }
   const out: { subject: string; stack: string; risk: Risk }[] = [];
   for (const o of head) {
     const k = key(o);
-    const was = k === undefined || baseIds.has(o.identity) ? undefined : removed.get(k);
+    const was = k === undefined || baseIds.has(id(o)) ? undefined : removed.get(k);
     if (!was) continue;
     const kept = new Set(dedicatedTaints(o.object));
     for (const t of dedicatedTaints(was.object)) {
