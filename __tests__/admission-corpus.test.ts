@@ -4,18 +4,40 @@
  * ValidatingAdmissionPolicy evaluated in CEL), and each case must get its expected outcome.
  */
 import { reviewRequest } from '../admission/review';
-import { KubeObject } from '../model/kube';
+import { KubeObject, LABELS } from '../model/kube';
 import { ADMISSION_CORPUS, CorpusCase } from './fixtures/admission-corpus';
+import { readOutput, workloadOutputs } from '../review/read-output';
 import { synthToTemp } from './support/synth';
 
-let objects: KubeObject[];
+let cells: KubeObject[][];
 beforeAll(() => {
-  const out = synthToTemp('examples/colossus-1.yaml');
-  objects = out.stacks.flatMap((s) => out.yamlObjects(s));
+  // Each API server admits by its own objects: the example's cells, in order (the manager holds no pods).
+  const out = readOutput(synthToTemp('examples/colossus-1.yaml').outdir);
+  cells = workloadOutputs(out)
+    .filter((w) => w.cell)
+    .map((w) => w.output.objects.filter((o) => o.kubernetes).map((o) => o.object));
 });
 
+/**
+ * The cell a request reaches: MultiKueue sends a job to a cell of the pool its queue names, so a pod that
+ * selects a pool is judged in a cell of that pool that has its namespace; otherwise the first cell with
+ * the namespace (every cell's objects when none has it).
+ */
+const cellOf = (c: CorpusCase): KubeObject[] => {
+  const holders = cells.filter((objects) =>
+    objects.some((o) => o.kind === 'Namespace' && o.metadata.name === c.request.namespace),
+  );
+  const selector = (c.request.object as { spec?: { nodeSelector?: Record<string, string> } } | undefined)?.spec
+    ?.nodeSelector;
+  const pool = selector?.[LABELS.placementPool] ?? selector?.[LABELS.pool];
+  const ofPool = holders.find((objects) =>
+    objects.some((o) => o.kind === 'ResourceFlavor' && o.metadata.name === pool),
+  );
+  return ofPool ?? holders[0] ?? cells.flat();
+};
+
 const outcome = (c: CorpusCase) => {
-  const r = reviewRequest(objects, c.request);
+  const r = reviewRequest(cellOf(c), c.request);
   return { allowed: r.allowed, denials: r.denials.map((d) => `${d.stage} ${d.by}: ${d.message}`) };
 };
 
