@@ -74,7 +74,8 @@ describeWithTerraform(
       fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(standIn(json)));
 
     it('an immutable field change replaces the object (replace_triggered_by as emitted parses and triggers); other changes update in place', () => {
-      const { dir, json } = applied('colossus-1-h100-c00-platform');
+      // A GB200 cell's platform: the gb200 flavor's tolerations cannot change in place.
+      const { dir, json } = applied('colossus-1-gb200-c00-platform');
       json.resource.kubernetes_manifest.resourceflavor_gb200.manifest.spec.tolerations = [];
       json.resource.terraform_data.resourceflavor_gb200_immutable.input['spec.tolerations'] = '[]';
       json.resource.kubernetes_manifest.priorityclass_colossus_high.manifest.description = 'edited';
@@ -82,7 +83,7 @@ describeWithTerraform(
       const actions = plannedActions(dir);
       expect(actions.get('terraform_data.km_resourceflavor_gb200')).toEqual(['delete', 'create']);
       expect(actions.get('terraform_data.km_priorityclass_colossus_high')).toEqual(['update']);
-      expect(actions.get('terraform_data.km_resourceflavor_h100')).toEqual(['no-op']);
+      expect(actions.get('terraform_data.km_priorityclass_colossus_low')).toEqual(['no-op']);
     });
 
     it('adding the immutable-field resources to a live stack replaces nothing (a create does not trigger)', () => {
