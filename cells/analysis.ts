@@ -42,8 +42,20 @@ export interface CellAnalysis {
   readonly errors: readonly FabricIssue[];
 }
 
-/** Plans the cells of `cluster` and checks each against the envelope. */
+/** Each resolved cluster's analysis: the checks, the stacks and the summary all read it (clusters are never mutated). */
+const ANALYSES = new WeakMap<Cluster, CellAnalysis>();
+
+/** Plans the cells of `cluster` and checks each against the envelope, once per cluster. */
 export function analyzeCells(cluster: Cluster): CellAnalysis {
+  let analysis = ANALYSES.get(cluster);
+  if (!analysis) {
+    analysis = planAndCheck(cluster);
+    ANALYSES.set(cluster, analysis);
+  }
+  return analysis;
+}
+
+function planAndCheck(cluster: Cluster): CellAnalysis {
   const plan = planCells(cluster);
   const errors: FabricIssue[] = [...plan.issues];
   const tuned = cluster.management !== undefined;
