@@ -4,6 +4,7 @@
  */
 import type { FabricIssue } from '../fabric/plan';
 import { Cluster } from '../model/cluster';
+import { declaredAt, planner, planOf } from '../model/planner';
 import { formatNumber as fmt } from '../model/values';
 import { CellCluster, cellClusters } from './cell-cluster';
 import { TUNED_ETCD_MAX_REQUEST_BYTES } from './control-plane';
@@ -42,17 +43,15 @@ export interface CellAnalysis {
   readonly errors: readonly FabricIssue[];
 }
 
-/** Each resolved cluster's analysis: the checks, the stacks and the summary all read it (clusters are never mutated). */
-const ANALYSES = new WeakMap<Cluster, CellAnalysis>();
+/** The cells planner: the cells of a cluster, each checked against the scale envelope. */
+export const cellsPlanner = planner<CellAnalysis>('cells', (cluster) => {
+  const analysis = planAndCheck(cluster);
+  return { plan: analysis, issues: analysis.errors };
+});
 
 /** Plans the cells of `cluster` and checks each against the envelope, once per cluster. */
 export function analyzeCells(cluster: Cluster): CellAnalysis {
-  let analysis = ANALYSES.get(cluster);
-  if (!analysis) {
-    analysis = planAndCheck(cluster);
-    ANALYSES.set(cluster, analysis);
-  }
-  return analysis;
+  return planOf(cluster, cellsPlanner).plan;
 }
 
 function planAndCheck(cluster: Cluster): CellAnalysis {
@@ -86,7 +85,7 @@ function planAndCheck(cluster: Cluster): CellAnalysis {
       const fewest = Math.ceil(pool.nodes / MAX_CLUSTERS_PER_CONFIG);
       errors.push({
         code: 'too-many-cells',
-        path: ['nodePools', cluster.pools.indexOf(pool)],
+        path: declaredAt(cluster, 'nodePools', pool.name),
         message:
           `pool "${pool.name}" needs ${cells.length} cells of at most ${fmt(plan.maxNodesPerCell)} nodes, but one ` +
           `MultiKueueConfig lists at most ${MAX_CLUSTERS_PER_CONFIG} clusters (kueue v0.19.2)`,

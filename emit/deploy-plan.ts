@@ -18,7 +18,7 @@ import type { Namespace } from 'kubernetes-types/core/v1';
 import { build, KubeObject, standardLabels } from '../model/kube';
 import { readinessWait } from '../model/lifecycle';
 import { OPERATOR_NAMESPACES, operatorReleases } from '../operators/charts';
-import { resolveManagement } from '../provisioning/cluster-api';
+import { resolveManagement } from '../provisioning/planner';
 import { managerKube } from '../cells/cell-cluster';
 import { kubeconfigSecretName, MULTIKUEUE_SERVICE_ACCOUNT } from '../cells/multikueue';
 import { cellsOf, ClusterStacks, WorkloadStacks } from '../stacks/cluster-stacks';

@@ -27,7 +27,7 @@ import { build, KubeObject, standardLabels } from '../model/kube';
 import type { HelmRelease, HelmRepository, Kustomization } from '../model/crds/flux';
 import { readinessWait } from '../model/lifecycle';
 import { OperatorRelease, operatorReleases } from '../operators/charts';
-import { resolveManagement } from '../provisioning/cluster-api';
+import { resolveManagement } from '../provisioning/planner';
 import { managerReleases } from '../cells/multikueue';
 import { cellsOf, ClusterStacks, WorkloadStacks } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';

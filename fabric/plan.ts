@@ -4,7 +4,7 @@
  * (spec/check-fabric.ts), the constructs and the summary all read the same plan, so what is
  * refused and what is emitted never disagree. Pure: no cdktf, no I/O.
  */
-import type { Cluster, NodePool } from '../model/cluster';
+import type { NodePool } from '../model/cluster';
 import { formatPath, SpecIssue, SpecPath } from '../spec/errors';
 import { DEFAULTS } from '../spec/defaults';
 import type { FabricKind, FabricSpec } from '../spec/types';
@@ -297,16 +297,4 @@ export function requireFabricPlan(input: FabricPlanInput): FabricPlan {
       .map((i) => `  ${formatPath(['spec', ...i.path])}: ${i.message}\n    fix: ${i.fix}`)
       .join('\n')}`,
   );
-}
-
-/** The fabric plan of a resolved cluster; undefined without `spec.fabric`. Throws when it cannot be built. */
-export function clusterFabricPlan(cluster: Cluster): FabricPlan | undefined {
-  if (!cluster.fabric) return undefined;
-  return requireFabricPlan({
-    fabric: cluster.fabric,
-    pools: cluster.pools,
-    tenants: cluster.tenants,
-    podCIDR: cluster.kubernetes.podCIDR,
-    serviceCIDR: cluster.kubernetes.serviceCIDR,
-  });
 }

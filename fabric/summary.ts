@@ -2,7 +2,7 @@
  * The `fabric` section of reports/summary.json and its lines in the synth summary.
  */
 import type { Cluster } from '../model/cluster';
-import { clusterFabricPlan } from './plan';
+import { clusterFabricPlan } from './planner';
 import { formatNumber as n } from '../model/values';
 
 /** The sized fabric as the summary reports it. */

@@ -4,6 +4,7 @@
  */
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { arrayMW } from '../site/orbital';
+import { recordDeclaration } from './planner';
 import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import { DEFAULTS } from '../spec/defaults';
@@ -320,7 +321,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
   const sites = (spec.sites ?? (spec.site ? [spec.site] : [])).map(resolveSite);
   const orbital = new Set(sites.filter((s) => s.kind === 'orbital').map((s) => s.name));
   const pools = spec.nodePools.map((p) => resolvePool({ ...p, site: p.site ?? sites[0].name }, catalog));
-  return {
+  const cluster: Cluster = {
     name,
     kubernetes: {
       version: spec.kubernetes.version,
@@ -347,6 +348,14 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
     ...(spec.cells ? { cells: spec.cells } : {}),
   };
+  // The planners locate their issues by the names of the cluster's parts (model/planner.ts).
+  recordDeclaration(cluster, {
+    nodePools: spec.nodePools.map((p) => p.name),
+    tenants: spec.tenants.map((t) => t.name),
+    sites: sites.map((s) => s.name),
+    singleSite: spec.site !== undefined,
+  });
+  return cluster;
 }
 
 /** A site with its defaults; an orbital site's budget is what its arrays deliver at the start of the mission. */

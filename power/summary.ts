@@ -2,7 +2,8 @@
  * The `power` and `provisioning` sections of reports/summary.json, and their terminal lines.
  */
 import { Cluster } from '../model/cluster';
-import { computePower } from './model';
+import { planOf } from '../model/planner';
+import { powerPlanner } from './planner';
 import { formatNumber } from '../model/values';
 
 /** `summary.power`: draw per pool and per site. */
@@ -50,10 +51,14 @@ export interface ProvisioningSummary {
 
 /** The power section of `cluster`. */
 export function powerSummary(cluster: Cluster): PowerSummary {
-  const power = computePower(cluster.pools, cluster.sites);
+  const power = planOf(cluster, powerPlanner).plan;
+  // Pools on orbital sites are planning targets with their own section (site/summary.ts).
+  const ground = new Set(cluster.pools.map((p) => p.name));
   return {
     pools: Object.fromEntries(
-      power.pools.map((p) => [p.pool, { kW: p.kW, racks: p.racks, maxRackKW: p.maxRackKW, site: p.site }]),
+      power.pools
+        .filter((p) => ground.has(p.pool))
+        .map((p) => [p.pool, { kW: p.kW, racks: p.racks, maxRackKW: p.maxRackKW, site: p.site }]),
     ),
     // Orbital sites are planning targets with their own section (site/summary.ts).
     sites: Object.fromEntries(

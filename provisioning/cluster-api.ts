@@ -25,8 +25,8 @@ import type {
   MachineHealthCheck,
 } from '../model/crds/cluster-api';
 import type { Metal3Cluster, Metal3MachineTemplate, Metal3RemediationTemplate } from '../model/crds/metal3';
-import { DEFAULTS } from '../spec/defaults';
-import { OsImageSpec } from '../spec/types';
+import { Metal3Image, metal3Image, resolveManagement, ResolvedManagement } from './planner';
+export { rolloutWaves } from './planner';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
 export const CAPI = {
@@ -83,45 +83,15 @@ export interface RegisteredTaint {
   readonly effect: 'NoSchedule';
 }
 
-/** The management settings with their defaults applied. */
-export interface ResolvedManagement {
-  readonly context: string;
-  readonly kubeconfig: string;
-  readonly namespace: string;
-  readonly kubernetesVersion: string;
-  readonly controlPlaneEndpoint: { readonly host: string; readonly port: number };
-  readonly controlPlaneReplicas: number;
-  /** The default image, as Metal3 takes it (the architecture is checked, not emitted). */
-  readonly image: Metal3Image;
-}
-
 /** What a block's machines run: the OS image and the Kubernetes version. */
 export interface MachineSettings {
   readonly kubernetesVersion: string;
   readonly image: Metal3Image;
 }
 
-/** An OS image as `Metal3MachineTemplate.spec.template.spec.image` takes it (CAPM3 v1.13.2 api/v1beta2 Image). */
-export interface Metal3Image {
-  readonly url: string;
-  readonly checksum: string;
-  readonly checksumType: Required<OsImageSpec>['checksumType'];
-  readonly diskFormat: Required<OsImageSpec>['diskFormat'];
-}
-
-/** An image spec with its defaults, without the architecture Metal3 has no field for. */
-function metal3Image(image: OsImageSpec): Metal3Image {
-  return {
-    url: image.url,
-    checksum: image.checksum,
-    checksumType: image.checksumType ?? DEFAULTS.osImage.checksumType,
-    diskFormat: image.diskFormat ?? DEFAULTS.osImage.diskFormat,
-  };
-}
-
 /**
  * The image a pool's hosts boot: its own (GB200 trays need an arm64 one, checked against the
- * catalog by spec/check-management.ts) or the management default.
+ * catalog by the provisioning planner) or the management default.
  */
 export function poolImage(pool: Pick<NodePool, 'image'>, m: Pick<ResolvedManagement, 'image'>): Metal3Image {
   return pool.image ? metal3Image(pool.image) : m.image;
@@ -142,24 +112,6 @@ export const CONTAINERD_MEMLOCK_DROP_IN = {
 /** Commands that make the drop-in take effect before kubeadm joins the node. */
 export const CONTAINERD_RELOAD_COMMANDS = ['systemctl daemon-reload', 'systemctl restart containerd'] as const;
 
-/** Applies the defaults of `spec.management` (undefined when the cluster declares none). */
-export function resolveManagement(cluster: Cluster): ResolvedManagement | undefined {
-  const m = cluster.management;
-  if (!m) return undefined;
-  return {
-    context: m.context,
-    kubeconfig: m.kubeconfig ?? cluster.kubernetes.kubeconfig,
-    namespace: m.namespace ?? cluster.name,
-    kubernetesVersion: m.kubernetesVersion,
-    controlPlaneEndpoint: {
-      host: m.controlPlaneEndpoint.host,
-      port: m.controlPlaneEndpoint.port ?? DEFAULTS.management.controlPlaneEndpoint.port,
-    },
-    controlPlaneReplicas: m.controlPlaneReplicas ?? DEFAULTS.management.controlPlaneReplicas,
-    image: metal3Image(m.image),
-  };
-}
-
 /**
  * Blocks of `pool` that run the management settings: all of them, or during a staged rollout
  * (`management.rollout`) the first `wave x blocksAtOnce`; the others keep `rollout.from`.
@@ -173,11 +125,6 @@ export function rolledBlocks(
   // Waves count the whole pool's blocks in order: a cell's slice (from firstBlock on) rolls only its part
   // of them, so cells together keep the pool's bound (all cells' MachineDeployments are in one management cluster).
   return Math.min(pool.blocks, Math.max(0, rollout.wave * pool.blocksAtOnce - (pool.firstBlock ?? 0)));
-}
-
-/** Waves a staged rollout takes until every block of every pool runs the new settings. */
-export function rolloutWaves(pools: readonly Pick<NodePool, 'blocks' | 'blocksAtOnce'>[]): number {
-  return Math.max(0, ...pools.map((p) => Math.ceil(p.blocks / p.blocksAtOnce)));
 }
 
 /** What block `index` of `pool` runs: the management settings, or `rollout.from` when not yet rolled. */

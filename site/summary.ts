@@ -4,7 +4,8 @@
  */
 import { Cluster } from '../model/cluster';
 import { formatNumber as n } from '../model/values';
-import { computePower } from '../power/model';
+import { planOf } from '../model/planner';
+import { powerPlanner } from '../power/planner';
 import { planFacility, usGallons } from './facility';
 import { planOrbitalSite } from './orbital';
 
@@ -157,7 +158,7 @@ export const ORBITAL_NOTE =
 export function facilitySummary(cluster: Cluster): FacilitySummary | undefined {
   const sites = cluster.sites.filter((s) => s.kind !== 'orbital' && (s.halls !== undefined || s.pue !== undefined));
   if (sites.length === 0) return undefined;
-  const power = computePower(cluster.pools, cluster.sites);
+  const power = planOf(cluster, powerPlanner).plan;
   return {
     sites: Object.fromEntries(
       sites.map((site) => {

@@ -1,10 +1,8 @@
 /**
- * Site checks: every pool stands in a declared site, no rack draws more than its site allows,
- * and no site draws more than its power budget. Failures show the figures and how to fit.
+ * Where the power comes from: exactly one of site and sites, every ground site with a budget, every
+ * pool in a declared site. A cluster is resolved only once these hold; what the racks and sites then
+ * draw against their limits is the power planner's (power/planner.ts).
  */
-import { GpuCatalog } from '../catalog/gpus';
-import { resolvePool, resolveSite, Site } from '../model/cluster';
-import { computePower, PowerPool } from '../power/model';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 import { nearest } from './validate-schema';
@@ -13,7 +11,7 @@ import { nearest } from './validate-schema';
 export type PowerCheckInput = Pick<ClusterSpec, 'site' | 'sites' | 'nodePools'>;
 
 /** Every site and power issue of a schema-valid spec. `base` prefixes the reported paths. */
-export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: SpecPath = ['spec']): SpecIssue[] {
+export function checkPower(input: PowerCheckInput, base: SpecPath = ['spec']): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const issue = (code: string, path: SpecPath, message: string, fix: string): void => {
     issues.push({ code, path: [...base, ...path], message, fix });
@@ -32,7 +30,6 @@ export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: Sp
     return issues;
   }
   const declared = input.sites ?? [input.site!];
-  const sitesKey = input.sites ? 'sites' : 'site';
   const sitePath = (i: number): SpecPath => (input.sites ? ['sites', i] : ['site']);
   const firstIndex = new Map<string, number>();
   declared.forEach((s, i) => {
@@ -59,10 +56,7 @@ export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: Sp
       );
     }
   });
-  const sites: Site[] = declared.map(resolveSite);
-  const names = sites.map((s) => s.name);
-
-  const pools: { pool: PowerPool; index: number }[] = [];
+  const names = declared.map((s) => s.name);
   input.nodePools.forEach((spec, index) => {
     if (spec.site !== undefined && !firstIndex.has(spec.site)) {
       const near = nearest(spec.site, names);
@@ -72,60 +66,14 @@ export function checkPower(input: PowerCheckInput, catalog: GpuCatalog, base: Sp
         `no site is named ${showValue(spec.site)}`,
         near ? `did you mean "${near}"?` : `use one of ${names.join(', ')}`,
       );
-      return;
-    }
-    if (spec.site === undefined && sites.length > 1) {
+    } else if (spec.site === undefined && declared.length > 1) {
       issue(
         'missing-site',
         ['nodePools', index],
-        `pool "${spec.name}" names no site, and the cluster has ${sites.length}`,
+        `pool "${spec.name}" names no site, and the cluster has ${declared.length}`,
         `add site: (one of ${names.join(', ')})`,
       );
-      return;
     }
-    // Pools the cluster checks refuse (unknown GPU, neither or both of nodes and racks) are not sized here.
-    if (!catalog.find(spec.gpu) || (spec.nodes === undefined) === (spec.racks === undefined)) return;
-    pools.push({ pool: resolvePool({ ...spec, site: spec.site ?? sites[0].name }, catalog), index });
-  });
-
-  const power = computePower(
-    pools.map((p) => p.pool),
-    sites,
-  );
-  power.pools.forEach((p, i) => {
-    const site = sites.find((s) => s.name === p.site)!;
-    const { pool, index } = pools[i];
-    if (p.maxRackKW > site.maxRackKW) {
-      const fit = pool.sku.rackScale ? 0 : Math.floor(site.maxRackKW / pool.sku.kWPerNode!);
-      issue(
-        'rack-over-power',
-        ['nodePools', index],
-        `a rack of pool "${p.pool}" draws ${p.maxRackKW} kW (${pool.sku.rackScale ? `one ${pool.sku.name} rack` : `${pool.nodesPerRack} x ${pool.sku.kWPerNode} kW ${pool.sku.name}`}), more than site "${site.name}" allows per rack (${site.maxRackKW} kW)`,
-        fit > 0
-          ? `set nodesPerRack: ${fit} or less, or raise ${sitesKey === 'site' ? 'site' : `sites[${firstIndex.get(site.name)}]`}.maxRackKW`
-          : `raise the site's maxRackKW to ${p.maxRackKW} or more (the rack's cooling must allow it), or use another GPU`,
-      );
-    }
-  });
-  power.sites.forEach((s, i) => {
-    // An orbital site's power is checked against its arrays (spec/check-site.ts).
-    if (s.drawMW <= s.budgetMW || sites[i].kind === 'orbital' || declared[i].powerBudgetMW === undefined) return;
-    const byPool = power.pools
-      .filter((p) => p.site === s.site)
-      .map((p) => `${p.pool}: ${mw(p.kW)} MW`)
-      .join(', ');
-    issue(
-      'site-over-budget',
-      [...sitePath(i), 'powerBudgetMW'],
-      `site "${s.site}" draws ${mw(s.drawMW * 1000)} MW (${byPool}; ${s.pue === undefined ? `GPU racks x ${s.overheadFactor} overhead` : `IT load ${mw(s.itMW! * 1000)} MW (GPU racks x ${s.overheadFactor}) x PUE ${s.pue}`}), more than its budget of ${s.budgetMW} MW by ${mw(-s.headroomMW * 1000)} MW`,
-      `shrink or move pools by ${mw(-s.headroomMW * 1000)} MW of draw, or raise powerBudgetMW to ${Math.ceil(s.drawMW)}`,
-    );
   });
   return issues;
-}
-
-/** kW shown as MW: one decimal for a large site, kilowatt resolution for a small one. */
-function mw(kW: number): string {
-  const MW = kW / 1000;
-  return MW >= 10 ? MW.toFixed(1) : MW.toFixed(3);
 }

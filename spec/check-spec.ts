@@ -7,9 +7,11 @@
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
 import { checkCluster } from './check';
-import { checkCells } from './check-cells';
-import { checkFabric } from './check-fabric';
-import { checkManagement } from './check-management';
+import { cellsPlanner } from '../cells/analysis';
+import { fabricPlanner } from '../fabric/planner';
+import { Planner, planOf } from '../model/planner';
+import { powerPlanner } from '../power/planner';
+import { provisioningPlanner } from '../provisioning/planner';
 import { checkPower } from './check-power';
 import { checkSite } from './check-site';
 import { checkStorage } from './check-storage';
@@ -36,16 +38,36 @@ export function checkComposition(input: CompositionInput, catalog: GpuCatalog, b
   return [...checkCluster(input, catalog, base), ...checkStorage(input, base), ...checkReserved(input, base)];
 }
 
-/** Every semantic issue of a schema-valid spec: the cross-construct checks, then power, site, management and fabric. */
-export function checkSpec(spec: ClusterSpec, catalog: GpuCatalog): SpecIssue[] {
-  return [
-    ...checkComposition(spec, catalog),
-    ...checkPower(spec, catalog),
-    ...checkSite(spec, catalog),
-    ...checkManagement(spec, ['spec'], catalog),
-    ...checkFabric(spec, catalog),
-  ];
+/**
+ * The planners whose rules judge a resolved cluster, in the order their issues are reported. The
+ * cells planner comes last, on its own: a cluster is cut into cells only once everything else holds.
+ */
+const PLANNERS: readonly Planner<unknown>[] = [powerPlanner, provisioningPlanner, fabricPlanner];
+
+/**
+ * Every semantic issue of a schema-valid spec, and the cluster it resolves to when it can be resolved.
+ * The checks on the spec as declared come first: the cross-construct checks, where the power comes
+ * from, the site's halls and orbits. Then, on the resolved cluster, the planners' rules (power,
+ * provisioning, fabric): each plan is made once and kept with the cluster for the synth to read.
+ */
+function checkSemantics(
+  document: ClusterSpecDocument,
+  catalog: GpuCatalog,
+): { readonly issues: SpecIssue[]; readonly cluster?: Cluster } {
+  const { spec } = document;
+  const sites = checkPower(spec);
+  const declared = [...checkComposition(spec, catalog), ...sites, ...checkSite(spec, catalog)];
+  // What resolving needs: every pool of a known GPU with one size, standing in a declared site.
+  const sizeable = spec.nodePools.every(
+    (p) => catalog.find(p.gpu) && (p.nodes === undefined) !== (p.racks === undefined),
+  );
+  if (sites.length > 0 || !sizeable) return { issues: declared };
+  const cluster = resolveCluster(document, catalog);
+  const planned = PLANNERS.flatMap((p) => planOf(cluster, p).issues).map(inSpec);
+  return { issues: [...declared, ...planned], cluster };
 }
+
+const inSpec = (issue: SpecIssue): SpecIssue => ({ ...issue, path: ['spec', ...issue.path] });
 
 /** A document that passed every check, and the cluster it resolves to. */
 export interface CheckedDocument {
@@ -57,8 +79,9 @@ export interface CheckedDocument {
 
 /**
  * Checks a spec document completely and resolves it, in the order the checks depend on: structure
- * (schema and hostile strings), then semantics, then the cells of the resolved cluster. Returns the
- * issues of the first stage that has any, or the resolved cluster.
+ * (schema and hostile strings), then semantics (on the spec, then the planners' rules on the resolved
+ * cluster), then its cells. Returns the issues of the first stage that has any, or the resolved cluster
+ * with its plans made.
  */
 export function checkDocument(value: unknown, catalog: GpuCatalog): { readonly issues: SpecIssue[] } | CheckedDocument {
   const structural = validateSchema(value, CLUSTER_SCHEMA);
@@ -66,11 +89,9 @@ export function checkDocument(value: unknown, catalog: GpuCatalog): { readonly i
   structural.push(...checkStrings(value).filter((i) => !reported.has(JSON.stringify(i.path))));
   if (structural.length > 0) return { issues: structural };
   const document = value as ClusterSpecDocument;
-  const semantic = checkSpec(document.spec, catalog);
-  if (semantic.length > 0) return { issues: semantic };
-  const cluster = resolveCluster(document, catalog);
-  // Cells and their scale envelope need the resolved pools and tenants.
-  const cells = checkCells(cluster);
+  const { issues, cluster } = checkSemantics(document, catalog);
+  if (issues.length > 0 || !cluster) return { issues };
+  const cells = planOf(cluster, cellsPlanner).issues.map(inSpec);
   if (cells.length > 0) return { issues: cells };
   return { document, cluster };
 }

@@ -1,0 +1,109 @@
+/**
+ * Planners: one per capability (power, provisioning, fabric, cells). A planner turns a resolved
+ * cluster into its plan and the issues that refuse it; its checks are named rules that read the plan
+ * and the resolved values, never the raw spec. `planOf` computes each plan once per resolved
+ * cluster: the spec checks, the stacks and the summary of one synth all read the same plan.
+ * Pure: no cdktf.
+ */
+import type { SpecIssue, SpecPath } from '../spec/errors';
+import type { Cluster } from './cluster';
+
+/** A plan and the issues found while making it; a plan with issues is never built. */
+export interface Planned<P> {
+  readonly plan: P;
+  /** Located relative to `spec` (see `declaredAt`). */
+  readonly issues: readonly SpecIssue[];
+}
+
+/** A check a planner runs on its plan: its code is the error code it reports. */
+export interface PlanRule<P> {
+  readonly code: string;
+  readonly check: (plan: P, cluster: Cluster) => readonly Omit<SpecIssue, 'code'>[];
+}
+
+/** Turns a resolved cluster into the plan of one capability. */
+export interface Planner<P> {
+  /** The capability: `power`, `provisioning`, `fabric`, `cells`. */
+  readonly capability: string;
+  /** The plan with its issues; called once per cluster, through `planOf`. */
+  readonly plan: (cluster: Cluster) => Planned<P>;
+}
+
+/**
+ * A planner whose issues are those of its named rules (after those `make` reports itself, such as a
+ * fabric that cannot be sized at all: then no rule runs).
+ */
+export function planner<P>(
+  capability: string,
+  make: (cluster: Cluster) => Planned<P>,
+  rules: readonly PlanRule<P>[] = [],
+): Planner<P> {
+  return {
+    capability,
+    plan: (cluster) => {
+      const made = make(cluster);
+      if (made.issues.length > 0) return made;
+      const issues = rules.flatMap((rule) => rule.check(made.plan, cluster).map((i) => ({ code: rule.code, ...i })));
+      return { plan: made.plan, issues };
+    },
+  };
+}
+
+/** Each resolved cluster's plans, per planner: clusters are never mutated, so a plan never goes stale. */
+const PLANS = new WeakMap<Cluster, Map<Planner<unknown>, Planned<unknown>>>();
+
+/** The plan of `cluster` by `planner`, made on first use and kept with the cluster. */
+export function planOf<P>(cluster: Cluster, planner: Planner<P>): Planned<P> {
+  let plans = PLANS.get(cluster);
+  if (!plans) PLANS.set(cluster, (plans = new Map()));
+  let planned = plans.get(planner as Planner<unknown>) as Planned<P> | undefined;
+  if (!planned) {
+    planned = planner.plan(cluster);
+    plans.set(planner as Planner<unknown>, planned);
+  }
+  return planned;
+}
+
+/** The plan of `cluster`; throws, naming every issue, when the cluster's checks did not pass. */
+export function requirePlan<P>(cluster: Cluster, planner: Planner<P>): P {
+  const { plan, issues } = planOf(cluster, planner);
+  if (issues.length === 0) return plan;
+  throw new Error(
+    `the ${planner.capability} of cluster "${cluster.name}" cannot be built:\n${issues
+      .map((i) => `  spec.${i.path.join('.')}: ${i.message}\n    fix: ${i.fix}`)
+      .join('\n')}`,
+  );
+}
+
+/** Where each resolved cluster was declared: its spec, to locate issues by the names of its parts. */
+const DECLARED = new WeakMap<Cluster, DeclaredParts>();
+
+/** The names of the parts of a spec, in declaration order. */
+export interface DeclaredParts {
+  readonly nodePools: readonly string[];
+  readonly tenants: readonly string[];
+  readonly sites: readonly string[];
+  /** Whether the spec declares its one site as `site:` rather than `sites:`. */
+  readonly singleSite: boolean;
+}
+
+/** Records where `cluster`'s parts were declared (model/cluster.ts `resolveCluster`). */
+export function recordDeclaration(cluster: Cluster, parts: DeclaredParts): void {
+  DECLARED.set(cluster, parts);
+}
+
+/**
+ * The spec path of a named part of `cluster`: `declaredAt(c, 'nodePools', 'h200')` is
+ * `['nodePools', 2]`, a cluster's one `site:` is `['site']`. A cluster resolved without a spec (a
+ * cell) places its parts in the order it holds them.
+ */
+export function declaredAt(cluster: Cluster, part: 'nodePools' | 'tenants' | 'sites', name: string): SpecPath {
+  const declared = DECLARED.get(cluster) ?? {
+    nodePools: [...cluster.pools, ...cluster.plannedPools].map((p) => p.name),
+    tenants: cluster.tenants.map((t) => t.name),
+    sites: cluster.sites.map((s) => s.name),
+    singleSite: cluster.sites.length === 1,
+  };
+  if (part === 'sites' && declared.singleSite) return ['site'];
+  return [part, Math.max(0, declared[part].indexOf(name))];
+}
