@@ -48,6 +48,8 @@ const E2E = [
   'storage-retention',
   'synth',
   // Apps composed from the constructs, synthesized and reviewed; the TypeScript compiler over the project.
+  // Each capability planned once in a whole synth of colossus-1.
+  'planner',
   'extension-points',
   'library-app',
   'partner-app',
