@@ -1,8 +1,8 @@
 /**
  * The fabric plan: the declared fabric with its defaults, checked against the pools, tenants and
- * cluster ranges, then sized, address-planned and partitioned. The semantic check
- * (spec/check-fabric.ts), the constructs and the summary all read the same plan, so what is
- * refused and what is emitted never disagree. Pure: no cdktf, no I/O.
+ * cluster ranges, then sized, address-planned and partitioned. The fabric planner
+ * (fabric/planner.ts) makes it once per cluster; the check, the constructs and the summary all read
+ * that plan, so what is refused and what is emitted never disagree. Pure: no cdktf, no I/O.
  */
 import type { NodePool } from '../model/cluster';
 import { formatPath, SpecIssue, SpecPath } from '../spec/errors';

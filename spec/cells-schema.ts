@@ -1,7 +1,7 @@
 /**
  * JSON Schema of `spec.cells`: how the site is cut into workload clusters (cells) under one
  * MultiKueue manager. The semantics (pools, blocks, ranges, the 5,000-node threshold) are
- * checked by spec/check-cells.ts on the plan of cells/plan.ts.
+ * checked by the cells planner (cells/analysis.ts) on the plan of cells/plan.ts.
  */
 import { ENDPOINT_PROPERTIES } from './endpoint-schema';
 import { cidrSchema } from './fabric-schema';

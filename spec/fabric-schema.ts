@@ -5,7 +5,7 @@
 import type { JsonSchema } from './schema';
 import { defaultsTo, tsType } from './schema-annotations';
 
-/** An IPv4 CIDR; octet and prefix ranges are checked semantically (spec/check-fabric.ts). */
+/** An IPv4 CIDR; octet and prefix ranges are checked semantically (the fabric planner, fabric/planner.ts). */
 export const cidrSchema = (description: string): JsonSchema => ({
   type: 'string',
   description,
