@@ -23,7 +23,7 @@ export default tseslint.config(
       'no-console': 'error',
       // Every object is built against its upstream schema (model/kube.ts build, model/kind-types.ts): the type
       // comes from model/crds (custom resources, `npm run crd-types`) or kubernetes-types (core kinds), never
-      // from the object itself or a catch-all. __tests__/typed-builds.test.ts proves these selectors fire.
+      // from the object itself or a catch-all. __tests__/model/typed-builds.test.ts proves these selectors fire.
       'no-restricted-syntax': [
         'error',
         {

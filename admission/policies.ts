@@ -6,7 +6,7 @@
  * Namespace, which tenants cannot write (their Role has no namespace rights), so the policies themselves
  * stay the same for every tenant and live in the platform stack.
  *
- * Every expression is evaluated in the test suite (admission/evaluate.ts, __tests__/admission-corpus.test.ts)
+ * Every expression is evaluated in the test suite (admission/evaluate.ts, __tests__/admission/admission-corpus.test.ts)
  * against attacks and legitimate requests. Pure data: no cdktf.
  */
 import type {

@@ -1,7 +1,7 @@
 /**
  * The upstream type of every kind in the kind registry (model/kinds.ts): kubernetes-types for the core kinds,
  * the types generated from the pinned CRDs (model/crds, `npm run crd-types`) for custom resources. Builders
- * name these types in `build<T>`, and __tests__/kind-types.test.ts checks that the registry and this table list
+ * name these types in `build<T>`, and __tests__/model/typed-builds.test.ts checks that the registry and this table list
  * the same kinds with the same apiVersions, so a kind is never emitted without the schema that types it.
  */
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';

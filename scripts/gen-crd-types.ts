@@ -1,7 +1,7 @@
 /**
  * Writes model/crds/*.ts: TypeScript types of the custom resources this project emits, generated from the
  * storage version of the pinned upstream CRDs (`npm run crd-types`). The generated files are committed, so
- * the project builds without ../shared; __tests__/crd-types.test.ts regenerates them where the CRDs exist
+ * the project builds without ../shared; __tests__/model/crd-types.test.ts regenerates them where the CRDs exist
  * and fails when a committed file is stale.
  */
 import * as fs from 'fs';
