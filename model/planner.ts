@@ -1,5 +1,5 @@
 /**
- * Planners: one per capability (power, provisioning, fabric, cells). A planner turns a resolved
+ * Planners: one per capability (power, site, provisioning, fabric, cells). A planner turns a resolved
  * cluster into its plan and the issues that refuse it; its checks are named rules that read the plan
  * and the resolved values, never the raw spec. `planOf` computes each plan once per resolved
  * cluster: the spec checks, the stacks and the summary of one synth all read the same plan.
@@ -15,23 +15,23 @@ export interface Planned<P> {
   readonly issues: readonly SpecIssue[];
 }
 
-/** A check a planner runs on its plan: its code is the error code it reports. */
+/** A check a planner runs on its plan, named for what it checks; its issues carry their codes. */
 export interface PlanRule<P> {
-  readonly code: string;
-  readonly check: (plan: P, cluster: Cluster) => readonly Omit<SpecIssue, 'code'>[];
+  readonly name: string;
+  readonly check: (plan: P, cluster: Cluster) => readonly SpecIssue[];
 }
 
 /** Turns a resolved cluster into the plan of one capability. */
 export interface Planner<P> {
-  /** The capability: `power`, `provisioning`, `fabric`, `cells`. */
+  /** The capability: `power`, `site`, `provisioning`, `fabric`, `cells`. */
   readonly capability: string;
   /** The plan with its issues; called once per cluster, through `planOf`. */
   readonly plan: (cluster: Cluster) => Planned<P>;
 }
 
 /**
- * A planner whose issues are those of its named rules (after those `make` reports itself, such as a
- * fabric that cannot be sized at all: then no rule runs).
+ * A planner: `make` plans what it can and reports what it cannot (a fabric that cannot be sized, a
+ * hall whose racks are not all placed), then every named rule checks what was planned.
  */
 export function planner<P>(
   capability: string,
@@ -42,8 +42,7 @@ export function planner<P>(
     capability,
     plan: (cluster) => {
       const made = make(cluster);
-      if (made.issues.length > 0) return made;
-      const issues = rules.flatMap((rule) => rule.check(made.plan, cluster).map((i) => ({ code: rule.code, ...i })));
+      const issues = [...made.issues, ...rules.flatMap((rule) => rule.check(made.plan, cluster))];
       return { plan: made.plan, issues };
     },
   };

@@ -12,7 +12,7 @@ export const powerPlanner = planner<ClusterPower>(
   (cluster) => ({ plan: computePower([...cluster.pools, ...cluster.plannedPools], cluster.sites), issues: [] }),
   [
     {
-      code: 'rack-over-power',
+      name: 'rack-over-power',
       check: (power, cluster) =>
         power.pools.flatMap((p) => {
           const site = cluster.sites.find((s) => s.name === p.site)!;
@@ -24,6 +24,7 @@ export const powerPlanner = planner<ClusterPower>(
             : `${pool.nodesPerRack} x ${pool.sku.kWPerNode} kW ${pool.sku.name}`;
           return [
             {
+              code: 'rack-over-power',
               path: declaredAt(cluster, 'nodePools', p.pool),
               message: `a rack of pool "${p.pool}" draws ${p.maxRackKW} kW (${drawn}), more than site "${site.name}" allows per rack (${site.maxRackKW} kW)`,
               fix:
@@ -35,7 +36,7 @@ export const powerPlanner = planner<ClusterPower>(
         }),
     },
     {
-      code: 'site-over-budget',
+      name: 'site-over-budget',
       check: (power, cluster) =>
         power.sites.flatMap((s, i) => {
           // An orbital site's power is checked against its arrays (spec/check-site.ts).
@@ -50,6 +51,7 @@ export const powerPlanner = planner<ClusterPower>(
               : `IT load ${mw(s.itMW! * 1000)} MW (GPU racks x ${s.overheadFactor}) x PUE ${s.pue}`;
           return [
             {
+              code: 'site-over-budget',
               path: [...declaredAt(cluster, 'sites', s.site), 'powerBudgetMW'],
               message: `site "${s.site}" draws ${mw(s.drawMW * 1000)} MW (${byPool}; ${load}), more than its budget of ${s.budgetMW} MW by ${mw(-s.headroomMW * 1000)} MW`,
               fix: `shrink or move pools by ${mw(-s.headroomMW * 1000)} MW of draw, or raise powerBudgetMW to ${Math.ceil(s.drawMW)}`,

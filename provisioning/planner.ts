@@ -76,11 +76,12 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
   },
   [
     {
-      code: 'version-mismatch',
+      name: 'machine-minor',
       check: (m, cluster) =>
         m && minorOf(m.kubernetesVersion) !== cluster.kubernetes.version
           ? [
               {
+                code: 'version-mismatch',
                 path: ['management', 'kubernetesVersion'],
                 message: `machines would run Kubernetes ${showValue(m.kubernetesVersion)}, but kubernetes.version is "${cluster.kubernetes.version}"`,
                 fix: `use a v${cluster.kubernetes.version}.x release, or change kubernetes.version to "${minorOf(m.kubernetesVersion)}"`,
@@ -89,7 +90,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
           : [],
     },
     {
-      code: 'image-architecture',
+      name: 'image-architecture',
       check: (m, cluster) =>
         !m
           ? []
@@ -101,6 +102,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
               const at = declaredAt(cluster, 'nodePools', pool.name);
               return [
                 {
+                  code: 'image-architecture',
                   path: pool.image ? [...at, 'image', 'architecture'] : at,
                   message:
                     `pool "${pool.name}" (${pool.sku.name}) has ${wanted} hosts, but ${pool.image ? 'its image' : 'spec.management.image'} ` +
@@ -111,7 +113,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
             }),
     },
     {
-      code: 'rollout-changes-nothing',
+      name: 'rollout-changes',
       check: (_, cluster) => {
         const m = cluster.management;
         const from = m?.rollout?.from;
@@ -121,6 +123,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
         return sameImage && sameVersion
           ? [
               {
+                code: 'rollout-changes-nothing',
                 path: ['management', 'rollout', 'from'],
                 message: 'rollout.from names the same image and Kubernetes version as management: nothing would roll',
                 fix: 'put the settings the blocks run now under rollout.from (image, kubernetesVersion), or remove management.rollout',
@@ -130,7 +133,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
       },
     },
     {
-      code: 'version-mismatch',
+      name: 'rollout-skew',
       check: (_, cluster) => {
         const from = cluster.management?.rollout?.from.kubernetesVersion;
         if (from === undefined) return [];
@@ -140,6 +143,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
         return major !== 1 || fromMinor > toMinor || toMinor - fromMinor > 1
           ? [
               {
+                code: 'version-mismatch',
                 path: ['management', 'rollout', 'from', 'kubernetesVersion'],
                 message: `blocks not yet rolled would run ${showValue(from)}, more than one minor from kubernetes.version "${cluster.kubernetes.version}"`,
                 fix: 'upgrade one minor at a time: roll every block to the next minor first',
@@ -149,13 +153,14 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
       },
     },
     {
-      code: 'rollout-complete',
+      name: 'rollout-wave',
       check: (_, cluster) => {
         const rollout = cluster.management?.rollout;
         const waves = rolloutWaves(declaredPools(cluster));
         return rollout && rollout.wave > waves
           ? [
               {
+                code: 'rollout-complete',
                 path: ['management', 'rollout', 'wave'],
                 message: `wave ${rollout.wave} is past the last one: every block of every pool is rolled after wave ${waves}`,
                 fix: 'the rollout is complete: remove management.rollout',

@@ -6,8 +6,8 @@ import { Cluster } from '../model/cluster';
 import { formatNumber as n } from '../model/values';
 import { planOf } from '../model/planner';
 import { powerPlanner } from '../power/planner';
-import { planFacility, usGallons } from './facility';
-import { planOrbitalSite } from './orbital';
+import { sitePlanner } from './planner';
+import { usGallons } from './facility';
 
 /** One hall: what its racks ask of it next to what it offers. */
 export interface HallSummary {
@@ -159,12 +159,12 @@ export function facilitySummary(cluster: Cluster): FacilitySummary | undefined {
   const sites = cluster.sites.filter((s) => s.kind !== 'orbital' && (s.halls !== undefined || s.pue !== undefined));
   if (sites.length === 0) return undefined;
   const power = planOf(cluster, powerPlanner).plan;
+  const plans = planOf(cluster, sitePlanner).plan;
   return {
     sites: Object.fromEntries(
       sites.map((site) => {
         const drawn = power.sites.find((p) => p.site === site.name)!;
-        const pools = cluster.pools.filter((p) => p.site === site.name);
-        const plan = planFacility(site, pools, drawn.drawMW);
+        const plan = plans.facilities.find((f) => f.site === site.name)!;
         const itMW = drawn.itMW ?? drawn.drawMW;
         return [
           site.name,
@@ -198,10 +198,7 @@ export function orbitalSummary(cluster: Cluster): OrbitalSummary | undefined {
     sites: Object.fromEntries(
       sites.map((site) => {
         const o = site.orbital!;
-        const plan = planOrbitalSite(
-          { name: site.name, overheadFactor: site.overheadFactor, orbital: o },
-          cluster.plannedPools.filter((p) => p.site === site.name),
-        );
+        const plan = planOf(cluster, sitePlanner).plan.orbits.find((p) => p.site === site.name)!;
         return [
           site.name,
           {

@@ -12,6 +12,7 @@ import { fabricPlanner } from '../fabric/planner';
 import { Planner, planOf } from '../model/planner';
 import { powerPlanner } from '../power/planner';
 import { provisioningPlanner } from '../provisioning/planner';
+import { sitePlanner } from '../site/planner';
 import { checkPower } from './check-power';
 import { checkSite } from './check-site';
 import { checkStorage } from './check-storage';
@@ -42,13 +43,13 @@ export function checkComposition(input: CompositionInput, catalog: GpuCatalog, b
  * The planners whose rules judge a resolved cluster, in the order their issues are reported. The
  * cells planner comes last, on its own: a cluster is cut into cells only once everything else holds.
  */
-const PLANNERS: readonly Planner<unknown>[] = [powerPlanner, provisioningPlanner, fabricPlanner];
+const PLANNERS: readonly Planner<unknown>[] = [powerPlanner, sitePlanner, provisioningPlanner, fabricPlanner];
 
 /**
  * Every semantic issue of a schema-valid spec, and the cluster it resolves to when it can be resolved.
  * The checks on the spec as declared come first: the cross-construct checks, where the power comes
  * from, the site's halls and orbits. Then, on the resolved cluster, the planners' rules (power,
- * provisioning, fabric): each plan is made once and kept with the cluster for the synth to read.
+ * site, provisioning, fabric): each plan is made once and kept with the cluster for the synth to read.
  */
 function checkSemantics(
   document: ClusterSpecDocument,
