@@ -189,10 +189,11 @@ function addition(o: OutputObject, ctx: ChangeContext): Risk[] {
 function modification(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
   // Dedicated taints reach nodes through several kinds (kubeadm templates, node pools): losing one opens the pool.
   const review = reviewOf(head.kind);
-  const lost = review?.judgesOwnTaints
-    ? []
-    : dedicatedTaints(base).filter((t) => !dedicatedTaints(head).includes(t));
-  return [...lost.map((t) => high(`dedicated pool taint removed: ${t}`)), ...(review?.changed?.(base, head, ctx) ?? [])];
+  const lost = review?.judgesOwnTaints ? [] : dedicatedTaints(base).filter((t) => !dedicatedTaints(head).includes(t));
+  return [
+    ...lost.map((t) => high(`dedicated pool taint removed: ${t}`)),
+    ...(review?.changed?.(base, head, ctx) ?? []),
+  ];
 }
 
 /** `h100-b007` of a content-named template `h100-b007-4728c610` (see provisioning/cluster-api.ts contentName). */
