@@ -40,7 +40,7 @@ describe('kind review modules', () => {
     expect(isKind(np, 'NetworkPolcy')).toBe(false);
   });
 
-  /** The hooks the diff (added, changed, removed, holdsData, judgesOwnTaints) and the audit need per kind. */
+  /** The hooks the diff (added, changed, removed, holdsData, judgesOwnTaints), the audit and the guards need per kind. */
   const NEEDED: Readonly<Partial<Record<KnownKindName, readonly (keyof KindReview)[]>>> = {
     Namespace: ['changed', 'removed', 'audit'],
     NetworkPolicy: ['added', 'changed', 'removed', 'audit'],
@@ -48,7 +48,7 @@ describe('kind review modules', () => {
     ClusterRole: ['added', 'changed'],
     RoleBinding: ['added', 'changed', 'audit'],
     ClusterRoleBinding: ['added', 'changed', 'audit'],
-    ResourceFlavor: ['changed', 'removed', 'audit', 'judgesOwnTaints'],
+    ResourceFlavor: ['changed', 'removed', 'audit', 'judgesOwnTaints', 'guards'],
     ClusterQueue: ['added', 'changed', 'removed', 'audit'],
     ResourceQuota: ['changed'],
     ValidatingAdmissionPolicy: ['changed', 'removed'],
@@ -61,6 +61,9 @@ describe('kind review modules', () => {
     HostDeviceNetwork: ['changed', 'removed', 'audit'],
     MacvlanNetwork: ['changed', 'removed', 'audit'],
     ComputeDomain: ['changed', 'removed', 'audit'],
+    Topology: ['guards'],
+    Metal3Cluster: ['guards'],
+    KubeadmControlPlane: ['guards'],
   };
 
   test.each(Object.entries(NEEDED))('the dispatch gives %s the rules the diff and the audit need', (kind, hooks) => {

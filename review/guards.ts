@@ -16,6 +16,7 @@ import {
 } from '../admission/policies';
 import { isKind } from '../model/kinds';
 import { KubeObject, LABELS } from '../model/kube';
+import { reviewOf } from './kinds';
 import { queueFlavors } from './kinds/cluster-queue';
 import { subjectsOf } from './kinds/rbac';
 import { dedicatedTenant } from './kinds/resource-flavor';
@@ -288,49 +289,13 @@ function protectedClaims(objects: readonly KubeObject[], ns: string): string[] {
   return claims.length ? claims : ['data'];
 }
 
-/** Guards carried by objects rather than admission: placement labels and the API server's plugins. */
+/**
+ * Guards carried by objects rather than admission (placement labels, the API server's plugins): each kind's
+ * module in review/kinds/ reads its own objects.
+ */
 function objectChecks(objects: readonly KubeObject[]): [GuardName, string, string][] {
-  const found: [GuardName, string, string][] = [];
   const id = (o: KubeObject) => [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
-  const protectedKey = (k: string) => /(^|\.)node-restriction\.kubernetes\.io\//.test(k);
-  for (const f of objects.filter((o) => isKind(o, 'ResourceFlavor'))) {
-    const labels = Object.keys(((f.spec ?? {}) as { nodeLabels?: Record<string, string> }).nodeLabels ?? {});
-    for (const k of labels.filter((key) => !protectedKey(key))) {
-      found.push(['placement-labels', id(f), `nodeLabels ${k} is writable by the node itself`]);
-    }
-  }
-  for (const t of objects.filter((o) => isKind(o, 'Topology'))) {
-    const levels = ((t.spec ?? {}) as { levels?: { nodeLabel: string }[] }).levels ?? [];
-    // A level below two protected levels is confined by them: a Kueue topology domain is keyed by the values of
-    // every level down to it (kueue v0.19.2 pkg/util/tas DomainID joins them), so a node forging such a label (the
-    // NVLink clique, which only GPU Feature Discovery knows) can only form a domain inside its own
-    // management-labelled rack, never reach another pool.
-    const confined = (i: number) => i >= 2 && levels.slice(0, 2).every((x) => protectedKey(x.nodeLabel));
-    const writable = levels.filter(
-      (x, i) => x.nodeLabel !== 'kubernetes.io/hostname' && !protectedKey(`${x.nodeLabel}`) && !confined(i),
-    );
-    for (const l of writable) {
-      found.push(['placement-labels', id(t), `level ${l.nodeLabel} is writable by the node itself`]);
-    }
-  }
-  for (const c of objects.filter((o) => isKind(o, 'Metal3Cluster'))) {
-    const prefixes = (c.metadata.annotations?.['metal3.io/metal3-label-sync-prefixes'] ?? '').split(',');
-    for (const p of prefixes.map((x) => x.trim()).filter((x) => x !== '' && !protectedKey(`${x}/`))) {
-      found.push(['placement-labels', id(c), `label sync owns prefix ${p}, which kubelets also write`]);
-    }
-  }
-  for (const kcp of objects.filter((o) => isKind(o, 'KubeadmControlPlane'))) {
-    type Arg = { name: string; value: string };
-    const args = (
-      (kcp.spec ?? {}) as { kubeadmConfigSpec?: { clusterConfiguration?: { apiServer?: { extraArgs?: Arg[] } } } }
-    ).kubeadmConfigSpec?.clusterConfiguration?.apiServer?.extraArgs;
-    // Without the flag kubeadm enables NodeRestriction alone.
-    const plugins = (args ?? []).find((a) => a.name === 'enable-admission-plugins')?.value.split(',') ?? [
-      'NodeRestriction',
-    ];
-    for (const p of ['NodeRestriction', 'DenyServiceExternalIPs'].filter((x) => !plugins.includes(x))) {
-      found.push(['api-server-admission-plugins', id(kcp), `admission plugin ${p} is not enabled`]);
-    }
-  }
-  return found;
+  return objects.flatMap((o) =>
+    (reviewOf(o.kind)?.guards?.(o) ?? []).map(([guard, what]): [GuardName, string, string] => [guard, id(o), what]),
+  );
 }

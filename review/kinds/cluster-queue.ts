@@ -60,8 +60,9 @@ function changed(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[]
   const tenant = ctx.head.tenantOf(head) ?? head.metadata.name;
   const foreign = more.filter((n) => ctx.head.ownerOf(n) !== tenant);
   if (foreign.length) risks.push(high(`ClusterQueue admits more namespaces: ${foreign.join(', ')}`));
-  else if (more.length)
+  else if (more.length) {
     risks.push(low(`ClusterQueue admits tenant ${tenant}'s own new namespaces: ${more.join(', ')}`));
+  }
   risks.push(...dedicatedUse(head, queueFlavors(base), ctx));
   risks.push(...quotaCuts(queueQuota(base), queueQuota(head)).map((r) => medium(`quota cut: ${r}`)));
   return risks;

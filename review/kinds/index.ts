@@ -1,11 +1,13 @@
 /**
- * The review modules, one per kind (or family of kinds read together): the diff's risk rules and the audit
- * dispatch through `reviewOf` and `KIND_REVIEWS` instead of comparing kind names. Adding a kind's review is
+ * The review modules, one per kind (or family of kinds read together): the diff's risk rules, the audit and the
+ * isolation guards dispatch through `reviewOf` and `KIND_REVIEWS` instead of comparing kind names. Adding a kind's review is
  * adding (or editing) its module and listing it here.
  */
 import { admissionPolicyReview } from './admission-policy';
 import { clusterQueueReview } from './cluster-queue';
 import { fabricPartitionReview } from './fabric-partition';
+import { kubeadmControlPlaneReview } from './kubeadm-control-plane';
+import { metal3ClusterReview } from './metal3-cluster';
 import { namespaceReview } from './namespace';
 import { networkPolicyReview } from './network-policy';
 import { persistentVolumeClaimReview } from './persistent-volume-claim';
@@ -13,6 +15,7 @@ import { rbacReview } from './rbac';
 import { resourceFlavorReview } from './resource-flavor';
 import { resourceQuotaReview } from './resource-quota';
 import { KindReview } from './rule';
+import { topologyReview } from './topology';
 
 export type { KindReview } from './rule';
 
@@ -27,6 +30,9 @@ export const KIND_REVIEWS: readonly KindReview[] = [
   admissionPolicyReview,
   persistentVolumeClaimReview,
   fabricPartitionReview,
+  topologyReview,
+  metal3ClusterReview,
+  kubeadmControlPlaneReview,
 ];
 
 const BY_KIND = new Map<string, KindReview>();

@@ -5,7 +5,7 @@
 import { KubeObject, LABELS } from '../../model/kube';
 import { OutputObject } from '../read-output';
 import { ofKind } from '../tenancy';
-import { AuditContext, find, high, KindReview, medium, Risk } from './rule';
+import { AuditContext, find, high, isNodeRestrictedLabel, KindReview, medium, Risk } from './rule';
 
 /** The tenant a pool is dedicated to: the value of its `colossus.dev/dedicated` node taint. */
 export function dedicatedTenant(flavor: KubeObject): string | undefined {
@@ -101,6 +101,11 @@ export const resourceFlavorReview: KindReview = {
   kinds: ['ResourceFlavor'],
   changed,
   judgesOwnTaints: true,
+  // Kueue places admitted pods by the flavor's nodeLabels: a label the node writes itself is forgeable.
+  guards: (flavor) =>
+    Object.keys(((flavor.spec ?? {}) as { nodeLabels?: Record<string, string> }).nodeLabels ?? {})
+      .filter((key) => !isNodeRestrictedLabel(key))
+      .map((k) => ['placement-labels', `nodeLabels ${k} is writable by the node itself`]),
   removed: { before: 'tenant-removal', risks: (object) => [medium(`pool ${object.metadata.name} removed`)] },
   audit,
 };

@@ -6,6 +6,7 @@
 import { KnownKindName } from '../../model/kinds';
 import { KubeObject } from '../../model/kube';
 import { quantityValue } from '../../model/quantity';
+import type { GuardName } from '../guards';
 import { OutputObject, SynthOutput } from '../read-output';
 import { Tenancy } from '../tenancy';
 
@@ -74,6 +75,8 @@ export interface KindReview {
   readonly judgesOwnTaints?: boolean;
   /** The audit's isolation checks on objects of the kind. */
   readonly audit?: (ctx: AuditContext) => void;
+  /** Isolation guards the object itself carries (review/guards.ts): each one that does not hold, and why. */
+  readonly guards?: (object: KubeObject) => [GuardName, string][];
 }
 
 export function high(reason: string): Risk {
@@ -101,6 +104,14 @@ export function find(
 export function inExistingNamespace(object: KubeObject, ctx: ChangeContext): boolean {
   const ns = object.metadata.namespace;
   return ns !== undefined && ctx.base.namespaces.has(ns);
+}
+
+/**
+ * Whether a node label key is one kubelets cannot set on their own node (under node-restriction.kubernetes.io,
+ * enforced by the NodeRestriction admission plugin): placement keyed on it cannot be forged by a tenant's node.
+ */
+export function isNodeRestrictedLabel(key: string): boolean {
+  return /(^|\.)node-restriction\.kubernetes\.io\//.test(key);
 }
 
 /** `name from A to B` for every quantity that is lower (or gone) in `head` (model/quantity.ts rules). */
