@@ -17,6 +17,7 @@
  */
 import { AdmissionRequest, evaluateAdmission } from '../admission/evaluate';
 import { selectorMatches } from '../admission/evaluate';
+import { isKind, KnownKindName } from '../model/kinds';
 import { KubeObject, LABELS } from '../model/kube';
 import { quantityValue } from '../model/quantity';
 import { NODE_LOCAL_DNS_IP } from '../operators/pod-network';
@@ -161,9 +162,9 @@ function admitOne(
   reasons.push(POLICY_PLACEHOLDER);
 
   // 4. LimitRange defaults, then ResourceQuota over every pod.
-  const limitRanges = inNamespace.filter((o) => o.kind === 'LimitRange');
+  const limitRanges = inNamespace.filter((o) => isKind(o, 'LimitRange'));
   const perPod = podSets.map((ps) => podRequests(ps.template.spec, limitRanges));
-  for (const quota of inNamespace.filter((o) => o.kind === 'ResourceQuota')) {
+  for (const quota of inNamespace.filter((o) => isKind(o, 'ResourceQuota'))) {
     const hard = ((quota as Json).spec?.hard ?? {}) as Record<string, string>;
     // A scoped quota counts only the pods its scope selects (tenant-priority-classes holds pods of a foreign class).
     const counted = podSets.map((ps) => quotaScopeMatches(quota, ps.template.spec));
@@ -222,8 +223,13 @@ function admitOne(
   };
 }
 
-function find(objects: readonly KubeObject[], kind: string, name: string, namespace?: string): KubeObject | undefined {
-  return objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+function find(
+  objects: readonly KubeObject[],
+  kind: KnownKindName,
+  name: string,
+  namespace?: string,
+): KubeObject | undefined {
+  return objects.find((o) => isKind(o, kind) && o.metadata.name === name && o.metadata.namespace === namespace);
 }
 
 function groupsOf(view: ClusterView, namespace: string): string[] {
@@ -547,7 +553,7 @@ function kueueRequests(
     }
     const domain = context.find(
       (o) =>
-        o.kind === 'ComputeDomain' &&
+        isKind(o, 'ComputeDomain') &&
         (o.metadata.namespace ?? namespace) === namespace &&
         (o as Json).spec?.channel?.resourceClaimTemplate?.name === templateName,
     );
@@ -666,7 +672,7 @@ function quotaFit(
       ? view.objects
           .filter(
             (o) =>
-              o.kind === 'ClusterQueue' &&
+              isKind(o, 'ClusterQueue') &&
               o.metadata.name !== cq.metadata.name &&
               (o as Json).spec?.cohortName === cohort,
           )
@@ -785,10 +791,10 @@ function networkNames(ps: PodSet): { names: string[]; invalid?: string } {
 function attachments(view: ClusterView, namespace: string): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   for (const o of view.objects as readonly Json[]) {
-    if (o.kind === 'NetworkAttachmentDefinition' && o.metadata.namespace === namespace) {
+    if (isKind(o, 'NetworkAttachmentDefinition') && o.metadata.namespace === namespace) {
       out.set(o.metadata.name, o.metadata.annotations?.['k8s.v1.cni.cncf.io/resourceName']);
     }
-    if (o.kind === 'SriovNetwork' && o.spec?.networkNamespace === namespace) {
+    if (isKind(o, 'SriovNetwork') && o.spec?.networkNamespace === namespace) {
       out.set(o.metadata.name, `nvidia.com/${o.spec.resourceName}`);
     }
   }
@@ -825,7 +831,7 @@ function networkReasons(view: ClusterView, namespace: string, ps: PodSet): strin
 /** Whether egress from the pod sets to DNS and to the API server is allowed by the namespace's NetworkPolicies. */
 function reachability(view: ClusterView, namespace: string, podSets: readonly PodSet[]): string[] {
   const policies = view.objects.filter(
-    (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespace,
+    (o) => isKind(o, 'NetworkPolicy') && o.metadata.namespace === namespace,
   ) as Json[];
   const kubeSystem = { [LABELS.namespaceName]: 'kube-system' };
   const reasons: string[] = [];

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
+import { isKind } from '../model/kinds';
 import { KubeObject, LABELS } from '../model/kube';
 
 /** A group of identical nodes: one pool as the provisioning registers it. */
@@ -179,9 +180,9 @@ function nodeGroups(
   const spec = (o: KubeObject) => (o as { spec?: Record<string, unknown> }).spec ?? {};
   return Object.entries(summary.pools).map(([pool, p]) => {
     const sku = catalog.get(p.gpu);
-    const flavor = objects.find((o) => o.kind === 'ResourceFlavor' && o.metadata.name === pool);
+    const flavor = objects.find((o) => isKind(o, 'ResourceFlavor') && o.metadata.name === pool);
     // Labels and taints kubelet registers (KubeadmConfigTemplate); without a management stack, the flavor's.
-    const bootstrap = objects.find((o) => o.kind === 'KubeadmConfigTemplate' && o.metadata.name === pool);
+    const bootstrap = objects.find((o) => isKind(o, 'KubeadmConfigTemplate') && o.metadata.name === pool);
     const registration = bootstrap
       ? ((spec(bootstrap).template as Record<string, any>)?.spec?.joinConfiguration?.nodeRegistration ?? {}) // eslint-disable-line @typescript-eslint/no-explicit-any
       : undefined;
@@ -207,7 +208,7 @@ function nodeGroups(
       pods: 110,
     };
     // Rail virtual functions: each SriovNetworkNodePolicy selecting the pool advertises numVfs of its resource.
-    for (const policy of objects.filter((o) => o.kind === 'SriovNetworkNodePolicy')) {
+    for (const policy of objects.filter((o) => isKind(o, 'SriovNetworkNodePolicy'))) {
       const s = spec(policy) as { nodeSelector?: Record<string, string>; resourceName?: string; numVfs?: number };
       if (s.nodeSelector?.[LABELS.pool] === pool && s.resourceName) {
         capacity[`nvidia.com/${s.resourceName}`] = s.numVfs ?? 0;

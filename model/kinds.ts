@@ -14,14 +14,15 @@ export interface KindInfo {
   readonly namespaced: boolean;
 }
 
-const kind = (k: string, apiVersion: string, namespaced: boolean): KindInfo => ({ kind: k, apiVersion, namespaced });
+// Generic in the kind so that the tables below keep each name as a literal type (KindName).
+const kind = <K extends string>(k: K, apiVersion: string, namespaced: boolean) => ({ kind: k, apiVersion, namespaced });
 
 /**
  * Apply order: namespaces first, then cluster-scoped configuration, then what lives in namespaces; kinds that
  * others refer to come before those that refer to them. A kind's index is its file number in `manifests/`,
  * so new kinds go where they apply (renumbering files, never Terraform addresses).
  */
-export const KINDS: readonly KindInfo[] = [
+const EMITTED = [
   kind('Namespace', 'v1', false),
   kind('CustomResourceDefinition', 'apiextensions.k8s.io/v1', false),
   kind('PriorityClass', 'scheduling.k8s.io/v1', false),
@@ -79,6 +80,10 @@ export const KINDS: readonly KindInfo[] = [
   // Data last: claims bind to the storage classes above.
   kind('PersistentVolumeClaim', 'v1', true),
 ];
+export const KINDS: readonly KindInfo[] = EMITTED;
+
+/** The name of a kind this project emits: a typo in a kind the code compares against fails to compile. */
+export type KindName = (typeof EMITTED)[number]['kind'];
 
 const BY_KIND = new Map(KINDS.map((k, rank) => [k.kind, { ...k, rank }]));
 
@@ -90,4 +95,33 @@ export function kindInfo(k: string): KindInfo | undefined {
 /** Rank of a kind in apply order; a kind not in the registry goes last. */
 export function applyRank(k: string): number {
   return BY_KIND.get(k)?.rank ?? KINDS.length;
+}
+
+/**
+ * Kinds the review reads in a synth output but this project does not emit: fabric networks and address pools
+ * that other tools (or an earlier version) may have written next to ours, which the diff and the audit must
+ * still judge. Versions and scopes are the pinned CRDs' (network-operator mellanox.com_*networks.yaml,
+ * sriov-network-operator sriovnetwork.openshift.io_sriovibnetworks.yaml, nv-ipam nv-ipam.nvidia.com_cidrpools.yaml).
+ * They take no place in apply order.
+ */
+const READ_ONLY = [
+  kind('SriovIBNetwork', 'sriovnetwork.openshift.io/v1', true),
+  kind('IPoIBNetwork', 'mellanox.com/v1alpha1', false),
+  kind('HostDeviceNetwork', 'mellanox.com/v1alpha1', false),
+  kind('MacvlanNetwork', 'mellanox.com/v1alpha1', false),
+  kind('CIDRPool', 'nv-ipam.nvidia.com/v1alpha1', true),
+];
+export const READ_ONLY_KINDS: readonly KindInfo[] = READ_ONLY;
+
+/** A kind the project knows: one it emits, or one its review reads. */
+export type KnownKindName = KindName | (typeof READ_ONLY)[number]['kind'];
+
+/** Whether `object` is of one of `kinds` (any API group): the registry-checked way to compare a kind. */
+export function isKind(object: { readonly kind?: unknown }, ...kinds: readonly KnownKindName[]): boolean {
+  return (kinds as readonly unknown[]).includes(object.kind);
+}
+
+/** Whether `name` is a kind the registry lists, emitted or read-only. */
+export function isKnownKind(name: string): name is KnownKindName {
+  return BY_KIND.has(name) || READ_ONLY_KINDS.some((k) => k.kind === name);
 }

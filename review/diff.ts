@@ -5,7 +5,9 @@
  * the two summaries. Every change carries a risk level and the reasons for it.
  */
 import { guardBreaches } from './guards';
-import { canonical, dedicatedTenant } from './isolation';
+import { canonical } from './canonical';
+import { partitionTenants } from './kinds/fabric-partition';
+import { dedicatedFlavors } from './kinds/resource-flavor';
 import { compare, OutputObject, OutputSummary, SynthOutput } from './read-output';
 import {
   assessChange,
@@ -14,14 +16,13 @@ import {
   ChangeContext,
   ChangeKind,
   maxLevel,
-  partitionTenants,
   replacedInPlace,
   Risk,
   RISK_LEVELS,
   RiskLevel,
   templateSuccessionRisks,
 } from './risk';
-import { ofKind, Tenancy } from './tenancy';
+import { Tenancy } from './tenancy';
 import { diffDisruption, DisruptionRow } from './disruption';
 import { formatNumber as fmt, isRecord } from '../model/values';
 
@@ -97,7 +98,7 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): PlanDiff {
   const ctx: ChangeContext = {
     base: new Tenancy(base),
     head: new Tenancy(head),
-    dedicatedFlavors: dedicatedFlavors(head),
+    dedicatedFlavors: dedicatedFlavors(head.objects),
     forgotten: head.forgotten,
   };
   const headStacks = new Set(head.stacks);
@@ -311,15 +312,6 @@ function countKinds(changes: readonly ObjectChange[]): Record<ChangeKind, number
 
 function highest(levels: readonly RiskLevel[]): RiskLevel | 'none' {
   return levels.length === 0 ? 'none' : levels.reduce(maxLevel);
-}
-
-function dedicatedFlavors(output: SynthOutput): Map<string, string> {
-  const flavors = new Map<string, string>();
-  for (const { object } of ofKind(output.objects, 'ResourceFlavor')) {
-    const tenant = dedicatedTenant(object);
-    if (tenant !== undefined) flavors.set(object.metadata.name, tenant);
-  }
-  return flavors;
 }
 
 /**

@@ -19,11 +19,12 @@
 import type { OperationsSummary } from '../day2/summary';
 import { DISRUPTION_VERBS, Disruption, formatDuration, planWaves } from '../day2/waves';
 import { DEFAULT_OPERATIONS, Operations } from '../model/cluster';
+import { isKind, KnownKindName } from '../model/kinds';
 import { KubeObject, LABELS } from '../model/kube';
 import { formatNumber as n, isRecord } from '../model/values';
 import { compare, OutputObject, SynthOutput, WorkloadOutput, workloadOutputs } from './read-output';
 import { RiskLevel } from './risk';
-import { canonical } from './isolation';
+import { canonical } from './canonical';
 
 /** The row of a change to every fabric node (the NicClusterPolicy is one per cluster). */
 export const FABRIC = '(fabric)';
@@ -193,10 +194,10 @@ const specOf = (o: KubeObject): Spec => (isRecord(o.spec) ? o.spec : {});
 const poolOf = (o: KubeObject): string | undefined => o.metadata.labels?.[LABELS.pool];
 
 /** `kind` objects by `namespace/name`, Kubernetes objects only. */
-function byName(output: SynthOutput, kind: string): Map<string, KubeObject> {
+function byName(output: SynthOutput, kind: KnownKindName): Map<string, KubeObject> {
   return new Map(
     output.objects
-      .filter((o: OutputObject) => o.kubernetes && o.object.kind === kind)
+      .filter((o: OutputObject) => o.kubernetes && isKind(o.object, kind))
       .map((o) => [`${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`, o.object]),
   );
 }
@@ -332,6 +333,9 @@ function sriovChanges(base: SynthOutput, head: SynthOutput): Map<string, number>
   return new Map([...pools].map((p) => [p, limit(p)]));
 }
 
+/** nv-ipam's address pools: IPPool (which we emit) and CIDRPool (which an earlier output may hold). */
+const NV_IPAM_POOLS: readonly KnownKindName[] = ['IPPool', 'CIDRPool'];
+
 /** Per pool: nodes whose rail addresses change (a pool range edited, or a pool removed while its nodes stay). */
 function addressChanges(
   base: SynthOutput,
@@ -339,7 +343,7 @@ function addressChanges(
   poolNodes: (pool: string) => number,
 ): Map<string, number> {
   const out = new Map<string, number>();
-  for (const kind of ['IPPool', 'CIDRPool']) {
+  for (const kind of NV_IPAM_POOLS) {
     const [b, h] = [byName(base, kind), byName(head, kind)];
     for (const [key, old] of b) {
       const now = h.get(key);

@@ -14,8 +14,12 @@ import {
   MAX_GRACE_SECONDS,
   NETWORKS_ANNOTATION,
 } from '../admission/policies';
+import { isKind } from '../model/kinds';
 import { KubeObject, LABELS } from '../model/kube';
-import { dedicatedTenant, queueFlavors } from './isolation';
+import { reviewOf } from './kinds';
+import { queueFlavors } from './kinds/cluster-queue';
+import { subjectsOf } from './kinds/rbac';
+import { dedicatedTenant } from './kinds/resource-flavor';
 import { compare, SynthOutput, workloadOutputs } from './read-output';
 import { Tenancy } from './tenancy';
 
@@ -75,8 +79,8 @@ export function guardBreaches(output: SynthOutput): GuardBreach[] {
 }
 
 function tenantProbes(objects: readonly KubeObject[], tenancy: Tenancy): Probe[] {
-  const flavors = objects.filter((o) => o.kind === 'ResourceFlavor');
-  const queues = objects.filter((o) => o.kind === 'ClusterQueue');
+  const flavors = objects.filter((o) => isKind(o, 'ResourceFlavor'));
+  const queues = objects.filter((o) => isKind(o, 'ClusterQueue'));
   const probes: Probe[] = [];
   const tenants = [...tenancy.tenants.values()].sort((a, b) => compare(a.name, b.name));
   for (const tenant of tenants) {
@@ -268,8 +272,8 @@ function job(ns: string, suspend: boolean): Record<string, unknown> {
 /** A member of the tenant: its first group bound in the namespace (or, in old outputs, named by the summary). */
 function tenantUser(objects: readonly KubeObject[], ns: string, groups: ReadonlySet<string> | undefined) {
   const bound = objects
-    .filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === ns)
-    .flatMap((o) => ((o.subjects ?? []) as { kind?: string; name?: string }[]).filter((s) => s.kind === 'Group'))
+    .filter((o) => isKind(o, 'RoleBinding') && o.metadata.namespace === ns)
+    .flatMap((o) => subjectsOf(o).filter((s) => s.kind === 'Group'))
     .map((s) => String(s.name));
   const group = bound[0] ?? [...(groups ?? [])][0];
   return { username: 'audit-probe', groups: group ? [group, 'system:authenticated'] : ['system:authenticated'] };
@@ -278,56 +282,20 @@ function tenantUser(objects: readonly KubeObject[], ns: string, groups: Readonly
 /** Claims of the namespace the output protects (`colossus.dev/volume-purpose`), or one stand-in claim. */
 function protectedClaims(objects: readonly KubeObject[], ns: string): string[] {
   const claims = objects
-    .filter((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.namespace === ns)
+    .filter((o) => isKind(o, 'PersistentVolumeClaim') && o.metadata.namespace === ns)
     .filter((o) => o.metadata.labels?.['colossus.dev/volume-purpose'] !== undefined)
     .map((o) => o.metadata.name)
     .sort(compare);
   return claims.length ? claims : ['data'];
 }
 
-/** Guards carried by objects rather than admission: placement labels and the API server's plugins. */
+/**
+ * Guards carried by objects rather than admission (placement labels, the API server's plugins): each kind's
+ * module in review/kinds/ reads its own objects.
+ */
 function objectChecks(objects: readonly KubeObject[]): [GuardName, string, string][] {
-  const found: [GuardName, string, string][] = [];
   const id = (o: KubeObject) => [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
-  const protectedKey = (k: string) => /(^|\.)node-restriction\.kubernetes\.io\//.test(k);
-  for (const f of objects.filter((o) => o.kind === 'ResourceFlavor')) {
-    const labels = Object.keys(((f.spec ?? {}) as { nodeLabels?: Record<string, string> }).nodeLabels ?? {});
-    for (const k of labels.filter((key) => !protectedKey(key))) {
-      found.push(['placement-labels', id(f), `nodeLabels ${k} is writable by the node itself`]);
-    }
-  }
-  for (const t of objects.filter((o) => o.kind === 'Topology')) {
-    const levels = ((t.spec ?? {}) as { levels?: { nodeLabel: string }[] }).levels ?? [];
-    // A level below two protected levels is confined by them: a Kueue topology domain is keyed by the values of
-    // every level down to it (kueue v0.19.2 pkg/util/tas DomainID joins them), so a node forging such a label (the
-    // NVLink clique, which only GPU Feature Discovery knows) can only form a domain inside its own
-    // management-labelled rack, never reach another pool.
-    const confined = (i: number) => i >= 2 && levels.slice(0, 2).every((x) => protectedKey(x.nodeLabel));
-    const writable = levels.filter(
-      (x, i) => x.nodeLabel !== 'kubernetes.io/hostname' && !protectedKey(`${x.nodeLabel}`) && !confined(i),
-    );
-    for (const l of writable) {
-      found.push(['placement-labels', id(t), `level ${l.nodeLabel} is writable by the node itself`]);
-    }
-  }
-  for (const c of objects.filter((o) => o.kind === 'Metal3Cluster')) {
-    const prefixes = (c.metadata.annotations?.['metal3.io/metal3-label-sync-prefixes'] ?? '').split(',');
-    for (const p of prefixes.map((x) => x.trim()).filter((x) => x !== '' && !protectedKey(`${x}/`))) {
-      found.push(['placement-labels', id(c), `label sync owns prefix ${p}, which kubelets also write`]);
-    }
-  }
-  for (const kcp of objects.filter((o) => o.kind === 'KubeadmControlPlane')) {
-    type Arg = { name: string; value: string };
-    const args = (
-      (kcp.spec ?? {}) as { kubeadmConfigSpec?: { clusterConfiguration?: { apiServer?: { extraArgs?: Arg[] } } } }
-    ).kubeadmConfigSpec?.clusterConfiguration?.apiServer?.extraArgs;
-    // Without the flag kubeadm enables NodeRestriction alone.
-    const plugins = (args ?? []).find((a) => a.name === 'enable-admission-plugins')?.value.split(',') ?? [
-      'NodeRestriction',
-    ];
-    for (const p of ['NodeRestriction', 'DenyServiceExternalIPs'].filter((x) => !plugins.includes(x))) {
-      found.push(['api-server-admission-plugins', id(kcp), `admission plugin ${p} is not enabled`]);
-    }
-  }
-  return found;
+  return objects.flatMap((o) =>
+    (reviewOf(o.kind)?.guards?.(o) ?? []).map(([guard, what]): [GuardName, string, string] => [guard, id(o), what]),
+  );
 }

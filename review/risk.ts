@@ -1,44 +1,18 @@
 /**
  * Risk of a change, with the reason: high when it deletes data or a namespace, weakens tenant
  * isolation or makes Terraform destroy and re-create an object; medium when it takes GPUs away
- * (quota cut, pool shrunk); low otherwise. Rules read the two versions of the object only.
+ * (quota cut, pool shrunk); low otherwise. Rules read the two versions of the object only: the generic ones
+ * here, those of a kind in its module in review/kinds/.
  */
 import { KubeObject, LABELS } from '../model/kube';
 import { deprovisionsHosts, immutableValues } from '../model/lifecycle';
 import { quantityValue } from '../model/quantity';
-import {
-  canonical,
-  dedicatedTenant,
-  DIRECTIONS,
-  flavorTaints,
-  FABRIC_PARTITION_KINDS,
-  networkPolicyBroadening,
-  partitionKey,
-  partitionNamespace,
-  podSecurityRank,
-  POD_SECURITY_LEVELS,
-  queueFlavors,
-  queueQuota,
-  queueSelector,
-  rbacBroadening,
-  ruleStaysInTenant,
-  rulesOf,
-  subjectName,
-  subjectsOf,
-  toleratedTenants,
-} from './isolation';
+import { reviewOf } from './kinds';
+import { ChangeContext, high, Risk, RiskLevel, RISK_LEVELS } from './kinds/rule';
 import { compare, OutputObject } from './read-output';
-import { LabelSelector, OTHER_NAMESPACE, Tenancy } from './tenancy';
 
-/** Risk levels, most severe first. */
-export const RISK_LEVELS = ['high', 'medium', 'low'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
-
-/** One reason a change is risky. */
-export interface Risk {
-  readonly level: RiskLevel;
-  readonly reason: string;
-}
+export { RISK_LEVELS } from './kinds/rule';
+export type { ChangeContext, Risk, RiskLevel } from './kinds/rule';
 
 /** How an object changes between two outputs. */
 /**
@@ -47,16 +21,6 @@ export interface Risk {
  * `synth-stack.ts` only deletes the stack's directory; nothing plans a destroy).
  */
 export type ChangeKind = 'added' | 'removed' | 'abandoned' | 'changed' | 'replaced';
-
-/** What the risk rules look at. */
-export interface ChangeContext {
-  readonly base: Tenancy;
-  readonly head: Tenancy;
-  /** Flavor name to the tenant its pool is dedicated to, in the head output. */
-  readonly dedicatedFlavors: ReadonlyMap<string, string>;
-  /** `stack/address` of resources the head output makes Terraform forget without destroying them. */
-  readonly forgotten: ReadonlySet<string>;
-}
 
 /** The more severe of two levels. */
 export function maxLevel(a: RiskLevel, b: RiskLevel): RiskLevel {
@@ -79,7 +43,7 @@ export function assessChange(
   const risks: Risk[] = [];
   if (change === 'replaced') {
     risks.push(replacement(base!, head!));
-    if (base!.protectData || base!.object.kind === 'PersistentVolumeClaim') {
+    if (base!.protectData || reviewOf(base!.object.kind)?.holdsData) {
       risks.push(high('destroying a data volume deletes its data (with prevent_destroy, the plan fails instead)'));
     }
   }
@@ -168,6 +132,10 @@ function replacement(base: OutputObject, head: OutputObject): Risk {
   );
 }
 
+/**
+ * Risks of removing an object: the generic rules (forgotten, not Kubernetes, hosts, data protection, removed with
+ * its namespace or its tenant) in order, with the kind's own rule (review/kinds/) placed before the one it names.
+ */
 function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
   const { object } = o;
   const ns = object.metadata.namespace;
@@ -184,25 +152,18 @@ function removal(o: OutputObject, ctx: ChangeContext): Risk[] {
   if (deprovisionsHosts(object)) {
     return [high(`${object.kind} removed: deleting it deprovisions its hosts (prevent_destroy makes the plan fail)`)];
   }
-  if (object.kind === 'Namespace') {
-    return [high(`namespace ${object.metadata.name} deleted, with every object and volume in it`)];
-  }
+  const own = reviewOf(object.kind)?.removed;
+  if (own?.before === 'data-protection') return own.risks(object);
   if (o.protectData) return [high('deletes data: the object is protected with prevent_destroy')];
-  if (object.kind === 'PersistentVolumeClaim') return [high('data volume deleted')];
+  if (own?.before === 'namespace-removal') return own.risks(object);
   if (withNamespace) return [{ level: 'low', reason: `removed with namespace ${ns}` }];
-  if (object.kind === 'ResourceFlavor') return [medium(`pool ${object.metadata.name} removed`)];
-  if (object.kind === 'ClusterQueue') return [medium(`quota cut: ClusterQueue ${object.metadata.name} removed`)];
+  if (own?.before === 'tenant-removal') return own.risks(object);
   // A removed tenant's objects elsewhere (its fabric networks, say) go with it; its namespace says so already.
   const tenant = ctx.base.tenantOf(object);
   if (tenant !== undefined && ctx.base.tenants.has(tenant) && !ctx.head.tenants.has(tenant)) {
     return [{ level: 'low', reason: `removed with tenant ${tenant}` }];
   }
-  if (object.kind === 'NetworkPolicy') {
-    return [high(`NetworkPolicy removed: isolation of namespace ${ns ?? ''} weakened`)];
-  }
-  if (FABRIC_PARTITION_KINDS.has(object.kind)) return [high('fabric partition removed')];
-  if (ADMISSION_KINDS.has(object.kind)) return [high(`admission guardrail removed: ${object.metadata.name}`)];
-  return [];
+  return own?.risks(object) ?? [];
 }
 
 /** An object of a stack the head no longer synthesizes: it stays, unmanaged; data in it is kept. */
@@ -221,47 +182,18 @@ function abandonment(o: OutputObject, ctx: ChangeContext): Risk {
 }
 
 function addition(o: OutputObject, ctx: ChangeContext): Risk[] {
-  const { object } = o;
   if (!o.kubernetes) return [];
-  const ns = object.metadata.namespace;
-  const existing = ns !== undefined && ctx.base.namespaces.has(ns);
-  switch (object.kind) {
-    case 'NetworkPolicy': {
-      const rules = DIRECTIONS.flatMap((d) => rulesOf(object, d));
-      if (!existing || rules.length === 0) return [];
-      return rules.every((r) => ruleStaysInTenant(r, ns!, ctx.head))
-        ? [{ level: 'low', reason: `new allow rules within tenant ${ctx.head.ownerOf(ns)}'s own namespaces` }]
-        : [high(`NetworkPolicy broadened: new allow rules in existing namespace ${ns}`)];
-    }
-    case 'RoleBinding':
-      return existing ? [high(`RBAC broadened: binds ${subjectList(object)} in existing namespace ${ns}`)] : [];
-    case 'ClusterRoleBinding':
-      return [high(`RBAC broadened: grants ${subjectList(object)} cluster-wide`)];
-    case 'ClusterRole': {
-      const aggregates = Object.keys(object.metadata.labels ?? {}).filter((k) =>
-        k.startsWith('rbac.authorization.k8s.io/aggregate-to-'),
-      );
-      return aggregates.length ? [high(`RBAC broadened: aggregated into ${aggregates.join(', ')}`)] : [];
-    }
-    case 'ClusterQueue': {
-      const tenant = ctx.head.tenantOf(object) ?? object.metadata.name;
-      const foreign = admittedBy(queueSelector(object), ctx.head).filter(
-        (n) => n === OTHER_NAMESPACE || (ctx.base.namespaces.has(n) && ctx.head.ownerOf(n) !== tenant),
-      );
-      return foreign.length
-        ? [high(`new ClusterQueue admits existing namespaces of others: ${foreign.join(', ')}`)]
-        : dedicatedUse(object, [], ctx);
-    }
-    default:
-      return [];
-  }
+  return reviewOf(o.object.kind)?.added?.(o.object, ctx) ?? [];
 }
 
 function modification(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
   // Dedicated taints reach nodes through several kinds (kubeadm templates, node pools): losing one opens the pool.
-  const lost =
-    head.kind === 'ResourceFlavor' ? [] : dedicatedTaints(base).filter((t) => !dedicatedTaints(head).includes(t));
-  return [...lost.map((t) => high(`dedicated pool taint removed: ${t}`)), ...kindRisks(base, head, ctx)];
+  const review = reviewOf(head.kind);
+  const lost = review?.judgesOwnTaints ? [] : dedicatedTaints(base).filter((t) => !dedicatedTaints(head).includes(t));
+  return [
+    ...lost.map((t) => high(`dedicated pool taint removed: ${t}`)),
+    ...(review?.changed?.(base, head, ctx) ?? []),
+  ];
 }
 
 /** `h100-b007` of a content-named template `h100-b007-4728c610` (see provisioning/cluster-api.ts contentName). */
@@ -323,169 +255,7 @@ function dedicatedTaints(object: KubeObject): string[] {
   return found;
 }
 
-function kindRisks(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
-  switch (head.kind) {
-    case 'Namespace': {
-      const [was, is] = [podSecurityRank(base), podSecurityRank(head)];
-      return is > was ? [high(`Pod Security relaxed from ${POD_SECURITY_LEVELS[was]} to ${enforced(head)}`)] : [];
-    }
-    case 'NetworkPolicy':
-      return networkPolicyBroadening(base, head, ctx.head).map((b) =>
-        b.withinTenant
-          ? { level: 'low', reason: `NetworkPolicy: ${b.reason}` }
-          : high(`NetworkPolicy broadened: ${b.reason}`),
-      );
-    case 'Role':
-    case 'ClusterRole':
-    case 'RoleBinding':
-    case 'ClusterRoleBinding':
-      return rbacBroadening(base, head).map((r) => high(`RBAC broadened: ${r}`));
-    case 'ClusterQueue':
-      return queueChange(base, head, ctx);
-    case 'ResourceFlavor':
-      return flavorChange(base, head);
-    case 'ResourceQuota':
-      return quotaCuts(hardOf(base), hardOf(head)).map((r) => medium(`quota cut: ${r}`));
-    case 'ValidatingAdmissionPolicy':
-    case 'ValidatingAdmissionPolicyBinding':
-      return admissionWeakening(base, head).map((r) => high(`admission guardrail weakened: ${r}`));
-    default:
-      if (!FABRIC_PARTITION_KINDS.has(head.kind)) return [];
-      return [high(`fabric partition changed${partitionChange(base, head)}`)];
-  }
-}
-
-/** Admission policies that enforce isolation at the API server (colossus emits them, others may too). */
-const ADMISSION_KINDS: ReadonlySet<string> = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
-
-/** How a policy or binding lets more through: checks dropped, failures ignored, denials no longer enforced. */
-function admissionWeakening(base: KubeObject, head: KubeObject): string[] {
-  type Spec = {
-    failurePolicy?: string;
-    validations?: { expression: string }[];
-    validationActions?: string[];
-    matchConstraints?: unknown;
-    matchResources?: unknown;
-    policyName?: string;
-  };
-  const [b, h] = [(base.spec ?? {}) as Spec, (head.spec ?? {}) as Spec];
-  const reasons: string[] = [];
-  const kept = new Set((h.validations ?? []).map((v) => v.expression));
-  const dropped = (b.validations ?? []).filter((v) => !kept.has(v.expression)).length;
-  if (dropped) reasons.push(`${dropped} validation(s) removed or rewritten`);
-  if (b.failurePolicy !== 'Ignore' && h.failurePolicy === 'Ignore') reasons.push('failurePolicy set to Ignore');
-  if ((b.validationActions ?? []).includes('Deny') && !(h.validationActions ?? []).includes('Deny')) {
-    reasons.push('violations no longer denied (validationActions)');
-  }
-  for (const field of ['matchConstraints', 'matchResources', 'policyName'] as const) {
-    if (canonical(b[field]) !== canonical(h[field])) reasons.push(`${field} changed`);
-  }
-  return reasons;
-}
-
-function enforced(ns: KubeObject): string {
-  return ns.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'nothing enforced';
-}
-
-function queueChange(base: KubeObject, head: KubeObject, ctx: ChangeContext): Risk[] {
-  const risks: Risk[] = [];
-  const before = new Set(admittedBy(queueSelector(base), ctx.head));
-  const more = admittedBy(queueSelector(head), ctx.head).filter((n) => !before.has(n));
-  const tenant = ctx.head.tenantOf(head) ?? head.metadata.name;
-  const foreign = more.filter((n) => ctx.head.ownerOf(n) !== tenant);
-  if (foreign.length) risks.push(high(`ClusterQueue admits more namespaces: ${foreign.join(', ')}`));
-  else if (more.length) {
-    risks.push({
-      level: 'low',
-      reason: `ClusterQueue admits tenant ${tenant}'s own new namespaces: ${more.join(', ')}`,
-    });
-  }
-  risks.push(...dedicatedUse(head, queueFlavors(base), ctx));
-  risks.push(...quotaCuts(queueQuota(base), queueQuota(head)).map((r) => medium(`quota cut: ${r}`)));
-  return risks;
-}
-
-/** A ClusterQueue starting to use a pool dedicated to another tenant. */
-function dedicatedUse(cq: KubeObject, oldFlavors: readonly string[], ctx: ChangeContext): Risk[] {
-  const tenant = ctx.head.tenantOf(cq) ?? cq.metadata.name;
-  return queueFlavors(cq)
-    .filter((f) => !oldFlavors.includes(f))
-    .filter((f) => ctx.dedicatedFlavors.has(f) && ctx.dedicatedFlavors.get(f) !== tenant)
-    .map((f) => high(`ClusterQueue now uses pool ${f}, dedicated to tenant ${ctx.dedicatedFlavors.get(f)}`));
-}
-
-function flavorChange(base: KubeObject, head: KubeObject): Risk[] {
-  const risks: Risk[] = [];
-  const kept = new Set(flavorTaints(head));
-  for (const t of flavorTaints(base)) {
-    if (!kept.has(t)) risks.push(high(`dedicated pool taint removed: ${t}`));
-  }
-  const before = new Set(toleratedTenants(base));
-  const own = dedicatedTenant(head);
-  for (const t of toleratedTenants(head)) {
-    if (!before.has(t) && t !== own)
-      risks.push(high(`flavor now tolerates ${t === '*' ? 'every' : `tenant ${t}'s`} dedicated taint`));
-  }
-  return risks;
-}
-
-function partitionChange(base: KubeObject, head: KubeObject): string {
-  const [a, b] = [partitionKey(base), partitionKey(head)];
-  const [na, nb] = [partitionNamespace(base), partitionNamespace(head)];
-  const parts: string[] = [];
-  if (a !== b) parts.push(`partition ${a ?? 'none'} -> ${b ?? 'none'}`);
-  if (na !== nb) parts.push(`namespace ${na ?? 'none'} -> ${nb ?? 'none'}`);
-  return parts.length ? `: ${parts.join(', ')}` : '';
-}
-
-function hardOf(quota: KubeObject): Map<string, string> {
-  const hard = (quota.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {};
-  return new Map(Object.entries(hard).map(([k, v]) => [k, String(v)]));
-}
-
-/** `name from A to B` for every quantity that is lower (or gone) in `head`. */
-function quotaCuts(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): string[] {
-  const cuts: string[] = [];
-  for (const [name, was] of base) {
-    const is = head.get(name);
-    if (is === undefined) cuts.push(`${name} ${was} removed`);
-    else if (parseQuantity(is) < parseQuantity(was)) cuts.push(`${name} from ${was} to ${is}`);
-  }
-  return cuts;
-}
-
-/** Namespaces a ClusterQueue selector admits: none when unset. */
-function admittedBy(selector: LabelSelector | undefined, tenancy: Tenancy): string[] {
-  return selector === undefined ? [] : tenancy.selectNamespaces(selector);
-}
-
-function subjectList(binding: KubeObject): string {
-  return subjectsOf(binding).map(subjectName).sort(compare).join(', ') || 'no subjects';
-}
-
 /** A Kubernetes quantity (`250m`, `2048Gi`, `8`) as a number; NaN when unreadable (model/quantity.ts rules). */
 export function parseQuantity(q: string): number {
   return quantityValue(q);
-}
-
-function high(reason: string): Risk {
-  return { level: 'high', reason };
-}
-
-function medium(reason: string): Risk {
-  return { level: 'medium', reason };
-}
-
-/** Shared or cross-tenant fabric partitions in `output` objects: partition key to its tenants. */
-export function partitionTenants(objects: readonly OutputObject[], tenancy: Tenancy): Map<string, string[]> {
-  const owners = new Map<string, Set<string>>();
-  for (const { object, kubernetes } of objects) {
-    if (!kubernetes) continue;
-    const key = partitionKey(object);
-    if (key === undefined) continue;
-    const tenant =
-      object.metadata.labels?.[LABELS.tenant] ?? tenancy.ownerOf(partitionNamespace(object)) ?? '(no tenant)';
-    owners.set(key, (owners.get(key) ?? new Set()).add(tenant));
-  }
-  return new Map([...owners].map(([k, v]) => [k, [...v].sort(compare)]));
 }

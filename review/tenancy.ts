@@ -3,6 +3,7 @@
  * with their labels, and label-selector evaluation over them. The diff and the audit decide
  * "admits another tenant" and "admits more namespaces" by evaluating selectors here.
  */
+import { isKind, KnownKindName } from '../model/kinds';
 import { KubeObject, LABELS } from '../model/kube';
 import { OutputObject, SynthOutput } from './read-output';
 
@@ -51,7 +52,7 @@ export class Tenancy {
       }
     }
     for (const { object } of output.objects) {
-      if (object.kind !== 'Namespace' || object.apiVersion !== 'v1') continue;
+      if (!isKind(object, 'Namespace') || object.apiVersion !== 'v1') continue;
       const name = object.metadata.name;
       namespaces.set(name, { ...object.metadata.labels, [LABELS.namespaceName]: name });
       const tenant = object.metadata.labels?.[LABELS.tenant];
@@ -115,6 +116,6 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
 }
 
 /** Objects of kind `kind` (any API group) in `objects`. */
-export function ofKind(objects: readonly OutputObject[], kind: string): OutputObject[] {
-  return objects.filter((o) => o.kubernetes && o.object.kind === kind);
+export function ofKind(objects: readonly OutputObject[], kind: KnownKindName): OutputObject[] {
+  return objects.filter((o) => o.kubernetes && isKind(o.object, kind));
 }

@@ -5,7 +5,10 @@
 import fc from 'fast-check';
 import { KubeObject } from '../../model/kube';
 import { diffFields } from '../../review/diff';
-import { canonical, networkPolicyBroadening, partitionKey, rbacBroadening } from '../../review/isolation';
+import { canonical } from '../../review/canonical';
+import { partitionKey } from '../../review/kinds/fabric-partition';
+import { networkPolicyBroadening } from '../../review/kinds/network-policy';
+import { rbacBroadening } from '../../review/kinds/rbac';
 import { OutputObject, SynthOutput } from '../../review/read-output';
 import { parseQuantity } from '../../review/risk';
 import { OTHER_NAMESPACE, selectorMatches, Tenancy } from '../../review/tenancy';
