@@ -13,7 +13,8 @@ import { AppSynthError, RefusedSynthError } from '../emit/colossus-app';
 import { UnsafeOutputError } from '../emit/output-guard';
 import { synthesizeApp } from '../emit/synthesize';
 import { formatSummary, SUMMARY_FILE } from '../reports/summary';
-import { checkpointWarnings } from '../storage/checkpoint';
+import { checkpointOverloads, storagePlanner } from '../storage/planner';
+import { planOf } from '../model/planner';
 import { ledgerFileFor } from '../storage/data-ledger';
 import { DataRecordsError } from '../storage/previous-output';
 import { admitCommand } from '../admit/command';
@@ -469,7 +470,7 @@ function validate(file: string, json: boolean, quiet: boolean, io: Io, style: St
     if (json && e instanceof SpecError) io.out(JSON.stringify({ file, valid: false, issues: e.issues }, null, 2));
     throw e;
   }
-  const warnings = checkpointWarnings(cluster.storage, cluster.tenants);
+  const warnings = checkpointOverloads(planOf(cluster, storagePlanner).plan);
   if (quiet) return EXIT.ok;
   if (json) {
     io.out(

@@ -25,6 +25,8 @@ import { buildSummary, poolFigures, StackSummary, Summary, SUMMARY_FILE, tenantF
 import { ClusterStacks, workloadClusterOf } from '../stacks/cluster-stacks';
 import { ColossusStack } from '../stacks/colossus-stack';
 import { retainRemovedData, storageSummaryOf } from '../stacks/data-retention';
+import { planStorage, storagePlanner } from '../storage/planner';
+import { planOf } from '../model/planner';
 import { addPolicy, ObjectPolicy } from '../stacks/policy';
 import { prepareAll } from '../stacks/prepare';
 import { readLedger, writeLedger } from '../storage/data-ledger';
@@ -383,7 +385,7 @@ function specSummary(
   retained: readonly DataRecord[],
   outdir: string,
 ): Summary {
-  const storage = storageSummaryOf(cluster, stacks, retained);
+  const storage = storageSummaryOf(planOf(cluster, storagePlanner).plan, stacks, retained);
   return {
     ...buildSummary(cluster, stackFigures(stacks, outdir)),
     ...(storage ? { storage } : {}),
@@ -404,14 +406,14 @@ function constructSummary(
   const pools = all.filter((c): c is GpuNodePool => c instanceof GpuNodePool).map((c) => c.pool);
   const tenants = all.filter((c): c is Tenant => c instanceof Tenant).map((c) => c.tenant);
   const storage = storageSummaryOf(
-    {
+    planStorage({
       storage: {
         ...resolveStorage({ tenants: [] }),
         filesystems: all.filter((c): c is Filesystem => c instanceof Filesystem).map((c) => c.filesystem),
         shares: all.filter((c): c is TenantStorage => c instanceof TenantStorage).flatMap((c) => c.shares),
       },
       tenants,
-    },
+    }),
     stacks,
     retained,
   );

@@ -13,6 +13,7 @@ import { Planner, planOf } from '../model/planner';
 import { powerPlanner } from '../power/planner';
 import { provisioningPlanner } from '../provisioning/planner';
 import { sitePlanner } from '../site/planner';
+import { storagePlanner } from '../storage/planner';
 import { checkPower } from './check-power';
 import { checkSite } from './check-site';
 import { checkStorage } from './check-storage';
@@ -43,12 +44,18 @@ export function checkComposition(input: CompositionInput, catalog: GpuCatalog, b
  * The planners whose rules judge a resolved cluster, in the order their issues are reported. The
  * cells planner comes last, on its own: a cluster is cut into cells only once everything else holds.
  */
-const PLANNERS: readonly Planner<unknown>[] = [powerPlanner, sitePlanner, provisioningPlanner, fabricPlanner];
+const PLANNERS: readonly Planner<unknown>[] = [
+  storagePlanner,
+  powerPlanner,
+  sitePlanner,
+  provisioningPlanner,
+  fabricPlanner,
+];
 
 /**
  * Every semantic issue of a schema-valid spec, and the cluster it resolves to when it can be resolved.
  * The checks on the spec as declared come first: the cross-construct checks, where the power comes
- * from, the site's halls and orbits. Then, on the resolved cluster, the planners' rules (power,
+ * from, the sites as declared. Then, on the resolved cluster, the planners' rules (storage, power,
  * site, provisioning, fabric): each plan is made once and kept with the cluster for the synth to read.
  */
 function checkSemantics(

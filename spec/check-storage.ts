@@ -1,17 +1,17 @@
 /**
  * Semantic checks of the storage parts of a spec: every share names a declared filesystem and one
- * of the tenant's namespaces, volumes fit their share, shares fit their filesystem, and (when the
- * spec enforces it) checkpoints fit the filesystem's throughput.
+ * of the tenant's namespaces, volumes fit their share, shares fit their filesystem (an offboarded
+ * tenant's share counts: its retained volumes stay on it). Whether checkpoints fit a filesystem's
+ * throughput is the storage planner's rule (storage/planner.ts), on the resolved cluster.
  */
-import { checkpointDemands, describeOverload, overloaded, tenantGpus } from '../storage/checkpoint';
-import { resolveShares, resolveStorage, sumTiB, tib } from '../storage/model';
+import { resolveShares, sumTiB, tib } from '../storage/model';
 import { tenantNamespaces } from './derived-defaults';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 import { nearest } from './validate-schema';
 
 /** The parts of a spec the storage checks read. */
-export type StorageCheckInput = Pick<ClusterSpec, 'storage' | 'checkpoint' | 'tenants'>;
+export type StorageCheckInput = Pick<ClusterSpec, 'storage' | 'tenants'>;
 
 /** Every storage issue of a schema-valid spec. `base` prefixes the reported paths. */
 export function checkStorage(input: StorageCheckInput, base: SpecPath = ['spec']): SpecIssue[] {
@@ -126,16 +126,5 @@ export function checkStorage(input: StorageCheckInput, base: SpecPath = ['spec']
     }
   });
 
-  if (input.checkpoint?.enforce && issues.length === 0) {
-    const storage = resolveStorage(input);
-    for (const d of overloaded(checkpointDemands(storage, tenantGpus(input.tenants)))) {
-      issue(
-        'checkpoint-bandwidth',
-        ['storage', names.indexOf(d.filesystem), 'throughputGBps'],
-        describeOverload(d, storage.checkpoint),
-        'raise throughputGBps, spread checkpoint volumes over more filesystems, raise checkpoint.targetSeconds, or set checkpoint.enforce: false to report it as a warning',
-      );
-    }
-  }
   return issues;
 }

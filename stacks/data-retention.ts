@@ -7,9 +7,9 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TerraformElement } from 'cdktf';
 import { Construct } from 'constructs';
 import { terraformAddress } from '../emit/terraform';
-import type { Cluster } from '../model/cluster';
 import { KubeObject, LABELS } from '../model/kube';
 import { DataRecord, recordKey, retainedRecords, sortRecords } from '../storage/retention';
+import { StoragePlan } from '../storage/planner';
 import { buildStorageSummary, StorageSummary } from '../storage/summary';
 import { ColossusStack } from './colossus-stack';
 
@@ -73,13 +73,13 @@ export function retainRemovedData(stacks: readonly ColossusStack[], previous: re
 
 /** The storage section of the summary; none for a cluster that has no storage and never protected anything. */
 export function storageSummaryOf(
-  cluster: Pick<Cluster, 'storage' | 'tenants'>,
+  plan: StoragePlan,
   stacks: readonly ColossusStack[],
   retained: readonly DataRecord[],
 ): StorageSummary | undefined {
   const records = { protected: protectedRecords(stacks), retained };
-  if (cluster.storage.filesystems.length === 0 && records.protected.length === 0 && retained.length === 0) {
+  if (plan.storage.filesystems.length === 0 && records.protected.length === 0 && retained.length === 0) {
     return undefined;
   }
-  return buildStorageSummary(cluster.storage, cluster.tenants, records);
+  return buildStorageSummary(plan, records);
 }

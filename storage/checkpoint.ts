@@ -55,13 +55,6 @@ export function overloaded(demands: readonly CheckpointDemand[]): CheckpointDema
   return demands.filter((d) => d.demandGBps > d.throughputGBps);
 }
 
-/** The model's warnings: one line per filesystem whose checkpoint demand exceeds its throughput. */
-export function checkpointWarnings(storage: ClusterStorage, tenants: Parameters<typeof tenantGpus>[0]): string[] {
-  return overloaded(checkpointDemands(storage, tenantGpus(tenants))).map((d) =>
-    describeOverload(d, storage.checkpoint),
-  );
-}
-
 /** One line explaining an overloaded filesystem, with the model's numbers. */
 export function describeOverload(d: CheckpointDemand, checkpoint: ClusterStorage['checkpoint']): string {
   const parts = Object.entries(d.byTenant)

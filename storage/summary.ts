@@ -3,8 +3,9 @@
  * claims per tenant, the checkpoint model's warnings, and the protected and retained objects the
  * next synth reads back (see storage/retention.ts).
  */
-import { checkpointDemands, checkpointWarnings, gbps, tenantGpus } from './checkpoint';
+import { gbps } from './checkpoint';
 import { ClusterStorage, sumTiB, tib } from './model';
+import { checkpointOverloads, StoragePlan } from './planner';
 import { DataRecord } from './retention';
 
 /** Figures of one filesystem. */
@@ -66,13 +67,12 @@ export interface StorageSummary {
   readonly retained: readonly DataRecord[];
 }
 
-/** Builds the storage section. `tenants` gives each tenant's GPU quota per pool. */
+/** Builds the storage section from the storage plan (storage/planner.ts). */
 export function buildStorageSummary(
-  storage: ClusterStorage,
-  tenants: readonly { readonly name: string; readonly gpuQuota: Readonly<Record<string, number>> }[],
+  plan: StoragePlan,
   records: { readonly protected: readonly DataRecord[]; readonly retained: readonly DataRecord[] },
 ): StorageSummary {
-  const demands = checkpointDemands(storage, tenantGpus(tenants));
+  const { storage, demands } = plan;
   const tenantClaims: Record<string, { claims: ClaimSummary[] }> = {};
   for (const share of storage.shares) {
     (tenantClaims[share.tenant] ??= { claims: [] }).claims.push({
@@ -103,7 +103,7 @@ export function buildStorageSummary(
     ),
     tenants: tenantClaims,
     checkpoint: { ...storage.checkpoint },
-    warnings: checkpointWarnings(storage, tenants),
+    warnings: checkpointOverloads(plan),
     protected: [...records.protected],
     retained: [...records.retained],
   };

@@ -14,6 +14,8 @@ import { Cluster } from '../../model/cluster';
 import { planOf } from '../../model/planner';
 import { powerPlanner } from '../../power/planner';
 import { provisioningPlanner } from '../../provisioning/planner';
+import { sitePlanner } from '../../site/planner';
+import { storagePlanner } from '../../storage/planner';
 import { loadSpecFile, parseSpec } from '../../spec/load';
 import { specIssues } from '../support/spec-issues';
 import { MINIMAL } from '../support/spec-builder';
@@ -23,10 +25,12 @@ const ROOT = path.join(__dirname, '..', '..');
 afterEach(() => jest.restoreAllMocks());
 
 describe('one plan per capability and cluster', () => {
-  it('one synth of the 230k example plans each capability once per cluster: the whole cluster, and the fabric and management of each of its 8 cells', () => {
+  it('one synth of the 230k example plans each capability once per cluster: the check plans the whole cluster, the synth only the fabric and management of each of its 8 cells', () => {
     const { cluster } = loadSpecFile(path.join(ROOT, 'examples', 'colossus-1.yaml'));
     const planners = {
+      storage: storagePlanner,
       power: powerPlanner,
+      site: sitePlanner,
       provisioning: provisioningPlanner,
       fabric: fabricPlanner,
       cells: cellsPlanner,
@@ -52,8 +56,7 @@ describe('one plan per capability and cluster', () => {
       'colossus-1-gb200-c01',
     ];
     // loadSpecFile made the whole cluster's plans (its checks are their rules); the synth planned only the cells.
-    expect(planned('power').map((c) => c.name)).toEqual([]);
-    expect(planned('cells').map((c) => c.name)).toEqual([]);
+    for (const name of ['storage', 'power', 'site', 'cells']) expect(planned(name).map((c) => c.name)).toEqual([]);
     expect(
       planned('fabric')
         .map((c) => c.name)
