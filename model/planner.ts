@@ -1,5 +1,5 @@
 /**
- * Planners: one per capability (power, site, provisioning, fabric, cells). A planner turns a resolved
+ * Planners: one per capability (storage, power, site, provisioning, fabric, cells). A planner turns a resolved
  * cluster into its plan and the issues that refuse it; its checks are named rules that read the plan
  * and the resolved values, never the raw spec. `planOf` computes each plan once per resolved
  * cluster: the spec checks, the stacks and the summary of one synth all read the same plan.
@@ -23,7 +23,7 @@ export interface PlanRule<P> {
 
 /** Turns a resolved cluster into the plan of one capability. */
 export interface Planner<P> {
-  /** The capability: `power`, `site`, `provisioning`, `fabric`, `cells`. */
+  /** The capability: `storage`, `power`, `site`, `provisioning`, `fabric`, `cells`. */
   readonly capability: string;
   /** The plan with its issues; called once per cluster, through `planOf`. */
   readonly plan: (cluster: Cluster) => Planned<P>;
