@@ -7,17 +7,7 @@ import { ENDPOINT_PROPERTIES } from './endpoint-schema';
 import { cidrSchema } from './fabric-schema';
 import type { JsonSchema } from './schema';
 import { tsType } from './schema-annotations';
-
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-
-const context = (description: string): JsonSchema => ({
-  type: 'string',
-  description,
-  minLength: 1,
-  maxLength: 253,
-  pattern: '^[^\\s]+$',
-  'x-fix': 'use the context name from your kubeconfig, without spaces',
-});
+import { DNS_LABEL, kubeContext } from './schema-fields';
 
 const kubeconfig = (description: string): JsonSchema => ({ type: 'string', description, minLength: 1 });
 
@@ -51,7 +41,7 @@ const layoutEntry: JsonSchema = {
       maximum: 100_000,
       'x-fix': 'use a whole number of blocks from 1',
     },
-    context: context('kubeconfig context of the cell. Default: "<kubernetes.context>-<cell>".'),
+    context: kubeContext('kubeconfig context of the cell. Default: "<kubernetes.context>-<cell>".'),
     kubeconfig: kubeconfig('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
     podCIDR: cidrSchema("The cell's pod range. Default: its share of kubernetes.podCIDR."),
     serviceCIDR: cidrSchema("The cell's Service range. Default: its share of kubernetes.serviceCIDR."),
@@ -104,7 +94,7 @@ export const cellsSchema: JsonSchema = {
       additionalProperties: false,
       required: ['context'],
       properties: {
-        context: context('kubeconfig context of the manager cluster.'),
+        context: kubeContext('kubeconfig context of the manager cluster.'),
         kubeconfig: kubeconfig('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
       },
     },

@@ -10,6 +10,7 @@ import { cellsSchema } from './cells-schema';
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 import { sitePhysicsSchemas } from './site-schema';
 import { defaultsTo, tsType } from './schema-annotations';
+import { dnsLabel, kubeContext, objectOf } from './schema-fields';
 
 /** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
 export interface JsonSchema {
@@ -43,27 +44,6 @@ export interface JsonSchema {
   readonly 'x-ts-doc'?: string;
 }
 
-/** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
-export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-
-const dnsLabel = (description: string, maxLength = 63): JsonSchema => ({
-  type: 'string',
-  description,
-  pattern: DNS_LABEL,
-  minLength: 1,
-  maxLength,
-  'x-fix': `use lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
-});
-
-const kubeContext = (description: string): JsonSchema => ({
-  type: 'string',
-  description,
-  minLength: 1,
-  maxLength: 253,
-  pattern: '^[^\\s]+$',
-  'x-fix': 'use the context name from your kubeconfig, without spaces',
-});
-
 const count = (description: string, maximum: number): JsonSchema => ({
   type: 'integer',
   description,
@@ -79,14 +59,6 @@ const positive = (description: string, maximum: number): JsonSchema => ({
   maximum,
   'x-fix': `use a number above 0 and at most ${maximum}`,
 });
-
-/** An object with exactly `properties`; `type` names its TypeScript type (else it is written inline). */
-const objectOf = (
-  description: string,
-  properties: Record<string, JsonSchema>,
-  required: string[] = [],
-  type?: ReturnType<typeof tsType>,
-): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false, ...type });
 
 const objectQuota = objectOf(
   "Object count limits per tenant namespace (ResourceQuota count/*). Default: each field's default.",
