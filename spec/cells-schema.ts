@@ -7,9 +7,7 @@ import { ENDPOINT_PROPERTIES } from './endpoint-schema';
 import { cidrSchema } from './fabric-schema';
 import type { JsonSchema } from './schema';
 import { tsType } from './schema-annotations';
-import { DNS_LABEL, kubeContext } from './schema-fields';
-
-const kubeconfig = (description: string): JsonSchema => ({ type: 'string', description, minLength: 1 });
+import { DNS_LABEL, kubeconfigFile, kubeContext } from './schema-fields';
 
 const layoutEntry: JsonSchema = {
   ...tsType('CellLayoutSpec', 'One pinned cell (a hall, a power domain): the next `blocks` blocks of `pool`.'),
@@ -42,7 +40,7 @@ const layoutEntry: JsonSchema = {
       'x-fix': 'use a whole number of blocks from 1',
     },
     context: kubeContext('kubeconfig context of the cell. Default: "<kubernetes.context>-<cell>".'),
-    kubeconfig: kubeconfig('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
+    kubeconfig: kubeconfigFile('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
     podCIDR: cidrSchema("The cell's pod range. Default: its share of kubernetes.podCIDR."),
     serviceCIDR: cidrSchema("The cell's Service range. Default: its share of kubernetes.serviceCIDR."),
     railCIDR: cidrSchema("The cell's rail range. Default: its share of fabric.railCIDR."),
@@ -95,7 +93,7 @@ export const cellsSchema: JsonSchema = {
       required: ['context'],
       properties: {
         context: kubeContext('kubeconfig context of the manager cluster.'),
-        kubeconfig: kubeconfig('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
+        kubeconfig: kubeconfigFile('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
       },
     },
     layout: {

@@ -28,6 +28,9 @@ export const kubeContext = (description: string): JsonSchema => ({
   'x-fix': 'use the context name from your kubeconfig, without spaces',
 });
 
+/** A kubeconfig file path. */
+export const kubeconfigFile = (description: string): JsonSchema => ({ type: 'string', description, minLength: 1 });
+
 /** An object with exactly `properties`; `type` names its TypeScript type (else it is written inline). */
 export const objectOf = (
   description: string,

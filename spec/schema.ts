@@ -10,7 +10,7 @@ import { cellsSchema } from './cells-schema';
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 import { sitePhysicsSchemas } from './site-schema';
 import { defaultsTo, tsType } from './schema-annotations';
-import { dnsLabel, kubeContext, objectOf } from './schema-fields';
+import { dnsLabel, kubeconfigFile, kubeContext, objectOf } from './schema-fields';
 
 /** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
 export interface JsonSchema {
@@ -429,11 +429,7 @@ const management = objectOf(
   'The management cluster (Cluster API and Metal3) that provisions the nodes. Default: no management stack.',
   {
     context: kubeContext('kubeconfig context of the management cluster.'),
-    kubeconfig: {
-      type: 'string',
-      description: "kubeconfig file holding the context. Default: the workload cluster's kubeconfig.",
-      minLength: 1,
-    },
+    kubeconfig: kubeconfigFile("kubeconfig file holding the context. Default: the workload cluster's kubeconfig."),
     namespace: dnsLabel('Namespace of the Cluster API objects and BareMetalHosts. Default: the cluster name.'),
     kubernetesVersion: kubernetesVersion('Full Kubernetes version of the machines, for example "v1.33.4".'),
     controlPlaneEndpoint: objectOf(
@@ -530,9 +526,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
               },
               context: kubeContext('kubeconfig context the Terraform providers use.'),
               kubeconfig: {
-                type: 'string',
-                description: 'kubeconfig file the providers read (never copied into the output).',
-                minLength: 1,
+                ...kubeconfigFile('kubeconfig file the providers read (never copied into the output).'),
                 default: '~/.kube/config',
               },
               ...clusterCidrSchemas,
