@@ -118,6 +118,7 @@ export type {
   SiteFacilitySummary,
 } from './site/summary';
 export type { FabricSummary } from './fabric/summary';
+export type { FabricFigures } from './fabric/sizing';
 export type { OperationsSummary, PoolOperations } from './day2/summary';
 export type { WavePlan } from './day2/waves';
 export type { ObjectSizeSummary, SizedObject } from './day2/object-size';

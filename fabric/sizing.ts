@@ -54,23 +54,33 @@ export interface PoolFabric {
   readonly uplinksPerLeaf: number;
 }
 
-/** A buildable fabric. */
-export interface FabricSizing {
+/** The figures of a sized fabric: what the summary reports of it (fabric/summary.ts). */
+export interface FabricFigures {
+  /** Switch tiers: 1 (one leaf), 2 (leaf-spine) or 3 (leaf-spine-core). */
   readonly tiers: number;
+  /** Leaf switches: rails x leaves per rail x scalable units, over the pools. */
   readonly leafSwitches: number;
+  /** Spine switches. */
   readonly spineSwitches: number;
+  /** Core switches (0 below three tiers). */
   readonly coreSwitches: number;
+  /** Cables over all tiers: node-leaf, leaf-spine and spine-core. */
   readonly links: number;
+  /** Transceivers: one at each end of every link. */
   readonly optics: number;
-  readonly tierLinks: readonly TierLinks[];
-  /** GPU NIC ports attached to the fabric. */
-  readonly endpoints: number;
   /** Injection bandwidth of one GPU (the smallest over the pools), Gb/s. */
   readonly perGpuGbps: number;
-  /** Bandwidth across the narrowest cut splitting the endpoints in halves, Tb/s. */
+  /** Bandwidth across the narrowest cut splitting the GPU NICs in halves, Tb/s. */
   readonly bisectionTbps: number;
   /** Switches on the longest shortest path between two GPU NICs. */
   readonly maxHops: number;
+}
+
+/** A buildable fabric. */
+export interface FabricSizing extends FabricFigures {
+  readonly tierLinks: readonly TierLinks[];
+  /** GPU NIC ports attached to the fabric. */
+  readonly endpoints: number;
   readonly pools: readonly PoolFabric[];
 }
 

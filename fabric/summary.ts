@@ -3,30 +3,13 @@
  */
 import type { Cluster } from '../model/cluster';
 import { clusterFabricPlan } from './planner';
+import type { FabricFigures } from './sizing';
 import { formatNumber as n } from '../model/values';
 
 /** The sized fabric as the summary reports it. */
-export interface FabricSummary {
+export interface FabricSummary extends FabricFigures {
   /** `spectrum-x` or `infiniband`. */
   readonly kind: string;
-  /** Switch tiers: 1 (one leaf), 2 (leaf-spine) or 3 (leaf-spine-core). */
-  readonly tiers: number;
-  /** Leaf switches: rails x leaves per rail x scalable units, over the pools. */
-  readonly leafSwitches: number;
-  /** Spine switches. */
-  readonly spineSwitches: number;
-  /** Core switches (0 below three tiers). */
-  readonly coreSwitches: number;
-  /** Cables over all tiers: node-leaf, leaf-spine and spine-core. */
-  readonly links: number;
-  /** Transceivers: one at each end of every link. */
-  readonly optics: number;
-  /** Injection bandwidth of one GPU, Gb/s. */
-  readonly perGpuGbps: number;
-  /** Bandwidth across the narrowest cut splitting the GPU NICs in halves, Tb/s. */
-  readonly bisectionTbps: number;
-  /** Switches on the longest path between two GPUs. */
-  readonly maxHops: number;
   /** Each rail's range and its usable addresses. */
   readonly rails: readonly {
     /** Rail number, from 0. */

@@ -202,6 +202,15 @@ function byName(output: SynthOutput, kind: KnownKindName): Map<string, KubeObjec
   );
 }
 
+/** The `kind` objects both outputs hold, matched by `namespace/name`: [base, head]. */
+function keptObjects(base: SynthOutput, head: SynthOutput, kind: KnownKindName): [KubeObject, KubeObject][] {
+  const b = byName(base, kind);
+  return [...byName(head, kind)].flatMap(([key, now]): [KubeObject, KubeObject][] => {
+    const old = b.get(key);
+    return old ? [[old, now]] : [];
+  });
+}
+
 /** Per pool: machines replaced or deleted, blocks touched at once, and steps (of maxUnavailable) per block. */
 function machineChanges(
   base: SynthOutput,
@@ -245,11 +254,8 @@ function machineChanges(
 
 /** Control planes whose machine template or version changes: `<name> (control plane)` to its replicas. */
 function controlPlaneChanges(base: SynthOutput, head: SynthOutput): Map<string, number> {
-  const [b, h] = [byName(base, 'KubeadmControlPlane'), byName(head, 'KubeadmControlPlane')];
   const out = new Map<string, number>();
-  for (const [key, now] of h) {
-    const old = b.get(key);
-    if (!old) continue;
+  for (const [old, now] of keptObjects(base, head, 'KubeadmControlPlane')) {
     const machine = (s: Spec) => canonical([s.version, s.machineTemplate]);
     if (machine(specOf(old)) !== machine(specOf(now))) {
       out.set(`${now.metadata.name} (control plane)`, Number(specOf(now).replicas ?? 1));
@@ -260,12 +266,10 @@ function controlPlaneChanges(base: SynthOutput, head: SynthOutput): Map<string, 
 
 /** Per pool whose NVIDIADriver changes anything but its upgrade policy: the parallelism of the head policy. */
 function driverChanges(base: SynthOutput, head: SynthOutput): Map<string, number> {
-  const [b, h] = [byName(base, 'NVIDIADriver'), byName(head, 'NVIDIADriver')];
   const out = new Map<string, number>();
-  for (const [key, now] of h) {
-    const old = b.get(key);
+  for (const [old, now] of keptObjects(base, head, 'NVIDIADriver')) {
     const pool = poolOf(now);
-    if (!old || !pool) continue;
+    if (!pool) continue;
     const strip = (s: Spec) => canonical({ ...s, upgradePolicy: undefined });
     if (strip(specOf(old)) === strip(specOf(now))) continue;
     const policy = (specOf(now).upgradePolicy ?? {}) as { maxParallelUpgrades?: number; maxUnavailable?: unknown };
@@ -281,10 +285,7 @@ function driverChanges(base: SynthOutput, head: SynthOutput): Map<string, number
  * of every fabric node, `maxParallelUpgrades` at a time (default 1; 0 means all), cluster-wide.
  */
 function nicDriverChange(base: SynthOutput, head: SynthOutput): { pools: string[]; parallel: number } | undefined {
-  const [b, h] = [byName(base, 'NicClusterPolicy'), byName(head, 'NicClusterPolicy')];
-  for (const [key, now] of h) {
-    const old = b.get(key);
-    if (!old) continue;
+  for (const [old, now] of keptObjects(base, head, 'NicClusterPolicy')) {
     const driver = (o: KubeObject) => specOf(o).ofedDriver as Spec | undefined;
     const strip = (d: Spec | undefined) => canonical(d ? { ...d, upgradePolicy: undefined } : undefined);
     if (strip(driver(old)) === strip(driver(now))) continue;

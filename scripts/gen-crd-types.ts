@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../cli/paths';
+import { literalOf, scalarType } from './schema-ts';
 
 /**
  * Upstream CRD folders (under ../shared/upstream-crds) that hold kinds we emit, and the module each becomes.
@@ -115,25 +116,16 @@ function renderKind(spec: NonNullable<Crd['spec']>, source: string): string {
 }
 
 function field(name: string, schema: Schema, required: boolean, depth: number): string {
-  const key = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : `'${name.replace(/'/g, "\\'")}'`;
+  const key = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : literalOf(name);
   return `${'  '.repeat(depth)}readonly ${key}${required ? '' : '?'}: ${typeOf(schema, depth)};\n`;
 }
 
 function typeOf(schema: Schema, depth: number): string {
   if (schema['x-kubernetes-int-or-string']) return 'number | string';
-  if (schema.enum !== undefined && schema.enum.length > 0) {
-    return schema.enum
-      .map((v) => (typeof v === 'string' ? `'${v.replace(/'/g, "\\'")}'` : JSON.stringify(v)))
-      .join(' | ');
-  }
+  if (schema.enum !== undefined && schema.enum.length > 0) return schema.enum.map(literalOf).join(' | ');
+  const scalar = scalarType(schema.type);
+  if (scalar) return scalar;
   switch (schema.type) {
-    case 'string':
-      return 'string';
-    case 'integer':
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
     case 'array':
       return `readonly (${schema.items === undefined ? 'unknown' : typeOf(schema.items, depth)})[]`;
     case 'object':

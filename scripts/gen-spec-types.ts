@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { packageRoot } from '../cli/paths';
 import { CLUSTER_SCHEMA, JsonSchema } from '../spec/schema';
+import { literalOf, scalarType } from './schema-ts';
 
 /** The generated files, relative to the package root. */
 export const SPEC_TYPES_FILE = path.join('spec', 'types.ts');
@@ -56,16 +57,11 @@ export function generateSpecContract(root: JsonSchema = CLUSTER_SCHEMA): { types
   };
 
   const literalType = (s: JsonSchema, at: string, indent: string): string => {
-    if (s.const !== undefined) return quote(s.const);
-    if (s.enum) return s.enum.map(quote).join(' | ');
+    if (s.const !== undefined) return literalOf(s.const);
+    if (s.enum) return s.enum.map(literalOf).join(' | ');
+    const scalar = scalarType(s.type);
+    if (scalar) return scalar;
     switch (s.type) {
-      case 'string':
-        return 'string';
-      case 'integer':
-      case 'number':
-        return 'number';
-      case 'boolean':
-        return 'boolean';
       case 'array': {
         if (!s.items) throw new Error(`${at}: an array needs items`);
         const item = typeOf(s.items, `${at}[]`, indent);
@@ -145,7 +141,7 @@ export function generateSpecContract(root: JsonSchema = CLUSTER_SCHEMA): { types
     '',
     ...unions.map(
       (d) =>
-        `${docComment([`The values of \`${d.name}\`, in schema order.`], '')}export const ${valuesName(d.name)}: readonly ${d.name}[] = [${d.values!.map(quote).join(', ')}];\n`,
+        `${docComment([`The values of \`${d.name}\`, in schema order.`], '')}export const ${valuesName(d.name)}: readonly ${d.name}[] = [${d.values!.map(literalOf).join(', ')}];\n`,
     ),
   ].join('\n');
 
@@ -223,12 +219,8 @@ function valuesName(typeName: string): string {
   return snake.endsWith('Y') ? `${snake.slice(0, -1)}IES` : snake.endsWith('S') ? `${snake}ES` : `${snake}S`;
 }
 
-function quote(v: unknown): string {
-  return typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v);
-}
-
 function literal(v: unknown, indent: string): string {
-  if (v === null || typeof v !== 'object') return quote(v);
+  if (v === null || typeof v !== 'object') return literalOf(v);
   const entries = Object.entries(v as DefaultsTree).map(([k, x]) => `${indent}  ${k}: ${literal(x, `${indent}  `)},`);
   return `{\n${entries.join('\n')}\n${indent}}`;
 }

@@ -7,19 +7,7 @@ import { ENDPOINT_PROPERTIES } from './endpoint-schema';
 import { cidrSchema } from './fabric-schema';
 import type { JsonSchema } from './schema';
 import { tsType } from './schema-annotations';
-
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-
-const context = (description: string): JsonSchema => ({
-  type: 'string',
-  description,
-  minLength: 1,
-  maxLength: 253,
-  pattern: '^[^\\s]+$',
-  'x-fix': 'use the context name from your kubeconfig, without spaces',
-});
-
-const kubeconfig = (description: string): JsonSchema => ({ type: 'string', description, minLength: 1 });
+import { DNS_LABEL, kubeconfigFile, kubeContext } from './schema-fields';
 
 const layoutEntry: JsonSchema = {
   ...tsType('CellLayoutSpec', 'One pinned cell (a hall, a power domain): the next `blocks` blocks of `pool`.'),
@@ -51,8 +39,8 @@ const layoutEntry: JsonSchema = {
       maximum: 100_000,
       'x-fix': 'use a whole number of blocks from 1',
     },
-    context: context('kubeconfig context of the cell. Default: "<kubernetes.context>-<cell>".'),
-    kubeconfig: kubeconfig('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
+    context: kubeContext('kubeconfig context of the cell. Default: "<kubernetes.context>-<cell>".'),
+    kubeconfig: kubeconfigFile('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
     podCIDR: cidrSchema("The cell's pod range. Default: its share of kubernetes.podCIDR."),
     serviceCIDR: cidrSchema("The cell's Service range. Default: its share of kubernetes.serviceCIDR."),
     railCIDR: cidrSchema("The cell's rail range. Default: its share of fabric.railCIDR."),
@@ -104,8 +92,8 @@ export const cellsSchema: JsonSchema = {
       additionalProperties: false,
       required: ['context'],
       properties: {
-        context: context('kubeconfig context of the manager cluster.'),
-        kubeconfig: kubeconfig('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
+        context: kubeContext('kubeconfig context of the manager cluster.'),
+        kubeconfig: kubeconfigFile('kubeconfig file holding the context. Default: kubernetes.kubeconfig.'),
       },
     },
     layout: {

@@ -4,6 +4,7 @@
  * draw against their limits is the power planner's (power/planner.ts).
  */
 import { SpecIssue, SpecPath, showValue } from './errors';
+import { reportDuplicateNames } from './duplicate-names';
 import { ClusterSpec } from './types';
 import { nearest } from './validate-schema';
 
@@ -31,20 +32,11 @@ export function checkPower(input: PowerCheckInput, base: SpecPath = ['spec']): S
   }
   const declared = input.sites ?? [input.site!];
   const sitePath = (i: number): SpecPath => (input.sites ? ['sites', i] : ['site']);
-  const firstIndex = new Map<string, number>();
-  declared.forEach((s, i) => {
-    const first = firstIndex.get(s.name);
-    if (first !== undefined) {
-      issue(
-        'duplicate-name',
-        [...sitePath(i), 'name'],
-        `site name "${s.name}" is used by sites[${first}] too`,
-        'give every site its own name',
-      );
-    } else {
-      firstIndex.set(s.name, i);
-    }
-  });
+  reportDuplicateNames(
+    declared,
+    { what: 'site', list: 'sites', at: sitePath, fix: 'give every site its own name' },
+    issue,
+  );
   declared.forEach((s, i) => {
     // Required of ground sites only: an orbital site's arrays set its power (spec/check-site.ts).
     if (s.kind !== 'orbital' && s.powerBudgetMW === undefined) {
@@ -58,7 +50,7 @@ export function checkPower(input: PowerCheckInput, base: SpecPath = ['spec']): S
   });
   const names = declared.map((s) => s.name);
   input.nodePools.forEach((spec, index) => {
-    if (spec.site !== undefined && !firstIndex.has(spec.site)) {
+    if (spec.site !== undefined && !names.includes(spec.site)) {
       const near = nearest(spec.site, names);
       issue(
         'unknown-site',

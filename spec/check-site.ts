@@ -11,6 +11,7 @@ import { coolantOf, minimumLitresPerMinutePerKW } from '../site/facility';
 import { radiatorWPerM2 } from '../site/orbital';
 import { formatNumber as n } from '../model/values';
 import { SpecIssue, SpecPath } from './errors';
+import { reportDuplicateNames } from './duplicate-names';
 import { ClusterSpec, SiteSpec } from './types';
 
 /** The parts of a spec the site checks read. */
@@ -88,18 +89,11 @@ function checkGround(spec: SiteSpec, site: Site, at: SpecPath, issue: Issue): vo
   const halls = spec.halls ?? [];
   if (halls.length === 0) return;
 
-  const first = new Map<string, number>();
-  halls.forEach((h, k) => {
-    const f = first.get(h.name);
-    if (f !== undefined) {
-      issue(
-        'duplicate-name',
-        [...at, 'halls', k, 'name'],
-        `hall name "${h.name}" is used by halls[${f}] too`,
-        'give every hall of a site its own name',
-      );
-    } else first.set(h.name, k);
-  });
+  reportDuplicateNames(
+    halls,
+    { what: 'hall', list: 'halls', at: (k) => [...at, 'halls', k], fix: 'give every hall of a site its own name' },
+    issue,
+  );
 }
 
 function checkOrbital(spec: SiteSpec, at: SpecPath, issue: Issue): void {

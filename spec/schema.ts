@@ -10,6 +10,7 @@ import { cellsSchema } from './cells-schema';
 import { clusterCidrSchemas, fabricPartitionSchema, fabricSchema } from './fabric-schema';
 import { sitePhysicsSchemas } from './site-schema';
 import { defaultsTo, tsType } from './schema-annotations';
+import { dnsLabel, kubeconfigFile, kubeContext, objectOf } from './schema-fields';
 
 /** The subset of JSON Schema (draft 2020-12) this project writes and interprets. */
 export interface JsonSchema {
@@ -43,27 +44,6 @@ export interface JsonSchema {
   readonly 'x-ts-doc'?: string;
 }
 
-/** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
-export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-
-const dnsLabel = (description: string, maxLength = 63): JsonSchema => ({
-  type: 'string',
-  description,
-  pattern: DNS_LABEL,
-  minLength: 1,
-  maxLength,
-  'x-fix': `use lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
-});
-
-const kubeContext = (description: string): JsonSchema => ({
-  type: 'string',
-  description,
-  minLength: 1,
-  maxLength: 253,
-  pattern: '^[^\\s]+$',
-  'x-fix': 'use the context name from your kubeconfig, without spaces',
-});
-
 const count = (description: string, maximum: number): JsonSchema => ({
   type: 'integer',
   description,
@@ -79,14 +59,6 @@ const positive = (description: string, maximum: number): JsonSchema => ({
   maximum,
   'x-fix': `use a number above 0 and at most ${maximum}`,
 });
-
-/** An object with exactly `properties`; `type` names its TypeScript type (else it is written inline). */
-const objectOf = (
-  description: string,
-  properties: Record<string, JsonSchema>,
-  required: string[] = [],
-  type?: ReturnType<typeof tsType>,
-): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false, ...type });
 
 const objectQuota = objectOf(
   "Object count limits per tenant namespace (ResourceQuota count/*). Default: each field's default.",
@@ -457,11 +429,7 @@ const management = objectOf(
   'The management cluster (Cluster API and Metal3) that provisions the nodes. Default: no management stack.',
   {
     context: kubeContext('kubeconfig context of the management cluster.'),
-    kubeconfig: {
-      type: 'string',
-      description: "kubeconfig file holding the context. Default: the workload cluster's kubeconfig.",
-      minLength: 1,
-    },
+    kubeconfig: kubeconfigFile("kubeconfig file holding the context. Default: the workload cluster's kubeconfig."),
     namespace: dnsLabel('Namespace of the Cluster API objects and BareMetalHosts. Default: the cluster name.'),
     kubernetesVersion: kubernetesVersion('Full Kubernetes version of the machines, for example "v1.33.4".'),
     controlPlaneEndpoint: objectOf(
@@ -558,9 +526,7 @@ export const CLUSTER_SCHEMA: JsonSchema = {
               },
               context: kubeContext('kubeconfig context the Terraform providers use.'),
               kubeconfig: {
-                type: 'string',
-                description: 'kubeconfig file the providers read (never copied into the output).',
-                minLength: 1,
+                ...kubeconfigFile('kubeconfig file the providers read (never copied into the output).'),
                 default: '~/.kube/config',
               },
               ...clusterCidrSchemas,

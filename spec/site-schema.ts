@@ -6,6 +6,7 @@
 import { whole } from './fabric-schema';
 import type { JsonSchema } from './schema';
 import { defaultsTo, tsType } from './schema-annotations';
+import { DNS_LABEL, objectOf } from './schema-fields';
 
 const number = (description: string, minimum: number, maximum: number, exclusive = false): JsonSchema => ({
   type: 'number',
@@ -20,18 +21,11 @@ const share = (description: string): JsonSchema => number(`${description} (0 to 
 const label = (description: string): JsonSchema => ({
   type: 'string',
   description,
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  pattern: DNS_LABEL,
   minLength: 1,
   maxLength: 63,
   'x-fix': "use lower-case letters, digits and '-', starting and ending with a letter or digit",
 });
-
-const objectOf = (
-  description: string,
-  properties: Record<string, JsonSchema>,
-  required: string[] = [],
-  type?: ReturnType<typeof tsType>,
-): JsonSchema => ({ type: 'object', description, properties, required, additionalProperties: false, ...type });
 
 /** ASHRAE TC 9.9 facility water classes, with the highest supply temperature each allows (W+ has none). */
 export const WATER_CLASS_MAX_C: Readonly<Record<string, number>> = { W17: 17, W27: 27, W32: 32, W40: 40, W45: 45 };

@@ -42,16 +42,19 @@ import { managerKube } from '../cells/cell-cluster';
 import { priorityAndFairness } from '../cells/control-plane';
 import { managerObjects, managerReleases, workerAccess, workerPoolQueues } from '../cells/multikueue';
 
-/** The stacks of one cluster. */
-export interface ClusterStacks {
+/**
+ * The stacks of one workload cluster (an unsplit cluster, or one cell), named after it: `<cluster>` below is
+ * the workload cluster's name (`<cluster>-<cell>` for a cell).
+ */
+export interface WorkloadStacks {
   /**
    * `<cluster>-management`: Cluster API and Metal3 objects on the management cluster.
    * @default - absent without `spec.management`
    */
   readonly management?: ColossusStack;
-  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators (split: the manager's Kueue). */
+  /** `<cluster>-operators`: Helm releases of the GPU, network and queueing operators. */
   readonly operators: ColossusStack;
-  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes); split: `<cluster>-manager`. */
+  /** `<cluster>-platform`: the cluster-scoped objects (pools' flavors and drivers, priority classes). */
   readonly platform: ColossusStack;
   /**
    * `<cluster>-fabric`: the nv-ipam IPPools, whose CRD the Network Operator installs when it reconciles
@@ -66,6 +69,17 @@ export interface ClusterStacks {
    * tenant's objects, while `removed` blocks keep its data.
    */
   readonly offboarding: readonly ColossusStack[];
+  /** Every stack, in deployment order. */
+  readonly all: readonly ColossusStack[];
+}
+
+/**
+ * The stacks of one cluster: those of its workload cluster, or of a split cluster, where `operators` and
+ * `platform` are the MultiKueue manager's (`<cluster>-manager-operators`, `<cluster>-manager`), `tenants` and
+ * `offboarding` gather every cell's, `fabric` and `management` are absent (each cell has its own) and `all`
+ * is the manager's stacks, then each cell's.
+ */
+export interface ClusterStacks extends WorkloadStacks {
   /**
    * The MultiKueue manager's stacks of a split cluster.
    * @default - absent: the cluster is not split
@@ -81,8 +95,6 @@ export interface ClusterStacks {
    * @default - absent: the cluster is not split
    */
   readonly cells?: Readonly<Record<string, WorkloadStacks>>;
-  /** Every stack, in deployment order. */
-  readonly all: readonly ColossusStack[];
   /** Objects an earlier synth protected that the spec no longer declares: forgotten by Terraform, never destroyed. */
   readonly retained: readonly DataRecord[];
 }
@@ -195,30 +207,6 @@ export function buildClusterStacks(
     all,
     retained: retainRemovedData(all, options.previousData ?? []),
   };
-}
-
-/** The stacks of one workload cluster (an unsplit cluster, or one cell), in deployment order. */
-export interface WorkloadStacks {
-  /**
-   * Cluster API and Metal3 objects on the management cluster.
-   * @default - absent without `spec.management`
-   */
-  readonly management?: ColossusStack;
-  /** Helm releases of the operators. */
-  readonly operators: ColossusStack;
-  /** Cluster-scoped objects. */
-  readonly platform: ColossusStack;
-  /**
-   * Objects of CRDs an operator installs only when it reconciles a platform object (nv-ipam IPPools).
-   * @default - absent without `spec.fabric`
-   */
-  readonly fabric?: ColossusStack;
-  /** One stack per tenant. */
-  readonly tenants: readonly ColossusStack[];
-  /** The empty stacks of tenants being offboarded. */
-  readonly offboarding: readonly ColossusStack[];
-  /** Every stack, in deployment order. */
-  readonly all: readonly ColossusStack[];
 }
 
 function workloadStack(

@@ -105,6 +105,13 @@ describe('machine templates named by their content', () => {
     expect(rows[0].reason).toContain('every block at once');
     expect(diff.risk).toBe('high');
   });
+
+  it('replaces the control plane one machine at a time when its template changes', () => {
+    const diff = diffOutputs(readOutput(before.outdir), readOutput(after.outdir));
+    expect(diff.disruption.filter((d) => d.pool.endsWith('(control plane)'))).toEqual([
+      expect.objectContaining({ pool: 'lab-control-plane (control plane)', kind: 'reimage', nodesAtOnce: 1 }),
+    ]);
+  });
 });
 
 describe('re-blocking a pool', () => {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { KINDS } from '../../model/kinds';
 import { TYPED_API_VERSIONS } from '../../model/kind-types';
+import { compileInMemory } from '../support/compile-in-memory';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -39,25 +40,7 @@ function compileCases(): Map<string, string[]> {
         `${body}\nexport {};\n`,
     ]),
   );
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    types: [],
-    skipLibCheck: true,
-    module: ts.ModuleKind.CommonJS,
-    target: ts.ScriptTarget.ES2022,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-  };
-  const host = ts.createCompilerHost(options);
-  const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => {
-    const source = sources.get(path.resolve(name));
-    return source !== undefined ? ts.createSourceFile(name, source, lang) : read(name, lang, ...rest);
-  };
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => sources.has(path.resolve(name)) || fileExists(name);
-  const program = ts.createProgram([...sources.keys()], options, host);
-  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const diagnostics = compileInMemory(sources);
   return new Map(
     Object.keys(CASES).map((name) => [
       name,

@@ -171,7 +171,14 @@ describe('several sites', () => {
 
   it('fails two sites of the same name', () => {
     const issues = issuesOf(TWO_SITES.withSites(LAB_SITE, { ...ANNEX, name: 'lab' }).pool('b200', { site: 'lab' }));
-    expect(issues.map((i) => [i.code, i.path])).toContainEqual(['duplicate-name', ['spec', 'sites', 1, 'name']]);
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        code: 'duplicate-name',
+        path: ['spec', 'sites', 1, 'name'],
+        message: 'site name "lab" is used by sites[0] too',
+        fix: 'give every site its own name',
+      }),
+    );
   });
 
   it('fails the site over its budget in a multi-site spec, located at that site', () => {

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import * as ts from 'typescript';
 import { KubeObject } from '../../model/kube';
+import { compileInMemory } from './compile-in-memory';
 
 /** kubernetes-types module of an apiVersion: `networking.k8s.io/v1` -> `networking/v1`. */
 function moduleOf(apiVersion: string): string {
@@ -54,24 +55,8 @@ export function validateCoreObjects(objects: readonly KubeObject[]): string[] {
   if (objects.some((o) => o.apiVersion.startsWith('admissionregistration.k8s.io/'))) lines.push(TYPE_FIXES);
   lines.push('export {};');
   const source = lines.join('\n');
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    types: [],
-    skipLibCheck: true,
-    module: ts.ModuleKind.CommonJS,
-    target: ts.ScriptTarget.ES2022,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    baseUrl: root,
-  };
-  const host = ts.createCompilerHost(options);
-  const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) =>
-    path.resolve(name) === file ? ts.createSourceFile(name, source, lang) : read(name, lang, ...rest);
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
-  const program = ts.createProgram([file], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => {
+  const diagnostics = compileInMemory(new Map([[file, source]]), { baseUrl: root });
+  return diagnostics.map((d) => {
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
     return `${owner[line] ?? '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
   });
