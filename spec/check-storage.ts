@@ -6,6 +6,7 @@
  */
 import { resolveShares, sumTiB, tib } from '../storage/model';
 import { tenantNamespaces } from './derived-defaults';
+import { reportDuplicateNames } from './duplicate-names';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { ClusterSpec } from './types';
 import { nearest } from './validate-schema';
@@ -21,19 +22,16 @@ export function checkStorage(input: StorageCheckInput, base: SpecPath = ['spec']
   };
   const filesystems = input.storage ?? [];
   const names = filesystems.map((f) => f.name);
-  const firstIndex = new Map<string, number>();
-  filesystems.forEach((f, i) => {
-    const first = firstIndex.get(f.name);
-    if (first === undefined) firstIndex.set(f.name, i);
-    else {
-      issue(
-        'duplicate-name',
-        ['storage', i, 'name'],
-        `filesystem name "${f.name}" is used by storage[${first}] too`,
-        'give every filesystem its own name (it names the StorageClass)',
-      );
-    }
-  });
+  reportDuplicateNames(
+    filesystems,
+    {
+      what: 'filesystem',
+      list: 'storage',
+      at: (i) => ['storage', i],
+      fix: 'give every filesystem its own name (it names the StorageClass)',
+    },
+    issue,
+  );
 
   const claims = new Map<string, [string, number][]>();
   input.tenants.forEach((tenant, t) => {
@@ -113,7 +111,7 @@ export function checkStorage(input: StorageCheckInput, base: SpecPath = ['spec']
   });
 
   filesystems.forEach((fs, i) => {
-    if (firstIndex.get(fs.name) !== i) return;
+    if (names.indexOf(fs.name) !== i) return; // a repeated name is reported above
     const shares = claims.get(fs.name) ?? [];
     const claimed = shares.reduce((n, [, c]) => n + c, 0);
     if (claimed > fs.capacityTiB) {

@@ -6,6 +6,7 @@
 import { GpuCatalog } from '../catalog/gpus';
 import { resolvePool } from '../model/cluster';
 import { tenantNamespaces } from './derived-defaults';
+import { reportDuplicateNames } from './duplicate-names';
 import { SpecIssue, SpecPath, showValue } from './errors';
 import { NodePoolSpec, TenantSpec } from './types';
 import { nearest } from './validate-schema';
@@ -28,14 +29,13 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
   const poolGpus = new Map<string, number>();
   const tenantNames = new Set(input.tenants.map((t) => t.name));
 
-  duplicates(input.nodePools.map((p) => p.name)).forEach(([i, first]) =>
-    issue(
-      'duplicate-name',
-      ['nodePools', i, 'name'],
-      `pool name "${input.nodePools[i].name}" is used by nodePools[${first}] too`,
-      'give every pool its own name',
-    ),
-  );
+  const list = (what: string, key: string) => ({
+    what,
+    list: key,
+    at: (i: number) => [key, i],
+    fix: `give every ${what} its own name`,
+  });
+  reportDuplicateNames(input.nodePools, list('pool', 'nodePools'), issue);
   input.nodePools.forEach((pool, i) => {
     const sku = catalog.find(pool.gpu);
     if (!sku) {
@@ -107,14 +107,7 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
     poolGpus.set(pool.name, sized.gpus);
   });
 
-  duplicates(input.tenants.map((t) => t.name)).forEach(([i, first]) =>
-    issue(
-      'duplicate-name',
-      ['tenants', i, 'name'],
-      `tenant name "${input.tenants[i].name}" is used by tenants[${first}] too`,
-      'give every tenant its own name',
-    ),
-  );
+  reportDuplicateNames(input.tenants, list('tenant', 'tenants'), issue);
   const namespaceOwner = new Map<string, number>();
   input.tenants.forEach((tenant, t) => {
     if (RESERVED_NAMESPACE.test(tenant.name)) {
@@ -198,16 +191,4 @@ export function checkCluster(input: CheckInput, catalog: GpuCatalog, base: SpecP
     });
   }
   return issues;
-}
-
-/** [index, index of first occurrence] for every repeated value. */
-function duplicates(values: readonly string[]): [number, number][] {
-  const first = new Map<string, number>();
-  const out: [number, number][] = [];
-  values.forEach((v, i) => {
-    const f = first.get(v);
-    if (f === undefined) first.set(v, i);
-    else out.push([i, f]);
-  });
-  return out;
 }
