@@ -6,7 +6,7 @@
 import { whole } from './fabric-schema';
 import type { JsonSchema } from './schema';
 import { defaultsTo, tsType } from './schema-annotations';
-import { DNS_LABEL, objectOf } from './schema-fields';
+import { dnsLabel, objectOf } from './schema-fields';
 
 const number = (description: string, minimum: number, maximum: number, exclusive = false): JsonSchema => ({
   type: 'number',
@@ -18,22 +18,13 @@ const number = (description: string, minimum: number, maximum: number, exclusive
 
 const share = (description: string): JsonSchema => number(`${description} (0 to 1).`, 0, 1);
 
-const label = (description: string): JsonSchema => ({
-  type: 'string',
-  description,
-  pattern: DNS_LABEL,
-  minLength: 1,
-  maxLength: 63,
-  'x-fix': "use lower-case letters, digits and '-', starting and ending with a letter or digit",
-});
-
 /** ASHRAE TC 9.9 facility water classes, with the highest supply temperature each allows (W+ has none). */
 export const WATER_CLASS_MAX_C: Readonly<Record<string, number>> = { W17: 17, W27: 27, W32: 32, W40: 40, W45: 45 };
 
 const hall = objectOf(
   'A data hall: floor, air cooling, facility water, CDUs, and the racks of each pool placed in it.',
   {
-    name: label('Hall name, unique within the site.'),
+    name: dnsLabel('Hall name, unique within the site.'),
     rackPositions: whole('Rack positions on the floor.', 1, 100_000),
     floorAreaM2: number('Floor area of the rack positions with their aisles, m2.', 0, 1_000_000, true),
     floorLoadKgPerM2: number('Uniform load the floor is rated for, kg/m2.', 0, 100_000, true),
@@ -76,7 +67,7 @@ const hall = objectOf(
     racks: {
       type: 'object',
       description: 'Racks of each pool placed in the hall (pool name to racks).',
-      propertyNames: { ...label('Pool name.'), maxLength: 40 },
+      propertyNames: dnsLabel('Pool name.', 40),
       additionalProperties: whole('Racks of the pool in this hall.', 0, 100_000),
     },
   },
