@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { cellsPlanner } from '../../cells/analysis';
 import { synthesize } from '../../emit/synthesize';
 import * as fabricPlan from '../../fabric/plan';
@@ -122,6 +122,16 @@ describe('rules on resolved values, issues where the spec declares the part', ()
     const [issue] = specIssues(stringify(doc));
     expect(issue).toMatchObject({ code: 'rack-over-power', path: ['spec', 'nodePools', 0] });
     expect(issue.fix).toMatch(/raise sites\[1\]\.maxRackKW$/);
+  });
+  it('a pool cut into more cells than MultiKueue lists is reported at its own entry when an orbital pool is declared before it', () => {
+    const doc = parse(fs.readFileSync(path.join(ROOT, 'examples', 'orbital.yaml'), 'utf8'));
+    const [qual, orbit] = doc.spec.nodePools;
+    // Ground pool second: 21 blocks of one rack, one block a cell, past MultiKueueConfig's 20 clusters.
+    doc.spec.nodePools = [orbit, { ...qual, racks: 21 }];
+    doc.spec.sites[0] = { ...doc.spec.sites[0], powerBudgetMW: 10, halls: undefined, pue: undefined };
+    doc.spec.cells = { maxNodesPerCell: 18 };
+    const issues = specIssues(stringify(doc));
+    expect(issues.map((i) => [i.code, i.path.join('.')])).toEqual([['too-many-cells', 'spec.nodePools.1']]);
   });
 });
 
