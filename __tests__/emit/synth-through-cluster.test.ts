@@ -1,0 +1,109 @@
+/**
+ * The YAML path (`colossus synth`, the cdktf app main.ts, the library's `synthesize`) builds a spec's
+ * stacks through one ColossusCluster, so a cluster's stacks have one build sequence
+ * (ColossusCluster's build); and a spec is checked and resolved once per synth, its check reused
+ * by the construct as long as its parts still make the checked spec.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { ColossusApp } from '../../emit/colossus-app';
+import { synthesize, synthesizeApp } from '../../emit/synthesize';
+import * as model from '../../model/cluster';
+import * as checkSpec from '../../spec/check-spec';
+import { loadSpecFile } from '../../spec/load';
+import { ClusterSpecDocument } from '../../spec/types';
+import { ColossusCluster } from '../../stacks/colossus-cluster';
+import { ColossusStack } from '../../stacks/colossus-stack';
+import { ROOT, tempDir } from '../support/synth';
+
+const LAB = path.join(ROOT, 'examples', 'lab.yaml');
+
+afterEach(() => jest.restoreAllMocks());
+
+/** Every ColossusStack held by a cluster's stacks (`ClusterStacks`: stacks, lists and groups of stacks). */
+function stacksIn(value: unknown): ColossusStack[] {
+  if (value instanceof ColossusStack) return [value];
+  if (Array.isArray(value)) return value.flatMap(stacksIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stacksIn);
+  return [];
+}
+
+describe('the YAML path builds through ColossusCluster', () => {
+  it("synthesizeApp's app holds exactly one ColossusCluster, named after the spec, whose stacks are all the app's stacks", () => {
+    const { cluster } = loadSpecFile(LAB);
+    const dir = tempDir('colossus-yaml-construct-');
+    const app = synthesizeApp(cluster, { outdir: path.join(dir, 'out') });
+
+    const clusters = app.node.findAll().filter((c): c is ColossusCluster => c instanceof ColossusCluster);
+    expect(clusters.map((c) => c.node.path)).toEqual(['lab']);
+    const [built] = clusters;
+    // The construct reuses the resolved cluster of the spec's check: the very object loadSpecFile returned.
+    expect(built.cluster).toBe(cluster);
+    const appStacks = app.node.findAll().filter((c): c is ColossusStack => c instanceof ColossusStack);
+    expect(appStacks.length).toBeGreaterThan(3);
+    expect(new Set(stacksIn(built.stacks))).toEqual(new Set(appStacks));
+    // Its parts are the spec's: the document it gives back is the one written in examples/lab.yaml.
+    expect(built.toDocument()).toEqual(parse(fs.readFileSync(LAB, 'utf8')));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the construct carries what only the YAML path knows: the spec file as named, into DEPLOY.md', () => {
+    const { cluster } = loadSpecFile(LAB);
+    const dir = tempDir('colossus-yaml-construct-');
+    synthesize(cluster, { outdir: path.join(dir, 'out'), specPath: 'specs/lab.yaml' });
+    expect(fs.readFileSync(path.join(dir, 'out', 'DEPLOY.md'), 'utf8')).toContain(
+      'export COLOSSUS_SPEC=specs/lab.yaml ',
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a cluster not resolved from a spec is refused with a clear error, and nothing is written', () => {
+    const { cluster } = loadSpecFile(LAB);
+    const dir = tempDir('colossus-yaml-construct-');
+    expect(() => synthesize({ ...cluster }, { outdir: path.join(dir, 'out') })).toThrow(
+      'cluster "lab" was not resolved from a spec: synthesize a cluster from loadSpecFile or parseSpec',
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a spec is checked once per synth', () => {
+  it('colossus synth of a spec: loadSpecFile then synthesize check and resolve it once', () => {
+    const checks = jest.spyOn(checkSpec, 'checkDocument');
+    const resolves = jest.spyOn(model, 'resolveCluster');
+    const dir = tempDir('colossus-yaml-construct-');
+    synthesize(loadSpecFile(LAB).cluster, { outdir: path.join(dir, 'out') });
+    expect(checks).toHaveBeenCalledTimes(1);
+    expect(resolves).toHaveBeenCalledTimes(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ColossusCluster.fromDocument checks once through check(), the build and the synth of its app', () => {
+    const document = parse(fs.readFileSync(LAB, 'utf8')) as ClusterSpecDocument;
+    const checks = jest.spyOn(checkSpec, 'checkDocument');
+    const dir = tempDir('colossus-yaml-construct-');
+    const app = new ColossusApp({ cluster: 'lab', outdir: path.join(dir, 'out'), dataRecords: false });
+    const cluster = ColossusCluster.fromDocument(app, document);
+    expect(cluster.check()).toEqual([]);
+    app.synth();
+    expect(checks).toHaveBeenCalledTimes(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a part added after the spec was checked is checked with the rest: the earlier check is not reused', () => {
+    const document = parse(fs.readFileSync(LAB, 'utf8')) as ClusterSpecDocument;
+    const dir = tempDir('colossus-yaml-construct-');
+    const app = new ColossusApp({ cluster: 'lab', outdir: path.join(dir, 'out'), dataRecords: false });
+    const cluster = ColossusCluster.fromDocument(app, document);
+    const checks = jest.spyOn(checkSpec, 'checkDocument');
+    // A second tenant binding team-a's group: the spec as checked was valid, the cluster as it is now is not.
+    cluster.addTenant({ name: 'intruder', groups: ['lab:team-a'] });
+    expect(cluster.check().map((i) => i.code)).toContain('shared-group');
+    expect(checks).toHaveBeenCalledTimes(1);
+    expect(() => cluster.stacks).toThrow(/error\[shared-group\]|shared-group/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
