@@ -4,12 +4,12 @@
  * tests fail when a module claims a kind the registry does not know, when two modules claim one kind, when the
  * dispatch loses a rule the diff or the audit needs, or when the removal rules lose their order.
  */
-import { isKind, isKnownKind, KINDS, KnownKindName, READ_ONLY_KINDS } from '../model/kinds';
-import { KubeObject } from '../model/kube';
-import { KIND_REVIEWS, KindReview, reviewOf } from '../review/kinds';
-import { OutputObject, SynthOutput } from '../review/read-output';
-import { assessChange, ChangeContext } from '../review/risk';
-import { Tenancy } from '../review/tenancy';
+import { isKind, isKnownKind, KINDS, KnownKindName, READ_ONLY_KINDS } from '../../model/kinds';
+import { KubeObject } from '../../model/kube';
+import { KIND_REVIEWS, KindReview, reviewOf } from '../../review/kinds';
+import { OutputObject, SynthOutput } from '../../review/read-output';
+import { assessChange, ChangeContext } from '../../review/risk';
+import { Tenancy } from '../../review/tenancy';
 
 describe('kind review modules', () => {
   test('every kind a module claims is in the registry, emitted or read-only', () => {
