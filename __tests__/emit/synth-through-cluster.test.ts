@@ -30,56 +30,55 @@ function stacksIn(value: unknown): ColossusStack[] {
 }
 
 describe('the YAML path builds through ColossusCluster', () => {
-  it("synthesizeApp's app holds exactly one ColossusCluster, named after the spec, whose stacks are all the app's stacks", () => {
-    const { cluster } = loadSpecFile(LAB);
-    const dir = tempDir('colossus-yaml-construct-');
-    const app = synthesizeApp(cluster, { outdir: path.join(dir, 'out') });
+  // One synth of examples/lab.yaml as `colossus synth` makes it, read by the tests below.
+  let dir: string;
+  let loaded: model.Cluster;
+  let app: ColossusApp;
+  let calls: { checkDocument: number; resolveCluster: number };
+  beforeAll(() => {
+    const checks = jest.spyOn(checkSpec, 'checkDocument');
+    const resolves = jest.spyOn(model, 'resolveCluster');
+    dir = tempDir('colossus-yaml-construct-');
+    loaded = loadSpecFile(LAB).cluster;
+    app = synthesizeApp(loaded, { outdir: path.join(dir, 'out'), specPath: 'specs/lab.yaml' });
+    calls = { checkDocument: checks.mock.calls.length, resolveCluster: resolves.mock.calls.length };
+    jest.restoreAllMocks();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it("synthesizeApp's app holds exactly one ColossusCluster, named after the spec, whose stacks are all the app's stacks", () => {
     const clusters = app.node.findAll().filter((c): c is ColossusCluster => c instanceof ColossusCluster);
     expect(clusters.map((c) => c.node.path)).toEqual(['lab']);
     const [built] = clusters;
     // The construct reuses the resolved cluster of the spec's check: the very object loadSpecFile returned.
-    expect(built.cluster).toBe(cluster);
+    expect(built.cluster).toBe(loaded);
     const appStacks = app.node.findAll().filter((c): c is ColossusStack => c instanceof ColossusStack);
     expect(appStacks.length).toBeGreaterThan(3);
     expect(new Set(stacksIn(built.stacks))).toEqual(new Set(appStacks));
     // Its parts are the spec's: the document it gives back is the one written in examples/lab.yaml.
     expect(built.toDocument()).toEqual(parse(fs.readFileSync(LAB, 'utf8')));
-    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loading the spec and synthesizing it check and resolve the spec once', () => {
+    expect(calls).toEqual({ checkDocument: 1, resolveCluster: 1 });
   });
 
   it('the construct carries what only the YAML path knows: the spec file as named, into DEPLOY.md', () => {
-    const { cluster } = loadSpecFile(LAB);
-    const dir = tempDir('colossus-yaml-construct-');
-    synthesize(cluster, { outdir: path.join(dir, 'out'), specPath: 'specs/lab.yaml' });
     expect(fs.readFileSync(path.join(dir, 'out', 'DEPLOY.md'), 'utf8')).toContain(
       'export COLOSSUS_SPEC=specs/lab.yaml ',
     );
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('a cluster not resolved from a spec is refused with a clear error, and nothing is written', () => {
-    const { cluster } = loadSpecFile(LAB);
-    const dir = tempDir('colossus-yaml-construct-');
-    expect(() => synthesize({ ...cluster }, { outdir: path.join(dir, 'out') })).toThrow(
+    const out = path.join(dir, 'other');
+    expect(() => synthesize({ ...loaded }, { outdir: out })).toThrow(
       'cluster "lab" was not resolved from a spec: synthesize a cluster from loadSpecFile or parseSpec',
     );
-    expect(fs.readdirSync(dir)).toEqual([]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
 
-describe('a spec is checked once per synth', () => {
-  it('colossus synth of a spec: loadSpecFile then synthesize check and resolve it once', () => {
-    const checks = jest.spyOn(checkSpec, 'checkDocument');
-    const resolves = jest.spyOn(model, 'resolveCluster');
-    const dir = tempDir('colossus-yaml-construct-');
-    synthesize(loadSpecFile(LAB).cluster, { outdir: path.join(dir, 'out') });
-    expect(checks).toHaveBeenCalledTimes(1);
-    expect(resolves).toHaveBeenCalledTimes(1);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
+describe('a cluster made from a spec document is checked once', () => {
   it('ColossusCluster.fromDocument checks once through check(), the build and the synth of its app', () => {
     const document = parse(fs.readFileSync(LAB, 'utf8')) as ClusterSpecDocument;
     const checks = jest.spyOn(checkSpec, 'checkDocument');
