@@ -372,9 +372,12 @@ export class ColossusCluster extends Construct {
   }
 
   /** The one build sequence of a cluster's stacks, for a cluster composed in code and for a spec alike. */
-  private build(): { readonly cluster: Cluster; readonly stacks: ClusterStacks } {
+  private build(checkedParts?: { readonly issues: SpecIssue[] } | CheckedDocument): {
+    readonly cluster: Cluster;
+    readonly stacks: ClusterStacks;
+  } {
     if (this.built) return this.built;
-    const checked = this.checkParts();
+    const checked = checkedParts ?? this.checkParts();
     if ('issues' in checked) throw new SpecError(`cluster ${this.node.path}`, checked.issues);
     const app = this.node.root instanceof ColossusApp ? this.node.root : undefined;
     const { cluster } = checked;
@@ -408,9 +411,10 @@ export class ColossusCluster extends Construct {
   /** Called by the app before it validates: builds, or records the problems for the validation to report. */
   private prepare(): void {
     if (this.built || this.refused) return;
-    const issues = this.check();
-    if (issues.length > 0) this.refused = issues;
-    else this.build();
+    // One check: the build takes the one that found nothing to refuse.
+    const checked = this.checkParts();
+    if ('issues' in checked && checked.issues.length > 0) this.refused = checked.issues;
+    else this.build(checked);
   }
 
   private assertOpen(what: string): void {

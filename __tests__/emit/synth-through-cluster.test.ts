@@ -91,6 +91,22 @@ describe('a cluster made from a spec document is checked once', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a cluster composed in code is checked once when its app synthesizes (prepare and build share the check)', () => {
+    const dir = tempDir('colossus-yaml-construct-');
+    const app = new ColossusApp({ cluster: 'small', outdir: path.join(dir, 'out'), dataRecords: false });
+    const cluster = new ColossusCluster(app, 'small', {
+      kubernetes: { version: '1.33', context: 'kind-small' },
+      site: { name: 'lab', powerBudgetMW: 0.1, maxRackKW: 30 },
+    });
+    const h100 = cluster.addPool({ name: 'h100', gpu: 'H100-SXM5-80GB', nodes: 2, nodesPerRack: 2, racksPerBlock: 1 });
+    cluster.addTenant({ name: 'team-a', groups: ['small:team-a'] }).grant(h100, { gpus: 16 });
+    const checks = jest.spyOn(checkSpec, 'checkDocument');
+    app.synth();
+    expect(cluster.stacks.tenants.map((s) => s.node.id)).toEqual(['small-tenant-team-a']);
+    expect(checks).toHaveBeenCalledTimes(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a part added after the spec was checked is checked with the rest: the earlier check is not reused', () => {
     const document = parse(fs.readFileSync(LAB, 'utf8')) as ClusterSpecDocument;
     const dir = tempDir('colossus-yaml-construct-');
