@@ -151,6 +151,14 @@ export function fromSpec(
   SPEC_ORIGIN.set(app, { cluster, stacks, specPath: options.specPath });
 }
 
+/** Each app's output directory as the user named it (`target` is resolved), for messages that name it. */
+const NAMED_OUTDIR = new WeakMap<ColossusApp, string>();
+
+/** The output directory of `app` as the user named it (`--out out` is `out`, where `app.target` is absolute). */
+export function namedOutdir(app: ColossusApp): string {
+  return NAMED_OUTDIR.get(app) ?? app.target;
+}
+
 /**
  * A cdktf App whose `synth()` writes one complete colossus output, atomically: Terraform per stack,
  * YAML manifests, helmfile (from a spec), `reports/summary.json` and the data records, so that
@@ -193,6 +201,7 @@ export class ColossusApp extends App {
     super({ outdir: fresh, stackTraces: false, skipValidation: true });
     this.props = props;
     this.target = target;
+    NAMED_OUTDIR.set(this, named);
     this.cluster = props.cluster;
     this.previousData = previous.records;
     this.previousTenants = { active: previous.tenants, offboarding: previous.offboarding };

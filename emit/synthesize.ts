@@ -1,15 +1,15 @@
 /**
  * The whole synth of a spec: a resolved cluster in, a complete output directory out, through the
- * one pipeline (ColossusApp) that the cdktf app and apps composed in code use too.
+ * one pipeline (ColossusApp) that the cdktf app and apps composed in code use too, and the one build
+ * of a cluster's stacks (ColossusCluster).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster } from '../model/cluster';
+import { documentOf } from '../model/spec-document';
 import { Summary } from '../reports/summary';
-import { buildClusterStacks } from '../stacks/cluster-stacks';
+import { buildCheckedSpec } from '../stacks/colossus-cluster';
 import { ObjectPolicy } from '../stacks/policy';
-import { ColossusApp, EmitTarget, fromSpec, RefusedSynthError } from './colossus-app';
+import { ColossusApp, EmitTarget } from './colossus-app';
 
 export type { EmitTarget } from './colossus-app';
 
@@ -61,13 +61,27 @@ export interface SynthOptions {
   readonly specPath?: string | null;
 }
 
-/** Synthesizes `cluster` into `options.outdir`, replacing what was there only on success. */
+/**
+ * Synthesizes `cluster` (from `loadSpecFile` or `parseSpec`) into `options.outdir`, replacing what was there
+ * only on success.
+ */
 export function synthesize(cluster: Cluster, options: SynthOptions): Summary {
   return synthesizeApp(cluster, options).summary;
 }
 
-/** Synthesizes `cluster` and returns the app, with its notes (for the command line and the cdktf app). */
+/**
+ * Synthesizes `cluster` (from `loadSpecFile` or `parseSpec`) and returns the app, with its notes (for the
+ * command line and the cdktf app). The app holds one ColossusCluster, made from the spec `cluster` was
+ * resolved from, and its stacks.
+ */
 export function synthesizeApp(cluster: Cluster, options: SynthOptions): ColossusApp {
+  const document = documentOf(cluster);
+  if (!document) {
+    throw new Error(
+      `cluster "${cluster.name}" was not resolved from a spec: synthesize a cluster from loadSpecFile or parseSpec, ` +
+        'or compose a ColossusCluster in a ColossusApp',
+    );
+  }
   const emit = options.emit ?? 'both';
   const app = new ColossusApp({
     cluster: cluster.name,
@@ -79,61 +93,22 @@ export function synthesizeApp(cluster: Cluster, options: SynthOptions): Colossus
     sameClusterOnly: options.sameClusterOnly,
   });
   try {
-    assertRecordsWhereStateIs(app, cluster, options.outdir);
-    assertNoTenantAbandoned(app, cluster);
-    const stacks = buildClusterStacks(app, cluster, {
-      previousData: app.previousData,
-      catalog: options.catalog,
-      terraform: emit !== 'yaml',
-      adopt: options.adopt,
-    });
-    fromSpec(app, cluster, stacks, { specPath: options.specPath });
+    // One build sequence for every path: the cluster's stacks are those of a ColossusCluster made from
+    // the checked spec, which reuses the cluster (and the plans) its check made.
+    buildCheckedSpec(
+      app,
+      { document, cluster },
+      {
+        catalog: options.catalog,
+        terraform: emit !== 'yaml',
+        adopt: options.adopt,
+        specPath: options.specPath,
+      },
+    );
   } catch (e) {
     app.discard();
     throw e;
   }
   app.synth();
   return app;
-}
-
-/**
- * Local state of this cluster's stacks exists, but no record of what was protected does (no ledger, no
- * summary): a synth now could plan the destruction of a volume the spec no longer declares (Terraform
- * destroys what leaves the configuration, prevent_destroy or not). Stop and ask for the records.
- */
-export function assertRecordsWhereStateIs(app: ColossusApp, cluster: Cluster, outdir: string): void {
-  if (app.foundRecords || cluster.backend.kind !== 'local') return;
-  // Terraform runs in <out>/stacks/<stack> with `../../../<path>` (stacks/cluster-stacks.ts backendFor).
-  const stateDir = path.resolve(outdir, '..', cluster.backend.path);
-  const states = fs.existsSync(stateDir)
-    ? fs.readdirSync(stateDir).filter((f) => f.startsWith(`${cluster.name}-`) && f.endsWith('.tfstate'))
-    : [];
-  if (states.length === 0) return;
-  throw new RefusedSynthError(
-    `${stateDir} holds the Terraform state of ${states.length} stack(s) of cluster "${cluster.name}" (${states[0]}, ...), ` +
-      `but no record of the data they protect was found (no data ledger beside the spec, no reports/summary.json in ${outdir}); ` +
-      `a synth now could let Terraform destroy a volume the spec dropped.\n` +
-      `  fix: restore the ledger <spec>.protected.json from version control, or name the last applied summary with --previous`,
-  );
-}
-
-/**
- * A tenant an earlier synth wrote a stack for may leave the spec only after being offboarded. Under
- * cdktf a stack that is no longer synthesized is simply no longer deployed: its RoleBindings, queue,
- * networks and policies would stay live, unmanaged (cdktf-cli removes the stack's directory only).
- */
-export function assertNoTenantAbandoned(app: ColossusApp, cluster: Cluster): void {
-  const declared = new Set([...cluster.tenants.map((t) => t.name), ...(cluster.offboarding ?? [])]);
-  const gone = [...app.previousTenants.active].filter(
-    (t) => !declared.has(t) && !app.previousTenants.offboarding.has(t),
-  );
-  if (gone.length === 0) return;
-  const stacks = gone.map((t) => `${cluster.name}-tenant-${t}`);
-  throw new RefusedSynthError(
-    `error[tenant-removed] spec.tenants: ${gone.map((t) => `"${t}"`).join(', ')} had stacks (${stacks.join(', ')}) and ` +
-      `${gone.length === 1 ? 'is' : 'are'} gone from the spec without offboarding; cdktf would stop deploying ` +
-      `${gone.length === 1 ? 'that stack' : 'those stacks'} and leave the tenant's access, queue, networks and policies live\n` +
-      `  fix: put ${gone.length === 1 ? 'it' : 'them'} back with "offboard: true", synthesize, deploy ${stacks.join(', ')} ` +
-      `(it destroys the tenant's objects and keeps its volumes), then remove ${gone.length === 1 ? 'it' : 'them'} (README: Offboarding a tenant)`,
-  );
 }

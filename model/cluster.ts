@@ -5,6 +5,7 @@
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { arrayMW } from '../site/orbital';
 import { recordDeclaration } from './planner';
+import { recordDocument } from './spec-document';
 import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
 import { DEFAULTS } from '../spec/defaults';
@@ -355,6 +356,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     sites: sites.map((s) => s.name),
     singleSite: spec.site !== undefined,
   });
+  recordDocument(cluster, doc);
   return cluster;
 }
 

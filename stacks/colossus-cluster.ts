@@ -6,16 +6,18 @@
  * It builds through the same path as a YAML spec: the parts make a spec document (`toDocument()`),
  * checked by `checkDocument` (spec/check-spec.ts, what `colossus synth` runs on a file), resolved
  * (model/cluster.ts) and turned into stacks by `buildClusterStacks`. A cluster composed in code and
- * the same cluster written in YAML are refused with the same codes, or give the same output.
+ * the same cluster written in YAML are refused with the same codes, or give the same output. The YAML
+ * path builds through it too (`buildCheckedSpec`, read by emit/synthesize.ts): `build()` is the one
+ * build sequence of a cluster's stacks.
  */
 import { Construct } from 'constructs';
 import { GpuCatalog } from '../catalog/gpus';
 import { Tenant } from '../constructs/tenant';
 import { ColossusApp, fromSpec } from '../emit/colossus-app';
-import { assertNoTenantAbandoned, assertRecordsWhereStateIs } from '../emit/synthesize';
+import { assertNoTenantAbandoned, assertRecordsWhereStateIs } from '../emit/synth-guards';
 import { Cluster } from '../model/cluster';
 import { KubeObject } from '../model/kube';
-import { checkDocument } from '../spec/check-spec';
+import { checkDocument, CheckedDocument } from '../spec/check-spec';
 import { formatPath, SpecError, SpecIssue } from '../spec/errors';
 import {
   ClusterSpec,
@@ -70,6 +72,62 @@ export type StorageShareProps = Omit<TenantStorageSpec, 'filesystem'>;
 export interface GpuGrant {
   /** GPUs of the pool the tenant's ClusterQueue may use (its nominal quota on the pool's flavor). */
   readonly gpus: number;
+}
+
+/** Options of the build of a checked spec (the YAML path): the construct's, and the spec file as named. */
+export interface SpecBuildOptions extends Pick<ColossusClusterProps, 'catalog' | 'terraform' | 'adopt'> {
+  /** The spec file as the user named it, for the commands in DEPLOY.md (see `SynthOptions.specPath`). */
+  readonly specPath?: string | null;
+}
+
+/**
+ * The check of the spec a ColossusCluster was made from, kept with it: `parts` is the document its
+ * parts made then. While they still make it, the build reuses the checked cluster (and so the plans
+ * its check made) instead of checking again: a spec is checked and planned once per synth.
+ */
+interface SpecCheck {
+  readonly checked: CheckedDocument;
+  readonly parts: string;
+  readonly specPath?: string | null;
+}
+
+const SPEC_CHECKS = new WeakMap<ColossusCluster, SpecCheck>();
+
+/**
+ * Builds the stacks of a checked spec (`loadSpecFile`, `parseSpec`) through a ColossusCluster made from
+ * it in `scope` (the YAML path: emit/synthesize.ts). Its build reuses the check; what it refuses (local
+ * state without records, a tenant dropped without offboarding) it throws.
+ */
+export function buildCheckedSpec(
+  scope: Construct,
+  checked: CheckedDocument,
+  options: SpecBuildOptions = {},
+): ClusterStacks {
+  const { specPath, ...props } = options;
+  return composeSpec(scope, checked, props, specPath).stacks;
+}
+
+/** A ColossusCluster whose parts are those of a checked spec, the check kept for its build. */
+function composeSpec(
+  scope: Construct,
+  checked: CheckedDocument,
+  props: Pick<ColossusClusterProps, 'catalog' | 'terraform' | 'adopt'>,
+  specPath?: string | null,
+): ColossusCluster {
+  const { document } = checked;
+  const { nodePools, tenants, storage, ...rest } = document.spec;
+  const cluster = new ColossusCluster(scope, document.metadata.name, { ...rest, ...props });
+  const pools = new Map(nodePools.map((p) => [p.name, cluster.addPool({ ...p, dedicatedTo: undefined })]));
+  const filesystems = new Map((storage ?? []).map((f) => [f.name, cluster.addFilesystem(f)]));
+  for (const t of tenants) {
+    const { gpuQuota, storage: shares, ...tenantProps } = t;
+    const tenant = cluster.addTenant(tenantProps);
+    for (const [pool, gpus] of Object.entries(gpuQuota)) tenant.grant(pools.get(pool)!, { gpus });
+    for (const { filesystem, ...share } of shares ?? []) tenant.addStorage(filesystems.get(filesystem)!, share);
+    for (const p of nodePools) if (p.dedicatedTo === t.name) pools.get(p.name)!.dedicateTo(tenant);
+  }
+  SPEC_CHECKS.set(cluster, { checked, parts: JSON.stringify(cluster.toDocument()), specPath });
+  return cluster;
 }
 
 /** For each part, whether its cluster's stacks are built: a part cannot change after that. */
@@ -212,19 +270,7 @@ export class ColossusCluster extends Construct {
   public static fromDocument(scope: Construct, document: ClusterSpecDocument, catalog?: GpuCatalog): ColossusCluster {
     const checked = checkDocument(document, catalog ?? GpuCatalog.builtIn());
     if ('issues' in checked) throw new SpecError(`cluster ${document.metadata.name}`, checked.issues);
-    const { spec } = document;
-    const { nodePools, tenants, storage, ...rest } = spec;
-    const cluster = new ColossusCluster(scope, document.metadata.name, { ...rest, catalog });
-    const pools = new Map(nodePools.map((p) => [p.name, cluster.addPool({ ...p, dedicatedTo: undefined })]));
-    const filesystems = new Map((storage ?? []).map((f) => [f.name, cluster.addFilesystem(f)]));
-    for (const t of tenants) {
-      const { gpuQuota, storage: shares, ...props } = t;
-      const tenant = cluster.addTenant(props);
-      for (const [pool, gpus] of Object.entries(gpuQuota)) tenant.grant(pools.get(pool)!, { gpus });
-      for (const { filesystem, ...share } of shares ?? []) tenant.addStorage(filesystems.get(filesystem)!, share);
-      for (const p of nodePools) if (p.dedicatedTo === t.name) pools.get(p.name)!.dedicateTo(tenant);
-    }
-    return cluster;
+    return composeSpec(scope, checked, { catalog });
   }
 
   public constructor(scope: Construct, id: string, props: ColossusClusterProps) {
@@ -296,7 +342,7 @@ export class ColossusCluster extends Construct {
    * (codes and paths, without file positions); empty when it is valid.
    */
   public check(): readonly SpecIssue[] {
-    const checked = checkDocument(this.toDocument(), this.catalog);
+    const checked = this.checkParts();
     return 'issues' in checked ? checked.issues : [];
   }
 
@@ -317,16 +363,28 @@ export class ColossusCluster extends Construct {
     return this.props.catalog ?? GpuCatalog.builtIn();
   }
 
-  private build(): { readonly cluster: Cluster; readonly stacks: ClusterStacks } {
+  /** The parts checked as a spec; the check of the spec the cluster was made from while they still make it. */
+  private checkParts(): { readonly issues: SpecIssue[] } | CheckedDocument {
+    const document = this.toDocument();
+    const spec = SPEC_CHECKS.get(this);
+    if (spec && JSON.stringify(document) === spec.parts) return spec.checked;
+    return checkDocument(document, this.catalog);
+  }
+
+  /** The one build sequence of a cluster's stacks, for a cluster composed in code and for a spec alike. */
+  private build(checkedParts?: { readonly issues: SpecIssue[] } | CheckedDocument): {
+    readonly cluster: Cluster;
+    readonly stacks: ClusterStacks;
+  } {
     if (this.built) return this.built;
-    const checked = checkDocument(this.toDocument(), this.catalog);
+    const checked = checkedParts ?? this.checkParts();
     if ('issues' in checked) throw new SpecError(`cluster ${this.node.path}`, checked.issues);
     const app = this.node.root instanceof ColossusApp ? this.node.root : undefined;
     const { cluster } = checked;
     if (app) {
       // What `colossus synth` refuses before building a spec: local state without records of its data,
       // and a tenant whose stack an earlier synth wrote, dropped without offboarding.
-      assertRecordsWhereStateIs(app, cluster, app.target);
+      assertRecordsWhereStateIs(app, cluster);
       assertNoTenantAbandoned(app, cluster);
     }
     // The stacks are created beside the cluster, in its scope (the app): their construct paths, and so
@@ -345,7 +403,7 @@ export class ColossusCluster extends Construct {
       state.queued.splice(0).forEach((o) => state.built.forEach((t) => t.add(o)));
     }
     // The output of a ColossusApp gets what a spec's gets: helmfile, DEPLOY.md, power and fabric figures.
-    if (app) fromSpec(app, cluster, stacks);
+    if (app) fromSpec(app, cluster, stacks, { specPath: SPEC_CHECKS.get(this)?.specPath });
     this.built = { cluster, stacks };
     return this.built;
   }
@@ -353,9 +411,10 @@ export class ColossusCluster extends Construct {
   /** Called by the app before it validates: builds, or records the problems for the validation to report. */
   private prepare(): void {
     if (this.built || this.refused) return;
-    const issues = this.check();
-    if (issues.length > 0) this.refused = issues;
-    else this.build();
+    // One check: the build takes the one that found nothing to refuse.
+    const checked = this.checkParts();
+    if ('issues' in checked && checked.issues.length > 0) this.refused = checked.issues;
+    else this.build(checked);
   }
 
   private assertOpen(what: string): void {
