@@ -4,7 +4,6 @@
  */
 import { GpuCatalog, GpuSku } from '../catalog/gpus';
 import { arrayMW } from '../site/orbital';
-import { recordDeclaration } from './planner';
 import { recordDocument } from './spec-document';
 import type { ControlPlaneTuning } from '../cells/control-plane';
 import { ClusterStorage, resolveStorage } from '../storage/model';
@@ -349,13 +348,7 @@ export function resolveCluster(doc: ClusterSpecDocument, catalog: GpuCatalog): C
     operations: { ...DEFAULT_OPERATIONS, ...definedOnly(spec.operations ?? {}) },
     ...(spec.cells ? { cells: spec.cells } : {}),
   };
-  // The planners locate their issues by the names of the cluster's parts (model/planner.ts).
-  recordDeclaration(cluster, {
-    nodePools: spec.nodePools.map((p) => p.name),
-    tenants: spec.tenants.map((t) => t.name),
-    sites: sites.map((s) => s.name),
-    singleSite: spec.site !== undefined,
-  });
+  // The synth builds through ColossusCluster from this document; the planners locate issues in it.
   recordDocument(cluster, doc);
   return cluster;
 }

@@ -7,6 +7,7 @@
  */
 import type { SpecIssue, SpecPath } from '../spec/errors';
 import type { Cluster } from './cluster';
+import { documentOf } from './spec-document';
 
 /** A plan and the issues found while making it; a plan with issues is never built. */
 export interface Planned<P> {
@@ -74,35 +75,18 @@ export function requirePlan<P>(cluster: Cluster, planner: Planner<P>): P {
   );
 }
 
-/** Where each resolved cluster was declared: its spec, to locate issues by the names of its parts. */
-const DECLARED = new WeakMap<Cluster, DeclaredParts>();
-
-/** The names of the parts of a spec, in declaration order. */
-export interface DeclaredParts {
-  readonly nodePools: readonly string[];
-  readonly tenants: readonly string[];
-  readonly sites: readonly string[];
-  /** Whether the spec declares its one site as `site:` rather than `sites:`. */
-  readonly singleSite: boolean;
-}
-
-/** Records where `cluster`'s parts were declared (model/cluster.ts `resolveCluster`). */
-export function recordDeclaration(cluster: Cluster, parts: DeclaredParts): void {
-  DECLARED.set(cluster, parts);
-}
-
 /**
  * The spec path of a named part of `cluster`: `declaredAt(c, 'nodePools', 'h200')` is
- * `['nodePools', 2]`, a cluster's one `site:` is `['site']`. A cluster resolved without a spec (a
- * cell) places its parts in the order it holds them.
+ * `['nodePools', 2]`, a cluster's one `site:` is `['site']`. It reads the document the cluster was
+ * resolved from; a cluster resolved without one (a cell) places its parts in the order it holds them.
  */
 export function declaredAt(cluster: Cluster, part: 'nodePools' | 'tenants' | 'sites', name: string): SpecPath {
-  const declared = DECLARED.get(cluster) ?? {
-    nodePools: [...cluster.pools, ...cluster.plannedPools].map((p) => p.name),
-    tenants: cluster.tenants.map((t) => t.name),
-    sites: cluster.sites.map((s) => s.name),
-    singleSite: cluster.sites.length === 1,
-  };
-  if (part === 'sites' && declared.singleSite) return ['site'];
-  return [part, Math.max(0, declared[part].indexOf(name))];
+  const spec = documentOf(cluster)?.spec;
+  if (part === 'sites' && (spec ? spec.site !== undefined : cluster.sites.length === 1)) return ['site'];
+  const names = {
+    nodePools: (spec?.nodePools ?? [...cluster.pools, ...cluster.plannedPools]).map((p) => p.name),
+    tenants: (spec?.tenants ?? cluster.tenants).map((t) => t.name),
+    sites: (spec?.sites ?? cluster.sites).map((s) => s.name),
+  }[part];
+  return [part, Math.max(0, names.indexOf(name))];
 }

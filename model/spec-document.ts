@@ -1,7 +1,8 @@
 /**
  * The spec document each resolved cluster was resolved from (model/cluster.ts `resolveCluster`): the
  * synth of a resolved cluster (emit/synthesize.ts) builds it through `ColossusCluster`, whose parts
- * are made from that document, reusing the cluster and the plans its check made.
+ * are made from that document, reusing the cluster and the plans its check made; the planners locate
+ * their issues in it (model/planner.ts `declaredAt`).
  */
 import type { ClusterSpecDocument } from '../spec/types';
 import type { Cluster } from './cluster';
