@@ -1,8 +1,13 @@
 /**
- * A lean `kubernetes_manifest` resource. The provider binding's `Manifest` builds four output
- * references in its constructor, each capturing a full JavaScript stack trace: about a fifth of a
- * large synth went there. This class writes the same Terraform JSON (the arguments this toolkit
- * sets: `manifest`, `field_manager`, and the meta-arguments) and builds nothing else.
+ * Lean resources: the same Terraform JSON as cdktf's classes, without what those classes do besides.
+ * - `kubernetes_manifest`: the provider binding's `Manifest` builds four output references in its
+ *   constructor, each capturing a full JavaScript stack trace: about a fifth of a large synth went there.
+ * - `terraform_data`, and the import blocks of adopted objects: cdktf 0.21's `DataResource` and
+ *   `TerraformResource.importFrom` each add a validation that runs `terraform version` on the
+ *   synthesizing machine (validations/validate-binary-version.js `execSync`), once per resource. That
+ *   made a synth fail where no Terraform is installed (a GitOps pipeline writing YAML), and spawned
+ *   102 processes for the 230k example, 2,527 more with `--adopt`. The Terraform that deploys is the
+ *   one whose version matters, and it refuses a configuration it cannot read.
  */
 import { Construct } from 'constructs';
 import {
@@ -28,6 +33,11 @@ export interface KubernetesManifestConfig {
   readonly dependsOn?: ITerraformDependable[];
   /** @default - none */
   readonly lifecycle?: TerraformResourceLifecycle;
+  /**
+   * Import ID of the object to adopt (`<apiVersion>//<kind>//<name>[//<namespace>]`): an `import` block.
+   * @default - none: the object is created
+   */
+  readonly importId?: string;
 }
 
 /** `kubernetes_manifest` of hashicorp/kubernetes, as `@cdktf/provider-kubernetes` 12 declares it. */
@@ -50,6 +60,15 @@ export class KubernetesManifest extends TerraformResource {
       dependsOn: config.dependsOn,
       lifecycle: config.lifecycle,
     });
+  }
+
+  /** The resource, with an adopted object's import block. */
+  public override toTerraform(): Record<string, unknown> {
+    return withImport(this, super.toTerraform(), this.config.importId);
+  }
+
+  public override toMetadata(): Record<string, unknown> {
+    return withImportMetadata(this, super.toMetadata(), this.config.importId);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
@@ -87,4 +106,59 @@ function plainData(manifest: Record<string, unknown>): IResolvable {
     resolve: (context: IResolveContext) => (context.preparing ? undefined : manifest),
     toString: () => '<kubernetes manifest>',
   };
+}
+
+/** The arguments of a `terraform_data` this toolkit writes. */
+export interface TerraformDataConfig {
+  /** Values stored in the state; a change updates the resource. */
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** Terraform's built-in `terraform_data` (Terraform >= 1.4), as cdktf's `DataResource` writes it. */
+export class TerraformData extends TerraformResource {
+  public static readonly tfResourceType = 'terraform_data';
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: TerraformDataConfig,
+  ) {
+    super(scope, id, {
+      terraformResourceType: TerraformData.tfResourceType,
+      // The same metadata as cdktf 0.21's DataResource.
+      terraformGeneratorMetadata: { providerName: 'terraform' },
+    });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: { ...this.config.input } };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return { input: { value: { ...this.config.input }, isBlock: false, type: 'map', storageClassType: 'anyMap' } };
+  }
+}
+
+/**
+ * `terraform`, what `resource.toTerraform()` gave, with the import block `resource.importFrom(importId)`
+ * would add (cdktf 0.21 terraform-resource.js toTerraform); unchanged without an import ID.
+ */
+export function withImport(
+  resource: TerraformResource,
+  terraform: Record<string, unknown>,
+  importId: string | undefined,
+): Record<string, unknown> {
+  if (importId === undefined) return terraform;
+  const to = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+  return { ...terraform, import: [{ provider: undefined, id: importId, to }] };
+}
+
+/** `metadata`, what `resource.toMetadata()` gave, listing the import as `importFrom` would (toMetadata `imports`). */
+export function withImportMetadata(
+  resource: TerraformResource,
+  metadata: Record<string, unknown>,
+  importId: string | undefined,
+): Record<string, unknown> {
+  if (importId === undefined) return metadata;
+  return { ...metadata, imports: { [resource.terraformResourceType]: [resource.friendlyUniqueId] } };
 }

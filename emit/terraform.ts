@@ -2,11 +2,10 @@
  * Terraform emission: one `kubernetes_manifest` per object, addressed by the object's
  * identity so that moving a construct never replaces a live object.
  */
-import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { apiGroup, KubeObject, MANAGER } from '../model/kube';
 import { deprovisionsHosts, immutableValues, readinessWait } from '../model/lifecycle';
-import { KubernetesManifest } from './manifest-resource';
+import { KubernetesManifest, TerraformData } from './manifest-resource';
 
 /**
  * The Terraform resource name of an object: `<kind>_<namespace>_<name>`, lower-case, with every
@@ -52,6 +51,11 @@ export interface ManifestOptions {
   readonly dependsOn?: readonly KubernetesManifest[];
   /** Take over fields other field managers own (`force_conflicts`), to adopt an existing object. */
   readonly adopt?: boolean;
+  /**
+   * Import the existing object with this ID (an `import` block), to adopt it.
+   * @default - none: the object is created
+   */
+  readonly importId?: string;
 }
 
 /** Suffix of the `terraform_data` resource holding an object's immutable fields. */
@@ -75,7 +79,7 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
   const trigger =
     Object.keys(immutable).length === 0
       ? undefined
-      : new DataResource(stack, `${address}${IMMUTABLE_SUFFIX}`, {
+      : new TerraformData(stack, `${address}${IMMUTABLE_SUFFIX}`, {
           // Field path to its value as JSON: one string per field, so a plan names the field that changed.
           input: Object.fromEntries(
             Object.entries(immutable).map(([path, value]) => [path, escapeTemplates(JSON.stringify(value))]),
@@ -90,7 +94,7 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
           createBeforeDestroy: options.createBeforeDestroy || undefined,
           // A plain reference: Terraform v1.11.4 (configs/import.go unwrapJSONRefExpr) parses the JSON string
           // as an expression, and cdktf 0.21's "${...}" for a resource object is not one (hashicorp/terraform-cdk#3532).
-          replaceTriggeredBy: trigger ? [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`] : undefined,
+          replaceTriggeredBy: trigger ? [`${TerraformData.tfResourceType}.${trigger.friendlyUniqueId}`] : undefined,
         }
       : undefined;
   const resource = new KubernetesManifest(stack, address, {
@@ -99,6 +103,7 @@ export function emitManifest(stack: Construct, object: KubeObject, options: Mani
     wait: readinessWait(object),
     dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,
     lifecycle,
+    importId: options.importId,
   });
   resource.overrideLogicalId(address);
   return resource;

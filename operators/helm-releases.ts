@@ -4,11 +4,12 @@
  * the releases' namespaces with their Pod Security level.
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { Release } from '@cdktf/provider-helm/lib/release';
+import { Release, ReleaseConfig } from '@cdktf/provider-helm/lib/release';
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ObjectSink } from '../constructs/object-sink';
+import { withImport, withImportMetadata } from '../emit/manifest-resource';
 import { escapeTemplates, terraformAddress } from '../emit/terraform';
 import { DEFAULTS } from '../spec/defaults';
 import { operatorNamespaces, OperatorRelease, RELEASE_DEFAULTS } from './charts';
@@ -67,7 +68,7 @@ export class OperatorReleases extends Construct {
         }
         return needed;
       });
-      const release = new Release(this, address, {
+      const release = new HelmRelease(this, address, {
         provider,
         name: r.name,
         namespace: r.namespace,
@@ -86,11 +87,33 @@ export class OperatorReleases extends Construct {
         // and workload with them), and helm provider v3.1.1 replaces a release on a name or namespace
         // change (resource_helm_release.go RequiresReplace): Terraform must refuse both.
         lifecycle: { preventDestroy: true },
+        importId: props.adopt ? `${r.namespace}/${r.name}` : undefined,
       });
       release.overrideLogicalId(address);
-      if (props.adopt) release.importFrom(`${r.namespace}/${r.name}`);
       releases.set(r.name, release);
     }
+  }
+}
+
+/**
+ * A Helm release that, to adopt one installed already, writes the import block of `importFrom` without
+ * the check `importFrom` adds: `terraform version` run on the synthesizing machine (emit/manifest-resource.ts).
+ */
+class HelmRelease extends Release {
+  private readonly importId?: string;
+
+  public constructor(scope: Construct, id: string, config: ReleaseConfig & { readonly importId?: string }) {
+    const { importId, ...release } = config;
+    super(scope, id, release);
+    this.importId = importId;
+  }
+
+  public override toTerraform(): Record<string, unknown> {
+    return withImport(this, super.toTerraform(), this.importId);
+  }
+
+  public override toMetadata(): Record<string, unknown> {
+    return withImportMetadata(this, super.toMetadata(), this.importId);
   }
 }
 

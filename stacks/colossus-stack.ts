@@ -144,8 +144,8 @@ export class ColossusStack extends TerraformStack implements ObjectSink {
       createBeforeDestroy: options.createBeforeDestroy,
       dependsOn: [...(namespaceResource ? [namespaceResource] : []), ...needed],
       adopt: this.adopt,
+      importId: this.adopt ? manifestImportId(object) : undefined,
     });
-    if (this.adopt) resource.importFrom(manifestImportId(object));
     this.resources.set(key, resource);
     if (isNamespace(object)) {
       // Objects of this namespace added before it still wait for it.

@@ -290,4 +290,22 @@ describe('the data ledger beside the spec', () => {
     expect(r.code).toBe(EXIT.invalid);
     expect(r.stderr).toContain('records the data of cluster "other", not "lab"');
   });
+
+  itBin(
+    'needs no Terraform on the machine: a synth adopting every object succeeds where none is installed (cdktf 0.21 ran `terraform version` once per terraform_data and per import block)',
+    () => {
+      // A machine without Terraform: a GitOps pipeline that only applies the YAML, a reviewer's laptop.
+      const noTerraform = tempDir();
+      const out = path.join(tempDir(), 'out');
+      const r = runBin(['synth', specCopy(), '--adopt', 'true', '--out', out, '-q'], ROOT, {
+        ...process.env,
+        PATH: noTerraform,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const platform = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'lab-platform', 'cdk.tf.json'), 'utf8'));
+      expect(platform.import.length).toBeGreaterThan(0);
+      expect(Object.keys(platform.resource.terraform_data).length).toBeGreaterThan(0);
+    },
+  );
 });
