@@ -6,7 +6,6 @@
  */
 import { GpuCatalog } from '../catalog/gpus';
 import { Cluster, resolveCluster } from '../model/cluster';
-import { checkCluster } from './check';
 import { cellsPlanner } from '../cells/analysis';
 import { fabricPlanner } from '../fabric/planner';
 import { Planner, planOf } from '../model/planner';
@@ -14,6 +13,7 @@ import { powerPlanner } from '../power/planner';
 import { provisioningPlanner } from '../provisioning/planner';
 import { sitePlanner } from '../site/planner';
 import { storagePlanner } from '../storage/planner';
+import { checkCluster } from './check';
 import { checkPower } from './check-power';
 import { checkSite } from './check-site';
 import { checkStorage } from './check-storage';
@@ -29,7 +29,7 @@ import { validateSchema } from './validate-schema';
  * what they know; a spec gives all of it.
  */
 export type CompositionInput = Pick<ClusterSpec, 'nodePools' | 'tenants'> &
-  Partial<Pick<ClusterSpec, 'allowOvercommit' | 'storage' | 'checkpoint' | 'backend' | 'kubernetes' | 'management'>>;
+  Partial<Pick<ClusterSpec, 'allowOvercommit' | 'storage' | 'backend' | 'kubernetes' | 'management'>>;
 
 /**
  * The cross-construct checks: unique names, reserved names, groups bound once, pools and
