@@ -7,7 +7,8 @@
 import type { Cluster, Operations } from '../model/cluster';
 import { analyzeCells } from '../cells/analysis';
 import { formatNumber as n } from '../model/values';
-import { rolledBlocks, rolloutWaves, remediationCap } from '../provisioning/cluster-api';
+import { rolledBlocks, remediationCap } from '../provisioning/cluster-api';
+import { rolloutWaves } from '../provisioning/planner';
 import { formatDuration, nodesPerBlock, poolPlans, WavePlan, waveNodes } from './waves';
 
 /** One pool's day-2 figures. */

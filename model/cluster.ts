@@ -366,6 +366,11 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Every pool the spec declares: the ground pools, then those planned on orbital sites. */
+export function declaredPools(cluster: Pick<Cluster, 'pools' | 'plannedPools'>): NodePool[] {
+  return [...cluster.pools, ...cluster.plannedPools];
+}
+
 /** Total GPUs of the cluster. */
 export function totalGpus(cluster: Pick<Cluster, 'pools'>): number {
   return cluster.pools.reduce((sum, p) => sum + p.gpus, 0);

@@ -6,7 +6,7 @@
  * Pure: no cdktf.
  */
 import type { SpecIssue, SpecPath } from '../spec/errors';
-import type { Cluster } from './cluster';
+import { Cluster, declaredPools } from './cluster';
 import { documentOf } from './spec-document';
 
 /** A plan and the issues found while making it; a plan with issues is never built. */
@@ -84,7 +84,7 @@ export function declaredAt(cluster: Cluster, part: 'nodePools' | 'tenants' | 'si
   const spec = documentOf(cluster)?.spec;
   if (part === 'sites' && (spec ? spec.site !== undefined : cluster.sites.length === 1)) return ['site'];
   const names = {
-    nodePools: (spec?.nodePools ?? [...cluster.pools, ...cluster.plannedPools]).map((p) => p.name),
+    nodePools: (spec?.nodePools ?? declaredPools(cluster)).map((p) => p.name),
     tenants: (spec?.tenants ?? cluster.tenants).map((t) => t.name),
     sites: (spec?.sites ?? cluster.sites).map((s) => s.name),
   }[part];

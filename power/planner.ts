@@ -3,13 +3,14 @@
  * more than its site allows, no ground site more than its budget. Pools on orbital sites are in the
  * plan (their racks have a site's rack limit too); their site's power is the arrays' (site/orbital.ts).
  */
+import { declaredPools } from '../model/cluster';
 import { declaredAt, planner } from '../model/planner';
 import { formatPath } from '../spec/errors';
 import { ClusterPower, computePower } from './model';
 
 export const powerPlanner = planner<ClusterPower>(
   'power',
-  (cluster) => ({ plan: computePower([...cluster.pools, ...cluster.plannedPools], cluster.sites), issues: [] }),
+  (cluster) => ({ plan: computePower(declaredPools(cluster), cluster.sites), issues: [] }),
   [
     {
       name: 'rack-over-power',
@@ -17,7 +18,7 @@ export const powerPlanner = planner<ClusterPower>(
         power.pools.flatMap((p) => {
           const site = cluster.sites.find((s) => s.name === p.site)!;
           if (p.maxRackKW <= site.maxRackKW) return [];
-          const pool = [...cluster.pools, ...cluster.plannedPools].find((x) => x.name === p.pool)!;
+          const pool = declaredPools(cluster).find((x) => x.name === p.pool)!;
           const fit = pool.sku.rackScale ? 0 : Math.floor(site.maxRackKW / pool.sku.kWPerNode!);
           const drawn = pool.sku.rackScale
             ? `one ${pool.sku.name} rack`

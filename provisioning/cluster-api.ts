@@ -26,7 +26,6 @@ import type {
 } from '../model/crds/cluster-api';
 import type { Metal3Cluster, Metal3MachineTemplate, Metal3RemediationTemplate } from '../model/crds/metal3';
 import { Metal3Image, metal3Image, resolveManagement, ResolvedManagement } from './planner';
-export { rolloutWaves } from './planner';
 
 /** API versions of the emitted kinds (storage versions of CAPI v1.14 and CAPM3 v1.13). */
 export const CAPI = {

@@ -6,7 +6,7 @@
  * GB300 trays are Grace, arm64), and a staged rollout changes something and stops at its last wave.
  */
 import { cpuArchitectureOf } from '../catalog/gpus';
-import { Cluster, NodePool } from '../model/cluster';
+import { Cluster, declaredPools, NodePool } from '../model/cluster';
 import { declaredAt, planner, planOf } from '../model/planner';
 import { DEFAULTS } from '../spec/defaults';
 import { formatPath, showValue } from '../spec/errors';
@@ -49,9 +49,6 @@ export function rolloutWaves(pools: readonly Pick<NodePool, 'blocks' | 'blocksAt
 
 const minorOf = (version: string) => version.replace(/^v/, '').split('.').slice(0, 2).join('.');
 
-/** Every pool as declared, orbital ones too: their images are checked like any other. */
-const declaredPools = (cluster: Cluster) => [...cluster.pools, ...cluster.plannedPools];
-
 /**
  * The rules judge the cluster as declared. A cell's plan is read for its settings only: its pools are
  * slices, so its own count of waves would be short of the pool's.
@@ -90,6 +87,7 @@ export const provisioningPlanner = planner<ResolvedManagement | undefined>(
           : [],
     },
     {
+      // Every pool as declared, orbital ones too: their images are checked like any other.
       name: 'image-architecture',
       check: (m, cluster) =>
         !m

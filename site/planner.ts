@@ -8,7 +8,7 @@
  * the figures. The declarations themselves (coolant physics, hall names, an orbital site's fields)
  * are checked on the spec (spec/check-site.ts).
  */
-import { Cluster, NodePool, Site } from '../model/cluster';
+import { Cluster, declaredPools, NodePool, Site } from '../model/cluster';
 import { declaredAt, planner, planOf } from '../model/planner';
 import { formatNumber as n } from '../model/values';
 import { powerPlanner } from '../power/planner';
@@ -93,7 +93,7 @@ export const sitePlanner = planner<SitePlans>(
 function placeRacks(cluster: Cluster, site: Site, here: readonly NodePool[], issue: Issue): boolean {
   const halls = site.halls ?? [];
   if (halls.length === 0) return true;
-  const all = [...cluster.pools, ...cluster.plannedPools];
+  const all = declaredPools(cluster);
   const at = declaredAt(cluster, 'sites', site.name);
 
   // Placement: every rack a hall names belongs to a pool of this site, and every pool of the site is placed in full.
